@@ -1,0 +1,112 @@
+import {
+  CreateBatchInferenceJobCommand,
+  DescribeBatchInferenceJobCommand,
+  PersonalizeClient,
+  type BatchInferenceJob,
+  type CreateBatchInferenceJobCommandInput,
+  type PersonalizeClientConfig,
+} from '@aws-sdk/client-personalize';
+import { JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
+import type { JobSettings } from '../domain/run-input';
+
+export interface BatchJobDescription {
+  jobArn: string;
+  jobName: string;
+  status: string | undefined;
+  failureReason?: string | undefined;
+  solutionVersionArn?: string | undefined;
+  inputPath?: string | undefined;
+  outputPath?: string | undefined;
+  createdAt?: Date | undefined;
+}
+
+export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
+
+/** The port the start and poll use cases depend on. */
+export interface BatchJobs {
+  create(settings: JobSettings): Promise<CreateJobResult>;
+  describe(jobArn: string): Promise<BatchJobDescription>;
+}
+
+/** Errors that mean Personalize will never accept this request as it stands. */
+const REJECTIONS = new Set([
+  'InvalidInputException',
+  'ResourceNotFoundException',
+  'ResourceInUseException',
+  'TooManyTagsException',
+]);
+/** Errors that mean "not now": the SDK already retried them, the state machine retries again later. */
+const BUSY = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
+
+/** Adapter over `PersonalizeClient` for batch inference jobs; translates AWS errors into domain errors. */
+export class PersonalizeBatchJobs implements BatchJobs {
+  private readonly client: PersonalizeClient;
+
+  constructor(options: { client?: PersonalizeClient; clientConfig?: PersonalizeClientConfig } = {}) {
+    this.client = options.client ?? new PersonalizeClient(options.clientConfig ?? {});
+  }
+
+  async create(settings: JobSettings): Promise<CreateJobResult> {
+    try {
+      const response = await this.client.send(new CreateBatchInferenceJobCommand(toCreateRequest(settings)));
+      if (!response.batchInferenceJobArn) throw new Error('CreateBatchInferenceJob returned no batchInferenceJobArn');
+      return { created: true, jobArn: response.batchInferenceJobArn };
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'ResourceAlreadyExistsException') return { created: false, reason: 'NAME_IN_USE' };
+      if (BUSY.has(name)) throw new PersonalizeBusyError(`Personalize is busy (${name}): ${errorMessage(error)}`);
+      if (REJECTIONS.has(name)) throw new JobRejectedError(`Personalize rejected the job (${name}): ${errorMessage(error)}`, name);
+      throw error;
+    }
+  }
+
+  async describe(jobArn: string): Promise<BatchJobDescription> {
+    try {
+      const { batchInferenceJob } = await this.client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: jobArn }));
+      if (!batchInferenceJob) throw new JobLostError(`DescribeBatchInferenceJob returned no job for ${jobArn}`);
+      return toDescription(jobArn, batchInferenceJob);
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'ResourceNotFoundException') throw new JobLostError(`Batch inference job ${jobArn} does not exist`);
+      if (BUSY.has(name)) throw new PersonalizeBusyError(`Personalize is busy (${name}): ${errorMessage(error)}`);
+      throw error;
+    }
+  }
+}
+
+export function toCreateRequest(settings: JobSettings): CreateBatchInferenceJobCommandInput {
+  return {
+    jobName: settings.jobName,
+    solutionVersionArn: settings.solutionVersionArn,
+    roleArn: settings.roleArn,
+    jobInput: { s3DataSource: { path: settings.inputPath, kmsKeyArn: settings.inputKmsKeyArn } },
+    jobOutput: { s3DataDestination: { path: settings.outputPath, kmsKeyArn: settings.outputKmsKeyArn } },
+    numResults: settings.numResults,
+    filterArn: settings.filterArn,
+    batchInferenceJobConfig: settings.batchInferenceJobConfig,
+    batchInferenceJobMode: settings.batchInferenceJobMode,
+    themeGenerationConfig: settings.themeGenerationConfig,
+    tags: settings.tags,
+  };
+}
+
+function toDescription(jobArn: string, job: BatchInferenceJob): BatchJobDescription {
+  return {
+    jobArn: job.batchInferenceJobArn ?? jobArn,
+    jobName: job.jobName ?? jobArn.slice(jobArn.lastIndexOf('/') + 1),
+    status: job.status,
+    failureReason: job.failureReason,
+    solutionVersionArn: job.solutionVersionArn,
+    inputPath: job.jobInput?.s3DataSource?.path,
+    outputPath: job.jobOutput?.s3DataDestination?.path,
+    createdAt: job.creationDateTime,
+  };
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

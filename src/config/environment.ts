@@ -1,0 +1,32 @@
+import { ConfigurationError } from '../domain/errors';
+import type { RunDefaults } from '../domain/run-input';
+
+type Environment = Record<string, string | undefined>;
+
+/**
+ * Reads a variable the deployment must set. Handlers call this once at cold start, so a broken
+ * deployment fails on its first invocation with the variable named, not deep inside a run.
+ */
+export function requireEnv(name: string, env: Environment = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new ConfigurationError(`Environment variable ${name} is not set; check the function's configuration in serverless.yml`);
+  }
+  return value;
+}
+
+export function optionalEnv(name: string, env: Environment = process.env): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Stage defaults for new jobs, from the start function's environment. */
+export function runDefaultsFromEnv(env: Environment = process.env): RunDefaults {
+  const numResults = optionalEnv('DEFAULT_NUM_RESULTS', env);
+  return {
+    solutionVersionArn: optionalEnv('DEFAULT_SOLUTION_VERSION_ARN', env),
+    roleArn: requireEnv('PERSONALIZE_ROLE_ARN', env),
+    outputBaseUri: requireEnv('OUTPUT_BASE_URI', env),
+    numResults: numResults === undefined ? undefined : Number.parseInt(numResults, 10),
+  };
+}

@@ -1,0 +1,234 @@
+import { z } from 'zod';
+import { InvalidRunInputError, type InputIssue } from './errors';
+import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT, type PollingPolicy } from './polling-policy';
+
+/*
+ * Patterns from Personalize's service model (see aws-facts.md). Checking them here, before calling
+ * Personalize, lets a bad run fail with the field named in the user's own terms.
+ */
+const PERSONALIZE_ARN = /^arn:([a-z\d-]+):personalize:.*:.*:.+$/;
+const ROLE_ARN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+const KMS_KEY_ARN = /^arn:aws.*:kms:.*:[0-9]{12}:key\/.*$/;
+const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
+
+const personalizeArn = (what: string) =>
+  z
+    .string()
+    .max(256, `must be at most 256 characters`)
+    .regex(PERSONALIZE_ARN, `must be a Personalize ${what} ARN (arn:<partition>:personalize:<region>:<account>:...)`);
+
+const roleArn = z
+  .string()
+  .max(256, 'must be at most 256 characters')
+  .regex(ROLE_ARN, 'must be an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<name>)');
+
+const kmsKeyArn = z
+  .string()
+  .max(2048, 'must be at most 2048 characters')
+  .regex(KMS_KEY_ARN, 'must be a KMS key ARN (arn:aws:kms:<region>:<12-digit account>:key/<id>)');
+
+const s3Uri = z
+  .string()
+  .max(256, 'must be at most 256 characters (Personalize limit)')
+  .regex(S3_URI, 'must be an S3 URI: s3://<bucket>/<key>');
+
+const s3Folder = s3Uri.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"');
+
+const tag = z
+  .object({
+    tagKey: z.string().min(1, 'must not be empty').max(128, 'must be at most 128 characters'),
+    tagValue: z.string().max(256, 'must be at most 256 characters'),
+  })
+  .strict();
+
+/**
+ * The execution input: what a console user pastes into "Start execution", what the CLI sends and
+ * what the S3 trigger builds. Every member but `inputPath` is optional; stage defaults fill the rest.
+ */
+export const RunInputSchema = z
+  .object({
+    inputPath: s3Uri,
+    outputPath: s3Folder.optional(),
+    solutionVersionArn: personalizeArn('solution version').optional(),
+    roleArn: roleArn.optional(),
+    jobName: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(63, 'must be at most 63 characters')
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/, 'must start with a letter or digit and contain only letters, digits, "-" and "_"')
+      .optional(),
+    numResults: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+    filterArn: personalizeArn('filter').optional(),
+    batchInferenceJobConfig: z
+      .object({
+        itemExplorationConfig: z
+          .record(z.string().max(256, 'keys must be at most 256 characters'), z.string().max(1000, 'values must be at most 1000 characters'))
+          .refine((map) => Object.keys(map).length <= 100, 'must have at most 100 entries')
+          .optional(),
+        rankingInfluence: z.record(z.string(), z.number()).optional(),
+      })
+      .strict()
+      .optional(),
+    batchInferenceJobMode: z
+      .enum(['BATCH_INFERENCE', 'THEME_GENERATION'], 'must be BATCH_INFERENCE or THEME_GENERATION')
+      .optional(),
+    themeGenerationConfig: z
+      .object({
+        fieldsForThemeGeneration: z
+          .object({ itemName: z.string().min(1, 'must not be empty').max(150, 'must be at most 150 characters') })
+          .strict(),
+      })
+      .strict()
+      .optional(),
+    inputKmsKeyArn: kmsKeyArn.optional(),
+    outputKmsKeyArn: kmsKeyArn.optional(),
+    tags: z.array(tag).max(200, 'must have at most 200 tags').optional(),
+    maxWaitSeconds: z
+      .number()
+      .int('must be a whole number of seconds')
+      .min(60, 'must be at least 60')
+      .max(MAX_ELAPSED_SECONDS_LIMIT, `must be at most ${MAX_ELAPSED_SECONDS_LIMIT} (6 days, under the state machine's 7-day timeout)`)
+      .optional(),
+    maxPolls: z
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(MAX_POLLS_LIMIT, `must be at most ${MAX_POLLS_LIMIT} (keeps the execution under 25,000 history events)`)
+      .optional(),
+    /** Where the run came from; set by the triggers, free-form for manual starts. */
+    source: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+  .superRefine((input, context) => {
+    if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
+      context.addIssue({
+        code: 'custom',
+        path: ['themeGenerationConfig'],
+        message: 'is required when batchInferenceJobMode is THEME_GENERATION',
+      });
+    }
+    if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
+      context.addIssue({
+        code: 'custom',
+        path: ['batchInferenceJobMode'],
+        message: 'must be THEME_GENERATION when themeGenerationConfig is given',
+      });
+    }
+  });
+
+export type RunInput = z.infer<typeof RunInputSchema>;
+
+/** Stage-level defaults (serverless.yml parameters, passed to the start function as environment). */
+export interface RunDefaults {
+  solutionVersionArn?: string | undefined;
+  roleArn?: string | undefined;
+  /** `s3://bucket/prefix/`: each run writes under `<outputBaseUri><runId>/` unless it names `outputPath`. */
+  outputBaseUri?: string | undefined;
+  numResults?: number | undefined;
+  polling?: Partial<PollingPolicy> | undefined;
+}
+
+/** A fully resolved job request: what CreateBatchInferenceJob receives, plus the run's guards. */
+export interface JobSettings {
+  jobName: string;
+  solutionVersionArn: string;
+  roleArn: string;
+  inputPath: string;
+  outputPath: string;
+  numResults?: number | undefined;
+  filterArn?: string | undefined;
+  batchInferenceJobConfig?: RunInput['batchInferenceJobConfig'];
+  batchInferenceJobMode?: RunInput['batchInferenceJobMode'];
+  themeGenerationConfig?: RunInput['themeGenerationConfig'];
+  inputKmsKeyArn?: string | undefined;
+  outputKmsKeyArn?: string | undefined;
+  tags?: Array<{ tagKey: string; tagValue: string }> | undefined;
+  polling: PollingPolicy;
+}
+
+/** Parses raw execution input, turning every problem into one readable issue per field. */
+export function parseRunInput(raw: unknown): RunInput {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidRunInputError([{ field: '', message: 'execution input must be a JSON object' }]);
+  }
+  const result = RunInputSchema.safeParse(raw);
+  if (!result.success) throw new InvalidRunInputError(zodIssues(result.error));
+  return result.data;
+}
+
+/**
+ * Merges a parsed run input over the stage defaults. The job name defaults to one derived from the
+ * run id, which makes the start step idempotent (see `jobNameForRun`).
+ */
+export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId: string, defaultJobName: string): JobSettings {
+  const issues: InputIssue[] = [];
+  const solutionVersionArn = input.solutionVersionArn ?? defaults.solutionVersionArn;
+  const roleArnValue = input.roleArn ?? defaults.roleArn;
+  if (!solutionVersionArn) {
+    issues.push({ field: 'solutionVersionArn', message: 'is required: the input has none and no stage default is configured' });
+  }
+  if (!roleArnValue) {
+    issues.push({ field: 'roleArn', message: 'is required: the input has none and no stage default is configured' });
+  }
+  const outputPath = input.outputPath ?? (defaults.outputBaseUri ? `${withTrailingSlash(defaults.outputBaseUri)}${runId}/` : undefined);
+  if (!outputPath) {
+    issues.push({ field: 'outputPath', message: 'is required: the input has none and no stage output location is configured' });
+  }
+  if (issues.length > 0 || !solutionVersionArn || !roleArnValue || !outputPath) throw new InvalidRunInputError(issues);
+
+  const polling: PollingPolicy = {
+    ...DEFAULT_POLLING_POLICY,
+    ...defaults.polling,
+    ...(input.maxWaitSeconds !== undefined && { maxElapsedSeconds: input.maxWaitSeconds }),
+    ...(input.maxPolls !== undefined && { maxPolls: input.maxPolls }),
+  };
+  return {
+    jobName: input.jobName ?? defaultJobName,
+    solutionVersionArn,
+    roleArn: roleArnValue,
+    inputPath: input.inputPath,
+    outputPath,
+    numResults: input.numResults ?? defaults.numResults,
+    filterArn: input.filterArn,
+    batchInferenceJobConfig: input.batchInferenceJobConfig,
+    batchInferenceJobMode: input.batchInferenceJobMode,
+    themeGenerationConfig: input.themeGenerationConfig,
+    inputKmsKeyArn: input.inputKmsKeyArn,
+    outputKmsKeyArn: input.outputKmsKeyArn,
+    tags: input.tags,
+    polling,
+  };
+}
+
+/**
+ * Where Personalize writes results: `<input file name>.out` in the output folder. An input folder
+ * yields one `.out` per file, so the folder itself is the location.
+ */
+export function outputLocation(inputPath: string, outputPath: string): string {
+  if (inputPath.endsWith('/')) return outputPath;
+  const fileName = inputPath.slice(inputPath.lastIndexOf('/') + 1);
+  return `${withTrailingSlash(outputPath)}${fileName}.out`;
+}
+
+export function withTrailingSlash(uri: string): string {
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const match = S3_URI.exec(uri);
+  if (!match || match[1] === undefined || match[2] === undefined) return undefined;
+  return { bucket: match[1], key: match[2] };
+}
+
+function zodIssues(error: z.ZodError): InputIssue[] {
+  return error.issues.flatMap((issue): InputIssue[] => {
+    const field = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ field: field ? `${field}.${key}` : key, message: 'is not a known field' }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ field, message: 'is required' }];
+    }
+    return [{ field, message: issue.message }];
+  });
+}

@@ -1,0 +1,157 @@
+import type { PollingPolicy, PollState } from './polling-policy';
+import { timeoutReason } from './polling-policy';
+
+/** Identity of the Step Functions execution a handler runs in (from the context object `$$`). */
+export interface ExecutionRef {
+  /** `$$.Execution.Id`: the execution ARN. */
+  arn: string;
+  /** `$$.Execution.Name`: also the run id. */
+  name: string;
+  /** `$$.Execution.StartTime`, ISO 8601. */
+  startTime: string;
+}
+
+/** What the start step hands to the polling loop; carried unchanged until the run is recorded. */
+export interface RunContext {
+  runId: string;
+  executionArn: string;
+  executionStartTime: string;
+  jobName: string;
+  jobArn: string;
+  /** True when the job already existed (a retried start) and this run adopted it. */
+  adoptedExistingJob: boolean;
+  /** When the job was created (or adopted), ISO 8601: the guard's elapsed time counts from here. */
+  jobCreatedAt: string;
+  solutionVersionArn: string;
+  inputPath: string;
+  outputPath: string;
+  outputLocation: string;
+  numResults?: number | undefined;
+  filterArn?: string | undefined;
+  polling: PollingPolicy;
+  source?: Record<string, unknown> | undefined;
+}
+
+/** The state document between steps: `{ run, poll }`. */
+export interface RunState {
+  run: RunContext;
+  poll: PollState;
+}
+
+export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+
+/** An error as Step Functions' Catch hands it over (`ResultPath: $.error`). */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+
+/** One row in the runs table: everything an operator needs to answer "what happened to my run?". */
+export interface RunRecord {
+  runId: string;
+  executionArn: string;
+  status: RunOutcome;
+  startedAt: string;
+  completedAt: string;
+  jobName?: string | undefined;
+  jobArn?: string | undefined;
+  jobStatus?: string | undefined;
+  adoptedExistingJob?: boolean | undefined;
+  jobCreatedAt?: string | undefined;
+  failureReason?: string | undefined;
+  errorType?: string | undefined;
+  solutionVersionArn?: string | undefined;
+  inputPath?: string | undefined;
+  outputPath?: string | undefined;
+  outputLocation?: string | undefined;
+  numResults?: number | undefined;
+  filterArn?: string | undefined;
+  pollCount?: number | undefined;
+  elapsedSeconds?: number | undefined;
+  source?: Record<string, unknown> | undefined;
+}
+
+export interface RecordRequest {
+  outcome: RunOutcome;
+  execution: ExecutionRef;
+  /** The state document at the point the run ended; `run` is absent when the start step failed. */
+  state: Partial<RunState> & { error?: CaughtError; inputPath?: unknown; source?: unknown };
+}
+
+/** Builds the record for a finished run. Pure: the handler adds nothing but the clock. */
+export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRecord {
+  const { outcome, execution, state } = request;
+  const run = state.run;
+  const poll = state.poll;
+  const record: RunRecord = {
+    runId: execution.name,
+    executionArn: execution.arn,
+    status: outcome,
+    startedAt: execution.startTime,
+    completedAt: completedAt.toISOString(),
+  };
+  if (run) {
+    Object.assign(record, {
+      jobName: run.jobName,
+      jobArn: run.jobArn,
+      adoptedExistingJob: run.adoptedExistingJob,
+      jobCreatedAt: run.jobCreatedAt,
+      solutionVersionArn: run.solutionVersionArn,
+      inputPath: run.inputPath,
+      outputPath: run.outputPath,
+      numResults: run.numResults,
+      filterArn: run.filterArn,
+      source: run.source,
+    });
+  } else {
+    // The start step failed: keep what the caller asked for, so the record still says which input it was.
+    if (typeof state.inputPath === 'string') record.inputPath = state.inputPath;
+    if (isPlainObject(state.source)) record.source = state.source;
+  }
+  if (poll) {
+    record.jobStatus = poll.status ?? undefined;
+    record.pollCount = poll.count;
+    record.elapsedSeconds = poll.elapsedSeconds;
+  }
+  if (outcome === 'SUCCEEDED' && run) {
+    record.outputLocation = run.outputLocation;
+  }
+  if (outcome === 'FAILED') {
+    if (state.error) {
+      record.errorType = state.error.Error;
+      record.failureReason = describeCaughtError(state.error);
+    } else {
+      record.errorType = 'BatchInferenceJobFailed';
+      record.failureReason = poll?.failureReason ?? 'Personalize reported CREATE FAILED without a reason';
+    }
+  }
+  if (outcome === 'TIMED_OUT') {
+    record.errorType = 'RunTimedOut';
+    record.failureReason =
+      run && poll ? timeoutReason(run.polling, poll) : 'The run exceeded its maximum wait before the job finished';
+  }
+  return stripUndefined(record);
+}
+
+/**
+ * A readable message from a caught error. Lambda errors arrive with `Cause` holding the function's
+ * error JSON (`{"errorType","errorMessage","trace"}`); Step Functions' own errors carry plain text.
+ */
+export function describeCaughtError(error: CaughtError): string {
+  const cause = error.Cause ?? '';
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (isPlainObject(parsed) && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // Not JSON: a plain-text cause.
+  }
+  return cause.trim() || `${error.Error} (no cause given)`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}

@@ -1,0 +1,24 @@
+import type { BatchJobs } from '../adapters/personalize-jobs';
+import { nextPollState } from '../domain/polling-policy';
+import type { RunState } from '../domain/run';
+
+export interface CheckJobDependencies {
+  jobs: BatchJobs;
+  now: () => number;
+}
+
+/**
+ * One status check of the run's job.
+ *
+ * Primary course: describe the job, fold its status into the poll state, and let the polling
+ * policy decide the next wait, or that the run has waited long enough. "Still running" is data
+ * for the Choice state, never an exception.
+ */
+export async function checkJob(state: RunState, deps: CheckJobDependencies): Promise<RunState> {
+  const job = await deps.jobs.describe(state.run.jobArn);
+  const elapsedSeconds = Math.max(0, Math.floor((deps.now() - Date.parse(state.run.jobCreatedAt)) / 1000));
+  return {
+    run: state.run,
+    poll: nextPollState(state.run.polling, state.poll, { status: job.status, failureReason: job.failureReason }, elapsedSeconds),
+  };
+}
