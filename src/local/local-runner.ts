@@ -256,7 +256,9 @@ export function toHistoryEvents(event: LocalEngineEvent): RunnerHistoryEvent[] {
 export function virtualTimeWaits(clock: { advance(ms: number): void }, realMsPerWait = 0): WaitStrategy {
   return {
     onWait(seconds) {
-      clock.advance(seconds * 1000);
+      // Advance as the Wait ends, not as it starts: this timer is queued just before the engine's
+      // own pause of the same length, so everything recorded before the Wait keeps its time.
+      setTimeout(() => clock.advance(seconds * 1000), realMsPerWait);
       return realMsPerWait;
     },
   };

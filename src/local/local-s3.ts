@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import type { S3Event } from 'aws-lambda';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_REGION } from './local-aws';
+
+/** s3rver only knows this one access key; with mismatched signatures allowed, any secret works. */
+const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
 export interface LocalS3 {
   endpoint: string;
@@ -67,7 +70,7 @@ export function localS3Client(endpoint: string, config: S3ClientConfig = {}): S3
   return new S3Client({
     endpoint,
     region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
+    credentials: S3RVER_CREDENTIALS,
     forcePathStyle: true,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
