@@ -1,0 +1,302 @@
+import { CreateBatchInferenceJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import validate from 'asl-validator';
+import definition from '../../statemachine/batch-inference.asl.json';
+import { jobNameForRun } from '../../src/domain/naming';
+import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
+import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
+import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor } from '../support/local-run';
+
+const USERS = ['user-001', 'user-002', 'user-003'].map((userId) => JSON.stringify({ userId })).join('\n');
+const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+];
+
+type AslState = { Type: string; Retry?: Array<Record<string, unknown>>; Catch?: Array<{ ErrorEquals: string[] }> };
+const states = definition.States as unknown as Record<string, AslState>;
+
+describe('the state machine definition', () => {
+  it('is valid ASL', () => {
+    // Prepare: asl-validator mutates what it validates.
+    const candidate = structuredClone(definition);
+
+    // Act
+    const result = validate(candidate);
+
+    // Assess
+    expect(result.errorsText()).toBe('');
+    expect(result.isValid).toBe(true);
+  });
+
+  it.each(Object.entries(states).filter(([, state]) => state.Type === 'Task'))(
+    'retries Lambda transient errors with backoff and full jitter in "%s"',
+    (_name, state) => {
+      const lambdaRetrier = state.Retry?.find((retrier) =>
+        LAMBDA_TRANSIENT_ERRORS.every((error) => (retrier.ErrorEquals as string[]).includes(error)),
+      );
+      expect(lambdaRetrier).toMatchObject({ JitterStrategy: 'FULL', BackoffRate: expect.any(Number), MaxAttempts: expect.any(Number) });
+      expect(lambdaRetrier?.BackoffRate as number).toBeGreaterThan(1);
+    },
+  );
+
+  it('keeps States.ALL alone and last wherever it catches', () => {
+    for (const state of Object.values(states)) {
+      const catchers = state.Catch ?? [];
+      catchers.forEach((catcher, index) => {
+        if (catcher.ErrorEquals.includes('States.ALL')) {
+          expect(catcher.ErrorEquals).toEqual(['States.ALL']);
+          expect(index).toBe(catchers.length - 1);
+        }
+      });
+    }
+  });
+
+  it('has an execution-level timeout as the backstop for the in-loop guard', () => {
+    expect(definition.TimeoutSeconds).toBeGreaterThanOrEqual(6 * 24 * 3600);
+  });
+});
+
+describe('a run through the local engine and stand-ins', () => {
+  let environment: LocalEnvironment;
+  let sfn: SFNClient;
+
+  beforeAll(async () => {
+    environment = await startLocalEnvironment({ jobDurations: { pendingMs: 90_000, inProgressMs: 600_000 } });
+    sfn = sfnClientFor(environment);
+  });
+
+  afterAll(async () => {
+    sfn.destroy();
+    await environment.close();
+  });
+
+  it('goes from an uploaded file to a SUCCEEDED record and an output file', async () => {
+    // Act
+    await environment.upload('input/weekly users.jsonl', USERS);
+    const [summary] = await environment.triggersSettled();
+    const started = summary?.started[0];
+    if (!started) throw new Error(`no run started: ${JSON.stringify(summary)}`);
+    const execution = await environment.stepFunctions.waitForExecution(started.executionArn);
+    const record = await environment.getRunRecord(started.executionName);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(record).toMatchObject({
+      runId: started.executionName,
+      status: 'SUCCEEDED',
+      jobStatus: 'ACTIVE',
+      inputPath: `s3://${environment.bucket}/input/weekly users.jsonl`,
+      outputLocation: `s3://${environment.bucket}/output/${started.executionName}/weekly users.jsonl.out`,
+    });
+    expect(record?.pollCount).toBeGreaterThan(1);
+    expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ runId: started.executionName, status: 'SUCCEEDED' });
+    const output = jsonLines(await readS3Text(environment, record?.outputLocation ?? ''));
+    expect(output).toHaveLength(3);
+    expect(output[0]).toMatchObject({ input: { userId: 'user-001' }, error: null, output: { recommendedItems: expect.any(Array) } });
+  });
+
+  it('records a CREATE FAILED job with Personalize failure reason and fails with it as the cause', async () => {
+    // Prepare
+    const key = 'input/not-json-lines.jsonl';
+    await environment.upload(key, 'userId,itemId\nuser-001,item-001\n');
+    const summaries = await environment.triggersSettled();
+    const started = summaries.flatMap((summary) => summary.started).find((run) => run.key === key);
+    if (!started) throw new Error('no run started');
+
+    // Act
+    const execution = await environment.stepFunctions.waitForExecution(started.executionArn);
+    const record = await environment.getRunRecord(started.executionName);
+
+    // Assess
+    expect(record).toMatchObject({ status: 'FAILED', jobStatus: 'CREATE FAILED', errorType: 'BatchInferenceJobFailed' });
+    expect(record?.failureReason).toMatch(/JSON/);
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'BatchInferenceJobFailed', cause: record?.failureReason });
+  });
+
+  it('catches invalid input, records the reasons per field and starts no job', async () => {
+    // Prepare
+    const jobsBefore = environment.personalize.jobs().length;
+
+    // Act
+    const execution = await runManually(environment, sfn, 'manual-bad-input', {
+      inputPath: 'input/users.jsonl',
+      numResults: 0,
+      colour: 'blue',
+    });
+    const record = await environment.getRunRecord('manual-bad-input');
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'InvalidRunInputError' });
+    expect(record).toMatchObject({ status: 'FAILED', errorType: 'InvalidRunInputError' });
+    expect(record?.failureReason).toContain('inputPath: must be an S3 URI');
+    expect(record?.failureReason).toContain('numResults: must be at least 1');
+    expect(record?.failureReason).toContain('colour: is not a known field');
+    expect(execution.cause).toBe(record?.failureReason);
+    expect(environment.personalize.jobs()).toHaveLength(jobsBefore);
+  });
+
+  it('records a job Personalize rejects (unknown solution version) as a failed run', async () => {
+    // Act
+    const execution = await runManually(environment, sfn, 'manual-unknown-solution', {
+      inputPath: `s3://${environment.bucket}/input/weekly users.jsonl`,
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:123456789012:solution/does-not-exist/abc',
+    });
+    const record = await environment.getRunRecord('manual-unknown-solution');
+
+    // Assess
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'JobRejectedError' });
+    expect(record).toMatchObject({ status: 'FAILED', errorType: 'JobRejectedError' });
+    expect(record?.failureReason).toContain('ResourceNotFoundException');
+  });
+
+  it('ends a run whose job outlives maxWaitSeconds as a recorded TIMED_OUT failure', async () => {
+    // Prepare: a job that takes far longer than the run is allowed to wait.
+    const slow = await startLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } });
+    const slowSfn = sfnClientFor(slow);
+    try {
+      await slow.upload('manual/users.jsonl', USERS);
+
+      // Act
+      const execution = await runManually(slow, slowSfn, 'manual-times-out', {
+        inputPath: `s3://${slow.bucket}/manual/users.jsonl`,
+        maxWaitSeconds: 3600,
+      });
+      const record = await slow.getRunRecord('manual-times-out');
+
+      // Assess
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'RunTimedOut' });
+      expect(record).toMatchObject({ status: 'TIMED_OUT', errorType: 'RunTimedOut', jobStatus: 'CREATE IN_PROGRESS' });
+      expect(record?.elapsedSeconds).toBeGreaterThanOrEqual(3600);
+      // The guard clips the last wait to the deadline instead of overshooting by a whole interval.
+      expect(record?.elapsedSeconds).toBeLessThan(3600 + 60);
+      expect(record?.failureReason).toContain('maxWaitSeconds (3600s)');
+    } finally {
+      slowSfn.destroy();
+      await slow.close();
+    }
+  });
+
+  it('ends a run that reaches maxPolls as TIMED_OUT', async () => {
+    const slow = await startLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } });
+    const slowSfn = sfnClientFor(slow);
+    try {
+      await slow.upload('manual/users.jsonl', USERS);
+      const execution = await runManually(slow, slowSfn, 'manual-max-polls', {
+        inputPath: `s3://${slow.bucket}/manual/users.jsonl`,
+        maxPolls: 3,
+      });
+      const record = await slow.getRunRecord('manual-max-polls');
+      expect(execution.error).toBe('RunTimedOut');
+      expect(record).toMatchObject({ status: 'TIMED_OUT', pollCount: 3 });
+      expect(record?.failureReason).toContain('maxPolls (3)');
+    } finally {
+      slowSfn.destroy();
+      await slow.close();
+    }
+  });
+
+  it('adopts the job a previous attempt of the same run created instead of starting a second one', async () => {
+    // Prepare: the job this run would create already exists, as after a start whose response was lost.
+    const runId = 'manual-retried-start';
+    const inputPath = `s3://${environment.bucket}/input/weekly users.jsonl`;
+    const personalize = new PersonalizeClient({ endpoint: environment.endpoints.personalize, region: environment.region, credentials: LOCAL_CREDENTIALS });
+    const solutionVersionArn = environment.personalize.catalog.solutionVersions[0]?.arn;
+    await personalize.send(
+      new CreateBatchInferenceJobCommand({
+        jobName: jobNameForRun(runId),
+        solutionVersionArn,
+        roleArn: environment.personalizeRoleArn,
+        jobInput: { s3DataSource: { path: inputPath } },
+        jobOutput: { s3DataDestination: { path: `s3://${environment.bucket}/output/${runId}/` } },
+      }),
+    );
+    personalize.destroy();
+    const jobsBefore = environment.personalize.jobs().length;
+
+    // Act
+    const execution = await runManually(environment, sfn, runId, { inputPath });
+    const record = await environment.getRunRecord(runId);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(record).toMatchObject({ status: 'SUCCEEDED', adoptedExistingJob: true, jobName: jobNameForRun(runId) });
+    expect(environment.personalize.jobs()).toHaveLength(jobsBefore);
+  });
+
+  it('refuses to adopt a job of the same name that belongs to a different request', async () => {
+    const runId = 'manual-name-taken';
+    const personalize = new PersonalizeClient({ endpoint: environment.endpoints.personalize, region: environment.region, credentials: LOCAL_CREDENTIALS });
+    await personalize.send(
+      new CreateBatchInferenceJobCommand({
+        jobName: jobNameForRun(runId),
+        solutionVersionArn: environment.personalize.catalog.solutionVersions[0]?.arn,
+        roleArn: environment.personalizeRoleArn,
+        jobInput: { s3DataSource: { path: `s3://${environment.bucket}/input/other.jsonl` } },
+        jobOutput: { s3DataDestination: { path: `s3://${environment.bucket}/output/elsewhere/` } },
+      }),
+    );
+    personalize.destroy();
+
+    const execution = await runManually(environment, sfn, runId, { inputPath: `s3://${environment.bucket}/input/weekly users.jsonl` });
+    const record = await environment.getRunRecord(runId);
+
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'JobRejectedError' });
+    expect(record?.failureReason).toMatch(/already used by a different batch inference job.*inputPath/);
+  });
+});
+
+describe('Lambda transient errors', () => {
+  it('retries a throttled invocation and the run still succeeds', async () => {
+    // Prepare: the first status check is throttled by Lambda itself.
+    const environment = await startLocalEnvironment({
+      jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
+      injectFault: (functionKey, invocation) =>
+        functionKey === 'getJobStatus' && invocation === 1 ? 'Lambda.TooManyRequestsException' : undefined,
+    });
+    const sfn = sfnClientFor(environment);
+    try {
+      // Outside the input prefix: only the manual start runs it.
+      await environment.upload('manual/users.jsonl', USERS);
+
+      // Act
+      const execution = await runManually(environment, sfn, 'manual-throttled', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const history = await historyOf(sfn, execution.executionArn);
+
+      // Assess
+      expect(execution.status).toBe('SUCCEEDED');
+      const failures = history.filter((event) => event.type === 'TaskFailed');
+      expect(failures).toHaveLength(1);
+      expect(failures[0]?.taskFailedEventDetails?.error).toBe('Lambda.TooManyRequestsException');
+      expect(await environment.getRunRecord('manual-throttled')).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
+  it('records a failed run when a Lambda error outlasts its retries', async () => {
+    const environment = await startLocalEnvironment({
+      injectFault: (functionKey) => (functionKey === 'getJobStatus' ? 'Lambda.ServiceException' : undefined),
+    });
+    const sfn = sfnClientFor(environment);
+    try {
+      // Outside the input prefix: only the manual start runs it.
+      await environment.upload('manual/users.jsonl', USERS);
+      const execution = await runManually(environment, sfn, 'manual-lambda-down', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const history = await historyOf(sfn, execution.executionArn);
+      const record = await environment.getRunRecord('manual-lambda-down');
+
+      // 1 attempt + 6 retries, then caught and recorded.
+      expect(history.filter((event) => event.type === 'TaskFailed')).toHaveLength(7);
+      expect(record).toMatchObject({ status: 'FAILED', errorType: 'Lambda.ServiceException' });
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { LocalEnvironment } from '../../src/local/local-environment';
+import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
+import type { ExecutionSnapshot } from '../../src/local/step-functions';
+
+/** A real SFNClient pointed at the environment's Step Functions stand-in. */
+export function sfnClientFor(environment: LocalEnvironment): SFNClient {
+  return new SFNClient({ endpoint: environment.endpoints.stepFunctions, region: environment.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+}
+
+/** Starts an execution the way a console user does, and waits for it to close. */
+export async function runManually(
+  environment: LocalEnvironment,
+  sfn: SFNClient,
+  name: string,
+  input: unknown,
+): Promise<ExecutionSnapshot> {
+  const { executionArn } = await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: environment.stateMachineArn, name, input: JSON.stringify(input) }),
+  );
+  if (!executionArn) throw new Error('StartExecution returned no executionArn');
+  return environment.stepFunctions.waitForExecution(executionArn);
+}
+
+export async function historyOf(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000 }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
+
+export async function readS3Text(environment: LocalEnvironment, uri: string): Promise<string> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match?.[1] || !match[2]) throw new Error(`Not an S3 object URI: ${uri}`);
+  const object = await environment.s3.send(new GetObjectCommand({ Bucket: match[1], Key: match[2] }));
+  return (await object.Body?.transformToString('utf8')) ?? '';
+}
+
+export function jsonLines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as unknown);
+}
