@@ -1,0 +1,9 @@
+export {
+  startPersonalizeStandIn,
+  DEFAULT_DURATIONS,
+  DEFAULT_MAX_CONCURRENT_JOBS,
+  type PersonalizeStandIn,
+  type PersonalizeStandInOptions,
+} from './personalize-stand-in';
+export { DEFAULT_CATALOG, loadCatalog } from './catalog';
+export type { JobDurations, StandInCatalog, StandInFilter, StandInRecipe, StandInSolutionVersion } from './types';

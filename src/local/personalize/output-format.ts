@@ -1,0 +1,25 @@
+import type { RecordResult } from './recommender';
+
+/*
+ * Batch inference output, one JSON line per input record, in the documented Personalize format:
+ *   {"input":{"userId":"4638"},"output":{"recommendedItems":["63992",...],"scores":[0.0152238,...]},"error":null}
+ * A record the recipe cannot use keeps its line, with `output: null` and a readable `error` string.
+ * (AWS documents only that failed records carry a non-null `error` and count towards the results; the
+ * exact shape and wording of its error lines are UNCONFIRMED, so consumers should test `error !== null`.)
+ * In THEME_GENERATION mode `output` also carries `theme` (stand-in approximation).
+ */
+
+export interface OutputLine {
+  input: unknown;
+  output: { recommendedItems: string[]; scores: number[]; theme?: string } | null;
+  error: string | null;
+}
+
+export function toOutputLine(input: unknown, result: RecordResult): OutputLine {
+  return result.ok ? { input, output: result.output, error: null } : { input, output: null, error: result.error };
+}
+
+/** Newline-terminated JSON Lines text, with members in Personalize's order: input, output, error. */
+export function formatOutputFile(lines: readonly OutputLine[]): string {
+  return lines.map((line) => `${JSON.stringify({ input: line.input, output: line.output, error: line.error })}\n`).join('');
+}

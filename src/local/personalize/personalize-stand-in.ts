@@ -1,0 +1,235 @@
+import { AwsServiceError, startAwsJsonServer } from '../aws-json-server';
+import { systemClock, type Clock } from '../clock';
+import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
+import { localS3Client } from '../local-s3';
+import { DEFAULT_CATALOG, indexCatalog, loadCatalog } from './catalog';
+import { runBatchInferenceJob } from './job-runner';
+import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
+import { isInFlight, observeStatus, phaseAt } from './lifecycle';
+import type { JobDurations, StandInCatalog } from './types';
+import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs } from './validation';
+
+export interface PersonalizeStandInOptions {
+  /** Local S3 (s3rver) endpoint the jobs read input from and write output to. */
+  s3Endpoint: string;
+  /** Drives job lifecycles. Default: the system clock. */
+  clock?: Clock;
+  /** Solution versions, filters and items that exist. Default: the bundled `DEFAULT_CATALOG`. */
+  catalog?: StandInCatalog;
+  /** Default `{ pendingMs: 2000, inProgressMs: 3000 }`. */
+  durations?: JobDurations;
+  /** Pending plus in-progress jobs allowed at once (Personalize's default quota is 5 per region). */
+  maxConcurrentJobs?: number;
+  region?: string;
+  accountId?: string;
+  /** Default 0: a free port. The server binds 127.0.0.1 only. */
+  port?: number;
+  /** When set, a background timer finalizes due jobs (for a long-running `local up`). Default off. */
+  sweepIntervalMs?: number;
+}
+
+export interface PersonalizeStandIn {
+  endpoint: string;
+  catalog: StandInCatalog;
+  /** Finalize every job whose time has come (reads input from S3, writes output, sets ACTIVE/CREATE FAILED). */
+  settle(): Promise<void>;
+  /** Jobs currently known, for tests and the CLI. */
+  jobs(): Array<{ jobName: string; batchInferenceJobArn: string; status: string }>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_DURATIONS: JobDurations = { pendingMs: 2000, inProgressMs: 3000 };
+export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
+
+/**
+ * Starts a local stand-in for the Amazon Personalize batch inference API (CreateBatchInferenceJob,
+ * DescribeBatchInferenceJob, ListBatchInferenceJobs) speaking awsJson1_1, so the real `PersonalizeClient`
+ * reaches it through `endpoint`.
+ *
+ * Requests are checked in the order validation → unknown solution version or filter
+ * (ResourceNotFoundException) → reused job name (ResourceAlreadyExistsException) → quota
+ * (LimitExceededException): cheapest and most specific first, and a request that could never succeed
+ * is not reported as merely throttled. AWS documents no order.
+ *
+ * Job status follows the clock. Jobs whose time is up are finalized lazily, when a request looks at
+ * them, when `settle()` is called, or by the sweep timer.
+ *
+ * @example
+ * const s3 = await startLocalS3();
+ * const clock = new VirtualClock();
+ * const personalize = await startPersonalizeStandIn({ s3Endpoint: s3.endpoint, clock });
+ * const client = new PersonalizeClient({ endpoint: personalize.endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+ */
+export async function startPersonalizeStandIn(options: PersonalizeStandInOptions): Promise<PersonalizeStandIn> {
+  const clock = options.clock ?? systemClock;
+  // Re-validated even when passed in code, so a bad catalog fails at start-up rather than mid-job; the
+  // copy also keeps callers' later edits (or edits to DEFAULT_CATALOG) out of a running stand-in.
+  const catalog = loadCatalog(options.catalog ?? DEFAULT_CATALOG);
+  const durations = checkedDurations(options.durations ?? DEFAULT_DURATIONS);
+  const maxConcurrentJobs = options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS;
+  if (!Number.isInteger(maxConcurrentJobs) || maxConcurrentJobs < 1) {
+    throw new RangeError(`maxConcurrentJobs must be a positive integer, got ${maxConcurrentJobs}`);
+  }
+  const region = options.region ?? LOCAL_REGION;
+  const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
+  const index = indexCatalog(catalog);
+  const store = new JobStore();
+  const s3 = localS3Client(options.s3Endpoint);
+
+  function finalize(job: StoredJob): Promise<void> {
+    job.finalizing ??= runBatchInferenceJob(job, s3, index).then((outcome) => {
+      job.outcome = outcome;
+    });
+    return job.finalizing;
+  }
+
+  async function finalizeDueJobs(): Promise<void> {
+    const now = clock.now();
+    await Promise.all(store.all().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
+  }
+
+  async function createBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJobArn: string }> {
+    const request = validateCreateBatchInferenceJob(input);
+    await finalizeDueJobs();
+    // From here on nothing awaits: the checks and the insert must see the same state.
+    const solutionVersion = index.solutionVersion(request.solutionVersionArn);
+    if (!solutionVersion) {
+      throw new AwsServiceError('ResourceNotFoundException', `Could not find solution version: ${request.solutionVersionArn}`);
+    }
+    if (request.filterArn !== undefined && !index.filter(request.filterArn)) {
+      throw new AwsServiceError('ResourceNotFoundException', `Could not find filter: ${request.filterArn}`);
+    }
+    const arn = jobArn(region, accountId, request.jobName);
+    if (store.hasName(request.jobName)) {
+      throw new AwsServiceError('ResourceAlreadyExistsException', `A batch inference job named ${request.jobName} already exists: ${arn}`);
+    }
+    const now = clock.now();
+    const inFlight = store.all().filter((job) => isInFlight(job.timeline, now)).length;
+    if (inFlight >= maxConcurrentJobs) {
+      throw new AwsServiceError(
+        'LimitExceededException',
+        `You have reached the limit of ${maxConcurrentJobs} batch inference jobs in CREATE PENDING or CREATE IN_PROGRESS in ${region}. Wait for a job to finish, then try again.`,
+      );
+    }
+    store.add({ arn, request, recipe: solutionVersion.recipe, timeline: { createdAtMs: now, durations } });
+    return { batchInferenceJobArn: arn };
+  }
+
+  async function describeBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJob: Record<string, unknown> }> {
+    const { batchInferenceJobArn } = validateDescribeBatchInferenceJob(input);
+    const job = store.get(batchInferenceJobArn);
+    if (!job) throw new AwsServiceError('ResourceNotFoundException', `Could not find batch inference job: ${batchInferenceJobArn}`);
+    if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await finalize(job);
+    return { batchInferenceJob: describe(job, clock.now()) };
+  }
+
+  async function listBatchInferenceJobs(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const request = validateListBatchInferenceJobs(input);
+    const cursor = request.nextToken === undefined ? undefined : decodeNextToken(request.nextToken, request.solutionVersionArn);
+    const invalidToken = () => new AwsServiceError('InvalidNextTokenException', 'The nextToken is not valid for this request.');
+    if (request.nextToken !== undefined && !cursor) throw invalidToken();
+    await finalizeDueJobs();
+    const page = pageOf(store.newestFirst(request.solutionVersionArn), request.maxResults, cursor, request.solutionVersionArn);
+    if (!page) throw invalidToken();
+    const now = clock.now();
+    return {
+      batchInferenceJobs: page.items.map((job) => summarize(job, now)),
+      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+    };
+  }
+
+  const server = await startAwsJsonServer({
+    targetPrefix: 'AmazonPersonalize',
+    contentType: 'application/x-amz-json-1.1',
+    port: options.port ?? 0,
+    operations: {
+      CreateBatchInferenceJob: createBatchInferenceJob,
+      DescribeBatchInferenceJob: describeBatchInferenceJob,
+      ListBatchInferenceJobs: listBatchInferenceJobs,
+    },
+  });
+
+  const sweep =
+    options.sweepIntervalMs === undefined
+      ? undefined
+      : setInterval(() => {
+          // Finalization turns every failure into CREATE FAILED, so nothing here can reject.
+          void finalizeDueJobs();
+        }, options.sweepIntervalMs);
+  // A forgotten stand-in must not keep the CLI or a test process alive.
+  sweep?.unref();
+
+  return {
+    endpoint: server.endpoint,
+    catalog,
+    settle: finalizeDueJobs,
+    jobs: () =>
+      store.all().map((job) => ({
+        jobName: job.request.jobName,
+        batchInferenceJobArn: job.arn,
+        status: observeStatus(job.timeline, job.outcome, clock.now()).status,
+      })),
+    async close() {
+      if (sweep) clearInterval(sweep);
+      // Let running finalizations finish their S3 writes before the client goes away.
+      await Promise.all(store.all().map((job) => job.finalizing));
+      await server.close();
+      s3.destroy();
+    },
+  };
+}
+
+/** `arn:<partition>:personalize:<region>:<account>:batch-inference-job/<jobName>` */
+export function jobArn(region: string, accountId: string, jobName: string): string {
+  return `arn:${partitionOf(region)}:personalize:${region}:${accountId}:batch-inference-job/${jobName}`;
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+function checkedDurations(durations: JobDurations): JobDurations {
+  for (const [name, value] of Object.entries(durations)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
+  }
+  return { pendingMs: durations.pendingMs, inProgressMs: durations.inProgressMs };
+}
+
+/** DescribeBatchInferenceJob's `batchInferenceJob`: the request's members echoed, plus status and times. */
+function describe(job: StoredJob, nowMs: number): Record<string, unknown> {
+  const { request } = job;
+  const observed = observeStatus(job.timeline, job.outcome, nowMs);
+  return {
+    jobName: request.jobName,
+    batchInferenceJobArn: job.arn,
+    ...(request.filterArn !== undefined ? { filterArn: request.filterArn } : {}),
+    ...(observed.failureReason !== undefined ? { failureReason: observed.failureReason } : {}),
+    solutionVersionArn: request.solutionVersionArn,
+    ...(request.numResults !== undefined ? { numResults: request.numResults } : {}),
+    jobInput: request.jobInput,
+    jobOutput: request.jobOutput,
+    ...(request.batchInferenceJobConfig !== undefined ? { batchInferenceJobConfig: request.batchInferenceJobConfig } : {}),
+    roleArn: request.roleArn,
+    batchInferenceJobMode: request.batchInferenceJobMode ?? 'BATCH_INFERENCE',
+    ...(request.themeGenerationConfig !== undefined ? { themeGenerationConfig: request.themeGenerationConfig } : {}),
+    status: observed.status,
+    creationDateTime: new Date(job.timeline.createdAtMs),
+    lastUpdatedDateTime: new Date(observed.lastUpdatedMs),
+  };
+}
+
+function summarize(job: StoredJob, nowMs: number): Record<string, unknown> {
+  const observed = observeStatus(job.timeline, job.outcome, nowMs);
+  return {
+    batchInferenceJobArn: job.arn,
+    jobName: job.request.jobName,
+    status: observed.status,
+    creationDateTime: new Date(job.timeline.createdAtMs),
+    lastUpdatedDateTime: new Date(observed.lastUpdatedMs),
+    ...(observed.failureReason !== undefined ? { failureReason: observed.failureReason } : {}),
+    solutionVersionArn: job.request.solutionVersionArn,
+    batchInferenceJobMode: job.request.batchInferenceJobMode ?? 'BATCH_INFERENCE',
+  };
+}

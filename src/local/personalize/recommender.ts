@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import type { StandInRecipe } from './types';
+
+/*
+ * Deterministic stand-in "models". Every (solution version, user or item, candidate item) triple gets a
+ * pseudo-random affinity from a stable hash, so the same job input always yields the same output, and
+ * two solution versions disagree the way two trained models would.
+ *
+ * Scores imitate Personalize: a softmax over the whole catalog, so they are in (0, 1], descending, and the
+ * top N sum to less than 1. A small share of probability mass is kept back for the "long tail" so that
+ * rounding can never push a sum past 1.
+ */
+
+export const DEFAULT_NUM_RESULTS = 25;
+
+/** Larger spreads make the top item dominate; 6 gives score curves shaped like the documented examples. */
+const AFFINITY_SPREAD = 6;
+const TAIL_MASS = 0.05;
+/** Personalize prints scores with about seven significant digits. */
+const SCORE_PRECISION = 7;
+
+export interface RecommenderSetup {
+  solutionVersionArn: string;
+  recipe: StandInRecipe;
+  itemIds: readonly string[];
+  /** From the job's filter; removed from results after scoring, as Personalize filters do. */
+  excludeItemIds?: readonly string[];
+  /** As requested on the job; undefined means the default (25, or the whole list for ranking). */
+  numResults?: number;
+  /** THEME_GENERATION mode: add a theme to each result (stand-in approximation of Content Generator). */
+  themes?: boolean;
+}
+
+export interface RecommendationOutput {
+  recommendedItems: string[];
+  scores: number[];
+  theme?: string;
+}
+
+export type RecordResult = { ok: true; output: RecommendationOutput } | { ok: false; error: string };
+
+/**
+ * Builds the recommendation function for one job. Per-item hashes are computed once here, so scoring a
+ * record costs a few integer operations per catalog item.
+ * @example
+ * const recommend = createRecommender({ solutionVersionArn, recipe: 'USER_PERSONALIZATION', itemIds });
+ * recommend({ userId: 'user-001' }); // { ok: true, output: { recommendedItems: [...25], scores: [...] } }
+ */
+export function createRecommender(setup: RecommenderSetup): (record: unknown) => RecordResult {
+  const items = setup.itemIds.map((itemId) => ({ itemId, hash: hash32(`item\u0000${itemId}`) }));
+  const itemHashes = new Map(items.map((item) => [item.itemId, item.hash]));
+  const excluded = new Set(setup.excludeItemIds ?? []);
+  const affinity = (seed: number, itemHash: number) => Math.exp(AFFINITY_SPREAD * unitInterval(seed ^ itemHash));
+
+  function topOfCatalog(seed: number, skipItemId?: string): RecommendationOutput {
+    const weighted = items.map((item) => ({ itemId: item.itemId, weight: affinity(seed, item.hash) }));
+    const total = weighted.reduce((sum, item) => sum + item.weight, 0) * (1 + TAIL_MASS);
+    const ranked = weighted
+      .filter((item) => !excluded.has(item.itemId) && item.itemId !== skipItemId)
+      .sort(byWeightDescending)
+      .slice(0, setup.numResults ?? DEFAULT_NUM_RESULTS);
+    return toOutput(ranked, total);
+  }
+
+  function rankList(seed: number, itemList: readonly string[]): RecommendationOutput {
+    const unique = [...new Set(itemList)];
+    // Personalize appends items it was not trained on after the ranked ones, in their input order.
+    const known = unique
+      .filter((itemId) => itemHashes.has(itemId))
+      .map((itemId) => ({ itemId, weight: Math.E * affinity(seed, itemHashes.get(itemId)!) }))
+      .sort(byWeightDescending);
+    const unknown = unique.filter((itemId) => !itemHashes.has(itemId)).map((itemId, index) => ({ itemId, weight: 0.5 ** (index + 1) }));
+    const ordered = [...known, ...unknown];
+    const total = ordered.reduce((sum, item) => sum + item.weight, 0) * (1 + TAIL_MASS);
+    const kept = ordered.filter((item) => !excluded.has(item.itemId));
+    return toOutput(kept.slice(0, setup.numResults ?? kept.length), total);
+  }
+
+  function withTheme(output: RecommendationOutput, itemId: string): RecommendationOutput {
+    return setup.themes ? { ...output, theme: themeFor(setup.solutionVersionArn, itemId) } : output;
+  }
+
+  return function recommend(record: unknown): RecordResult {
+    const problem = recordProblem(setup.recipe, record);
+    if (problem) return { ok: false, error: problem };
+    const fields = record as { userId?: string; itemId?: string; itemList?: string[] };
+    switch (setup.recipe) {
+      case 'USER_PERSONALIZATION':
+        return { ok: true, output: topOfCatalog(seedFor(setup.solutionVersionArn, 'user', fields.userId!)) };
+      case 'RELATED_ITEMS': {
+        const itemId = fields.itemId!;
+        return { ok: true, output: withTheme(topOfCatalog(seedFor(setup.solutionVersionArn, 'item', itemId), itemId), itemId) };
+      }
+      case 'PERSONALIZED_RANKING':
+        return { ok: true, output: rankList(seedFor(setup.solutionVersionArn, 'user', fields.userId!), fields.itemList!) };
+    }
+  };
+}
+
+/**
+ * Why a record cannot be scored by this recipe, or undefined when it can. Extra members (such as
+ * `filterValues`) are allowed: Personalize reads them or ignores them.
+ */
+export function recordProblem(recipe: StandInRecipe, record: unknown): string | undefined {
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+    return 'Invalid input record: expected a JSON object';
+  }
+  const fields = record as Record<string, unknown>;
+  const needsId = (name: 'userId' | 'itemId') =>
+    isResourceId(fields[name]) ? undefined : `Invalid input record: ${recipe} solution versions need a "${name}" string of 1 to 256 characters`;
+  switch (recipe) {
+    case 'USER_PERSONALIZATION':
+      return needsId('userId');
+    case 'RELATED_ITEMS':
+      return needsId('itemId');
+    case 'PERSONALIZED_RANKING': {
+      const userProblem = needsId('userId');
+      if (userProblem) return userProblem;
+      const { itemList } = fields;
+      if (!Array.isArray(itemList) || itemList.length === 0 || !itemList.every(isResourceId)) {
+        return 'Invalid input record: PERSONALIZED_RANKING solution versions need a non-empty "itemList" of item ID strings';
+      }
+      return undefined;
+    }
+  }
+}
+
+function isResourceId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= 256;
+}
+
+function toOutput(ranked: ReadonlyArray<{ itemId: string; weight: number }>, total: number): RecommendationOutput {
+  return {
+    recommendedItems: ranked.map((item) => item.itemId),
+    scores: ranked.map((item) => Number((item.weight / total).toPrecision(SCORE_PRECISION))),
+  };
+}
+
+function byWeightDescending(a: { itemId: string; weight: number }, b: { itemId: string; weight: number }): number {
+  // The item ID tie-break keeps the order total, so output never depends on sort stability.
+  return b.weight - a.weight || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
+}
+
+function seedFor(solutionVersionArn: string, kind: 'user' | 'item', id: string): number {
+  return hash32(`${solutionVersionArn}\u0000${kind}\u0000${id}`);
+}
+
+/** First 32 bits of SHA-256: stable across processes and Node versions, unlike anything seeded at random. */
+export function hash32(text: string): number {
+  return createHash('sha256').update(text, 'utf8').digest().readUInt32BE(0);
+}
+
+/** MurmurHash3's finalizer spreads `seed ^ itemHash` over [0, 1) so nearby inputs do not give nearby scores. */
+function unitInterval(value: number): number {
+  let h = value >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 0x1_0000_0000;
+}
+
+const THEME_OPENERS = ['Everyday', 'Weekend', 'Cozy', 'Fresh', 'Classic', 'Bold', 'Hidden', 'Seasonal'];
+const THEME_SUBJECTS = ['essentials', 'favorites', 'finds', 'picks', 'staples', 'treasures', 'upgrades', 'discoveries'];
+
+/**
+ * A deterministic theme name. Content Generator derives themes from item names and descriptions with a
+ * generative model; the stand-in only guarantees the same item gets the same theme.
+ */
+export function themeFor(solutionVersionArn: string, itemId: string): string {
+  const hash = hash32(`${solutionVersionArn}\u0000theme\u0000${itemId}`);
+  return `${THEME_OPENERS[hash % THEME_OPENERS.length]} ${THEME_SUBJECTS[(hash >>> 8) % THEME_SUBJECTS.length]}`;
+}

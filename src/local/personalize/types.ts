@@ -1,0 +1,83 @@
+/** The recipe families that can run batch inference jobs (Trending-Now and Next-Best-Action cannot). */
+export type StandInRecipe = 'USER_PERSONALIZATION' | 'RELATED_ITEMS' | 'PERSONALIZED_RANKING';
+
+export const STAND_IN_RECIPES: readonly StandInRecipe[] = ['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING'];
+
+export interface StandInSolutionVersion {
+  arn: string;
+  recipe: StandInRecipe;
+}
+
+/** A filter removes these items from results. Real filters are expressions; a fixed exclusion list is enough locally. */
+export interface StandInFilter {
+  arn: string;
+  excludeItemIds: string[];
+}
+
+/** What the stand-in "trained" on: the solution versions and filters that exist, and the items it can recommend. */
+export interface StandInCatalog {
+  solutionVersions: StandInSolutionVersion[];
+  filters: StandInFilter[];
+  itemIds: string[];
+  /** Informational (sample data, the CLI): any userId gets recommendations, as cold users do in Personalize. */
+  userIds?: string[];
+}
+
+/** How long a job spends in each non-terminal status, measured on the stand-in's clock. */
+export interface JobDurations {
+  pendingMs: number;
+  inProgressMs: number;
+}
+
+export type BatchInferenceJobMode = 'BATCH_INFERENCE' | 'THEME_GENERATION';
+
+export const BATCH_INFERENCE_JOB_MODES: readonly BatchInferenceJobMode[] = ['BATCH_INFERENCE', 'THEME_GENERATION'];
+
+export interface S3DataConfig {
+  path: string;
+  kmsKeyArn?: string;
+}
+
+export interface BatchInferenceJobConfig {
+  itemExplorationConfig?: Record<string, string>;
+  rankingInfluence?: Partial<Record<RankingInfluenceType, number>>;
+}
+
+export type RankingInfluenceType = 'POPULARITY' | 'FRESHNESS';
+
+export const RANKING_INFLUENCE_TYPES: readonly RankingInfluenceType[] = ['POPULARITY', 'FRESHNESS'];
+
+export interface ThemeGenerationConfig {
+  fieldsForThemeGeneration: { itemName: string };
+}
+
+export interface Tag {
+  tagKey: string;
+  tagValue: string;
+}
+
+/** A CreateBatchInferenceJob request that passed validation: only modeled members, with their modeled types. */
+export interface CreateBatchInferenceJobRequest {
+  jobName: string;
+  solutionVersionArn: string;
+  filterArn?: string;
+  numResults?: number;
+  jobInput: { s3DataSource: S3DataConfig };
+  jobOutput: { s3DataDestination: S3DataConfig };
+  roleArn: string;
+  batchInferenceJobConfig?: BatchInferenceJobConfig;
+  tags?: Tag[];
+  batchInferenceJobMode?: BatchInferenceJobMode;
+  themeGenerationConfig?: ThemeGenerationConfig;
+}
+
+export interface ListBatchInferenceJobsRequest {
+  solutionVersionArn?: string;
+  nextToken?: string;
+  maxResults: number;
+}
+
+export type JobStatus = 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'ACTIVE' | 'CREATE FAILED';
+
+/** How a finished job ended. Decided once, when the job is finalized. */
+export type JobOutcome = { status: 'ACTIVE' } | { status: 'CREATE FAILED'; failureReason: string };
