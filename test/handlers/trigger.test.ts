@@ -1,0 +1,121 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import type { S3Event } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createTriggerHandler } from '../../functions/trigger/create-handler';
+import { StepFunctionsExecutions } from '../../src/adapters/executions';
+import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
+import putEvent from '../fixtures/s3-put-event.json';
+import testEvent from '../fixtures/s3-test-event.json';
+import { s3Event, STATE_MACHINE_ARN } from '../unit/support/sample-run';
+import { lambdaContext } from './lambda-context';
+
+const sfn = mockClient(SFNClient);
+const EXECUTION_NAME = /^upload-users-2026-01-15-jsonl-[0-9a-f]{16}$/;
+
+function handler() {
+  return createTriggerHandler(
+    {
+      executions: new StepFunctionsExecutions(STATE_MACHINE_ARN, { client: new SFNClient({ region: 'us-east-1' }) }),
+      filter: { inputPrefix: 'input/' },
+    },
+    new Logger({ logLevel: 'SILENT' }),
+  );
+}
+
+function startedInput(index = 0): unknown {
+  const input = sfn.commandCalls(StartExecutionCommand)[index]?.args[0].input.input;
+  return input === undefined ? undefined : JSON.parse(input);
+}
+
+describe('trigger handler', () => {
+  beforeEach(() => {
+    sfn.reset();
+    sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${input.name}`,
+      startDate: new Date('2026-01-15T10:21:34.000Z'),
+    }));
+  });
+
+  it('starts the state machine for an uploaded file with a deterministic name and the run input', async () => {
+    // Act
+    const summary = await handler()(s3Event(putEvent), lambdaContext());
+
+    // Assess
+    expect(sfn).toReceiveCommandTimes(StartExecutionCommand, 1);
+    expect(sfn).toReceiveCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: expect.stringMatching(EXECUTION_NAME) });
+    expect(startedInput()).toEqual({
+      inputPath: 's3://personalize-batch-dev-data/input/users 2026-01-15.jsonl',
+      source: {
+        type: 's3',
+        bucket: 'personalize-batch-dev-data',
+        key: 'input/users 2026-01-15.jsonl',
+        size: 1024,
+        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+        versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
+        sequencer: '0055AED6DCD90281E5',
+        eventTime: '2026-01-15T10:21:33.417Z',
+      },
+    });
+    const name = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name;
+    expect(summary.started).toEqual([
+      { key: 'input/users 2026-01-15.jsonl', executionName: name, executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${name}` },
+    ]);
+  });
+
+  it('sends the same name and input when S3 delivers the event again', async () => {
+    // Act
+    await handler()(s3Event(putEvent), lambdaContext());
+    await handler()(s3Event(putEvent), lambdaContext());
+
+    // Assess
+    const [first, second] = sfn.commandCalls(StartExecutionCommand).map((call) => call.args[0].input);
+    expect(first?.name).toMatch(EXECUTION_NAME);
+    expect(second?.name).toBe(first?.name);
+    expect(second?.input).toBe(first?.input);
+  });
+
+  it('reports ExecutionAlreadyExists as a duplicate, not a failure', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: "Execution Already Exists: 'arn:...'", $metadata: { httpStatusCode: 400 } }));
+
+    // Act
+    const summary = await handler()(s3Event(putEvent), lambdaContext());
+
+    // Assess
+    expect(summary.started).toEqual([]);
+    expect(summary.duplicates).toEqual([{ key: 'input/users 2026-01-15.jsonl', executionName: expect.stringMatching(EXECUTION_NAME) }]);
+  });
+
+  it('starts nothing for the s3:TestEvent', async () => {
+    // Act
+    const summary = await handler()(structuredClone(testEvent) as unknown as S3Event, lambdaContext());
+
+    // Assess
+    expect(sfn).not.toReceiveAnyCommand();
+    expect(summary).toEqual({ started: [], duplicates: [], ignored: [{ reason: 'not an object notification (s3:TestEvent)' }] });
+  });
+
+  it('starts one execution per uploaded input file in a mixed notification', async () => {
+    // Act
+    const summary = await handler()(s3Event(mixedRecordsEvent), lambdaContext());
+
+    // Assess
+    expect(sfn).toReceiveCommandTimes(StartExecutionCommand, 3);
+    expect(sfn).toReceiveCommandWith(StartExecutionCommand, { name: expect.stringMatching(/^upload-big-batch-jsonl-[0-9a-f]{16}$/) });
+    expect([0, 1, 2].map((index) => (startedInput(index) as { inputPath: string }).inputPath)).toEqual([
+      's3://personalize-batch-dev-data/input/weekly users.jsonl',
+      's3://personalize-batch-dev-data/input/big+batch.jsonl',
+      's3://personalize-batch-dev-data/input/café résumé.jsonl',
+    ]);
+    expect(summary.ignored).toHaveLength(4);
+  });
+
+  it('lets any other StartExecution error through with its name, so Lambda retries the event', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    // Act & Assess
+    await expect(handler()(s3Event(putEvent), lambdaContext())).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+  });
+});

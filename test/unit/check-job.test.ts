@@ -1,0 +1,88 @@
+import { JobLostError } from '../../src/domain/errors';
+import { checkJob } from '../../src/use-cases/check-job';
+import { FakeBatchJobs, jobArnFor, policy, runState } from './support/sample-run';
+
+const CREATED_AT = '2026-01-15T10:00:00.000Z';
+const at = (secondsAfterCreation: number) => () => Date.parse(CREATED_AT) + secondsAfterCreation * 1000;
+
+function jobsWith(status: string | undefined, failureReason?: string): FakeBatchJobs {
+  const jobs = new FakeBatchJobs();
+  jobs.jobs.set(jobArnFor('run-1'), { jobArn: jobArnFor('run-1'), jobName: 'run-1', status, failureReason });
+  return jobs;
+}
+
+describe('checkJob', () => {
+  const state = runState({ runId: 'run-1', jobArn: jobArnFor('run-1'), jobCreatedAt: CREATED_AT, polling: policy({ maxElapsedSeconds: 3600, maxPolls: 50 }) }, { count: 2 });
+
+  it('describes the run’s job and keeps polling while it runs', async () => {
+    // Prepare
+    const jobs = jobsWith('IN PROGRESS');
+
+    // Act
+    const next = await checkJob(state, { jobs, now: at(400) });
+
+    // Assess
+    expect(jobs.described).toEqual([jobArnFor('run-1')]);
+    expect(next.run).toBe(state.run);
+    expect(next.poll).toEqual({
+      count: 3,
+      status: 'IN PROGRESS',
+      terminal: false,
+      timedOut: false,
+      failureReason: null,
+      waitSeconds: 203,
+      elapsedSeconds: 400,
+    });
+  });
+
+  it('measures elapsed time from jobCreatedAt in whole seconds', async () => {
+    // Act
+    const next = await checkJob(state, { jobs: jobsWith('PENDING'), now: at(125.9) });
+
+    // Assess
+    expect(next.poll.elapsedSeconds).toBe(125);
+  });
+
+  it('never reports a negative elapsed time when the clock is behind the job', async () => {
+    // Act
+    const next = await checkJob(state, { jobs: jobsWith('PENDING'), now: at(-30) });
+
+    // Assess
+    expect(next.poll.elapsedSeconds).toBe(0);
+  });
+
+  it('times the run out once the job has existed for maxWaitSeconds', async () => {
+    // Act
+    const next = await checkJob(state, { jobs: jobsWith('IN PROGRESS'), now: at(3600) });
+
+    // Assess
+    expect(next.poll).toMatchObject({ timedOut: true, terminal: false, elapsedSeconds: 3600 });
+  });
+
+  it('ends on ACTIVE', async () => {
+    // Act
+    const next = await checkJob(state, { jobs: jobsWith('ACTIVE'), now: at(900) });
+
+    // Assess
+    expect(next.poll).toMatchObject({ terminal: true, status: 'ACTIVE', failureReason: null });
+  });
+
+  it('carries Personalize’s failure reason on CREATE FAILED', async () => {
+    // Act
+    const next = await checkJob(state, { jobs: jobsWith('CREATE FAILED', 'Input data is not valid JSON Lines'), now: at(900) });
+
+    // Assess
+    expect(next.poll).toMatchObject({ terminal: true, failureReason: 'Input data is not valid JSON Lines' });
+  });
+
+  it('lets a lost job error through', async () => {
+    // Prepare
+    const jobs = new FakeBatchJobs();
+    jobs.describe = async (jobArn) => {
+      throw new JobLostError(`Batch inference job ${jobArn} does not exist`);
+    };
+
+    // Act & Assess
+    await expect(checkJob(state, { jobs, now: at(60) })).rejects.toMatchObject({ name: 'JobLostError' });
+  });
+});

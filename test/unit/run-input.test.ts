@@ -1,0 +1,362 @@
+import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
+import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
+import {
+  outputLocation,
+  parseRunInput,
+  parseS3Uri,
+  resolveJobSettings,
+  withTrailingSlash,
+  type RunDefaults,
+  type RunInput,
+} from '../../src/domain/run-input';
+import { FILTER_ARN, INPUT_PATH, KMS_KEY_ARN, OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from './support/sample-run';
+
+const minimal = { inputPath: INPUT_PATH };
+
+const fullInput = {
+  inputPath: INPUT_PATH,
+  outputPath: 's3://personalize-batch-dev-data/output/manual/',
+  solutionVersionArn: SOLUTION_VERSION_ARN,
+  roleArn: ROLE_ARN,
+  jobName: 'weekly-users_2026-01-15',
+  numResults: 50,
+  filterArn: FILTER_ARN,
+  batchInferenceJobConfig: { itemExplorationConfig: { explorationWeight: '0.3', explorationItemAgeCutOff: '30' } },
+  batchInferenceJobMode: 'THEME_GENERATION',
+  themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+  inputKmsKeyArn: KMS_KEY_ARN,
+  outputKmsKeyArn: KMS_KEY_ARN,
+  tags: [
+    { tagKey: 'team', tagValue: 'recs' },
+    { tagKey: 'empty-value', tagValue: '' },
+  ],
+  maxWaitSeconds: 7200,
+  maxPolls: 100,
+  source: { type: 'manual', requestedBy: 'jane@example.com' },
+};
+
+/** Catches what parseRunInput throws; fails the test when it throws anything else or nothing. */
+function issuesOf(raw: unknown): InputIssue[] {
+  try {
+    parseRunInput(raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRunInputError);
+    expect((error as Error).name).toBe('InvalidRunInputError');
+    return (error as InvalidRunInputError).issues;
+  }
+  throw new Error(`parseRunInput accepted ${JSON.stringify(raw)}`);
+}
+
+function resolveIssuesOf(run: () => unknown): InputIssue[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRunInputError);
+    return (error as InvalidRunInputError).issues;
+  }
+  throw new Error('resolveJobSettings accepted the input');
+}
+
+describe('parseRunInput', () => {
+  it('accepts an input with only inputPath', () => {
+    // Act
+    const input = parseRunInput(minimal);
+
+    // Assess
+    expect(input).toEqual(minimal);
+  });
+
+  it('accepts and returns a full input with every member', () => {
+    // Act
+    const input = parseRunInput(structuredClone(fullInput));
+
+    // Assess
+    expect(input).toEqual(fullInput);
+  });
+
+  it('accepts BATCH_INFERENCE mode without a theme configuration', () => {
+    // Act
+    const input = parseRunInput({ ...minimal, batchInferenceJobMode: 'BATCH_INFERENCE' });
+
+    // Assess
+    expect(input.batchInferenceJobMode).toBe('BATCH_INFERENCE');
+  });
+
+  it('accepts 200 tags', () => {
+    // Prepare
+    const tags = Array.from({ length: 200 }, (_, index) => ({ tagKey: `k${index}`, tagValue: 'v' }));
+
+    // Act
+    const input = parseRunInput({ ...minimal, tags });
+
+    // Assess
+    expect(input.tags).toHaveLength(200);
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['an unknown top-level field', { ...minimal, solutionArn: SOLUTION_VERSION_ARN }, 'solutionArn', /is not a known field/],
+    ['an unknown nested field', { ...minimal, tags: [{ tagKey: 'a', tagValue: 'b', owner: 'x' }] }, 'tags.0.owner', /is not a known field/],
+    ['no inputPath', { numResults: 10 }, 'inputPath', /is required/],
+    ['an http inputPath', { inputPath: 'https://example.com/users.jsonl' }, 'inputPath', /S3 URI/],
+    ['an inputPath with an upper-case bucket', { inputPath: 's3://My-Bucket/users.jsonl' }, 'inputPath', /S3 URI/],
+    ['an inputPath longer than 256 characters', { inputPath: `s3://bucket/${'k'.repeat(250)}` }, 'inputPath', /256/],
+    ['an outputPath not ending in "/"', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output' }, 'outputPath', /folder.*"\/"/],
+    ['an outputPath that is not an S3 URI', { ...minimal, outputPath: 'output/' }, 'outputPath', /S3 URI/],
+    ['an S3 ARN as solutionVersionArn', { ...minimal, solutionVersionArn: 'arn:aws:s3:::bucket' }, 'solutionVersionArn', /Personalize solution version ARN/],
+    ['a solution name as solutionVersionArn', { ...minimal, solutionVersionArn: 'user-personalization' }, 'solutionVersionArn', /Personalize solution version ARN/],
+    ['a bad filterArn', { ...minimal, filterArn: 'filter/exclude-purchased' }, 'filterArn', /Personalize filter ARN/],
+    ['a role ARN with an 11-digit account', { ...minimal, roleArn: 'arn:aws:iam::12345678901:role/R' }, 'roleArn', /IAM role ARN/],
+    ['a user ARN as roleArn', { ...minimal, roleArn: 'arn:aws:iam::123456789012:user/jane' }, 'roleArn', /IAM role ARN/],
+    ['a KMS alias as inputKmsKeyArn', { ...minimal, inputKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:alias/data' }, 'inputKmsKeyArn', /KMS key ARN/],
+    ['a bare key id as outputKmsKeyArn', { ...minimal, outputKmsKeyArn: '1234abcd-12ab-34cd-56ef-1234567890ab' }, 'outputKmsKeyArn', /KMS key ARN/],
+    ['a 64-character jobName', { ...minimal, jobName: 'j'.repeat(64) }, 'jobName', /at most 63 characters/],
+    ['a jobName starting with "_"', { ...minimal, jobName: '_weekly' }, 'jobName', /start with a letter or digit/],
+    ['a jobName with a space', { ...minimal, jobName: 'weekly users' }, 'jobName', /only letters, digits/],
+    ['numResults 0', { ...minimal, numResults: 0 }, 'numResults', /at least 1/],
+    ['201 tags', { ...minimal, tags: Array.from({ length: 201 }, (_, i) => ({ tagKey: `k${i}`, tagValue: '' })) }, 'tags', /at most 200 tags/],
+    ['an empty tagKey', { ...minimal, tags: [{ tagKey: 'ok', tagValue: '' }, { tagKey: '', tagValue: 'v' }] }, 'tags.1.tagKey', /must not be empty/],
+    ['a 129-character tagKey', { ...minimal, tags: [{ tagKey: 'k'.repeat(129), tagValue: '' }] }, 'tags.0.tagKey', /at most 128/],
+    ['maxPolls 2501', { ...minimal, maxPolls: 2501 }, 'maxPolls', /at most 2500.*25,000 history events/],
+    ['maxPolls 0', { ...minimal, maxPolls: 0 }, 'maxPolls', /at least 1/],
+    ['maxWaitSeconds 59', { ...minimal, maxWaitSeconds: 59 }, 'maxWaitSeconds', /at least 60/],
+    ['maxWaitSeconds over 6 days', { ...minimal, maxWaitSeconds: 518_401 }, 'maxWaitSeconds', /at most 518400/],
+    ['batchInferenceJobMode STANDARD', { ...minimal, batchInferenceJobMode: 'STANDARD' }, 'batchInferenceJobMode', /BATCH_INFERENCE or THEME_GENERATION/],
+    ['THEME_GENERATION without themeGenerationConfig', { ...minimal, batchInferenceJobMode: 'THEME_GENERATION' }, 'themeGenerationConfig', /required when batchInferenceJobMode is THEME_GENERATION/],
+    ['themeGenerationConfig without the mode', { ...minimal, themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } } }, 'batchInferenceJobMode', /must be THEME_GENERATION/],
+    ['themeGenerationConfig with BATCH_INFERENCE', { ...minimal, batchInferenceJobMode: 'BATCH_INFERENCE', themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } } }, 'batchInferenceJobMode', /must be THEME_GENERATION/],
+    ['an empty theme itemName', { ...minimal, batchInferenceJobMode: 'THEME_GENERATION', themeGenerationConfig: { fieldsForThemeGeneration: { itemName: '' } } }, 'themeGenerationConfig.fieldsForThemeGeneration.itemName', /must not be empty/],
+    ['101 itemExplorationConfig entries', { ...minimal, batchInferenceJobConfig: { itemExplorationConfig: Object.fromEntries(Array.from({ length: 101 }, (_, i) => [`k${i}`, 'v'])) } }, 'batchInferenceJobConfig.itemExplorationConfig', /at most 100 entries/],
+    ['an unknown batchInferenceJobConfig member', { ...minimal, batchInferenceJobConfig: { explorationWeight: '0.3' } }, 'batchInferenceJobConfig.explorationWeight', /is not a known field/],
+    ['an array', [minimal], '', /must be a JSON object/],
+    ['a string', JSON.stringify(minimal), '', /must be a JSON object/],
+    ['null', null, '', /must be a JSON object/],
+    ['a number', 42, '', /must be a JSON object/],
+  ])('refuses %s', (_label, raw, field, message) => {
+    // Act
+    const issues = issuesOf(raw);
+
+    // Assess
+    expect(issues.map((issue) => issue.field)).toEqual(expect.arrayContaining([field]));
+    expect(issues.every((issue) => issue.field === field)).toBe(true);
+    const issue = issues.find((candidate) => candidate.field === field);
+    expect(issue?.message).toMatch(message);
+    // Readable: a sentence fragment, not a zod code or a JSON dump.
+    expect(issue?.message).not.toMatch(/invalid_|ZodError|\{/);
+  });
+
+  it('puts every issue into the error message, each prefixed by its field', () => {
+    // Act
+    let message = '';
+    try {
+      parseRunInput({ ...minimal, numResults: 0, jobName: '_x', extra: true });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+
+    // Assess
+    expect(message).toMatch(/^Invalid run input: /);
+    expect(message).toContain('numResults: must be at least 1');
+    expect(message).toContain('jobName: must start with a letter or digit');
+    expect(message).toContain('extra: is not a known field');
+  });
+
+  it('reports a non-object input without a field prefix', () => {
+    // Act & Assess
+    expect(() => parseRunInput(null)).toThrow(/^Invalid run input: execution input must be a JSON object$/);
+  });
+
+  it.each<[string, unknown, string, RegExp]>([
+    ['numResults 1.5', { ...minimal, numResults: 1.5 }, 'numResults', /whole number/],
+    ['numResults "10"', { ...minimal, numResults: '10' }, 'numResults', /number/],
+    ['a numeric inputPath', { inputPath: 42 }, 'inputPath', /string|S3 URI/],
+    ['a string source', { ...minimal, source: 's3' }, 'source', /object|record/],
+    ['maxWaitSeconds 90.5', { ...minimal, maxWaitSeconds: 90.5 }, 'maxWaitSeconds', /whole number of seconds/],
+  ])('refuses %s with a message about the value, not "is required"', (_label, raw, field, message) => {
+    // Act
+    const issues = issuesOf(raw);
+
+    // Assess
+    const issue = issues.find((candidate) => candidate.field === field);
+    expect(issue?.message).not.toBe('is required');
+    expect(issue?.message).toMatch(message);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['numResults 1.5', { ...minimal, numResults: 1.5 }, 'numResults'],
+    ['numResults "10"', { ...minimal, numResults: '10' }, 'numResults'],
+    ['a numeric inputPath', { inputPath: 42 }, 'inputPath'],
+    ['a string source', { ...minimal, source: 's3' }, 'source'],
+  ])('refuses %s naming the field', (_label, raw, field) => {
+    // Act
+    const issues = issuesOf(raw);
+
+    // Assess
+    expect(issues.map((issue) => issue.field)).toEqual([field]);
+  });
+});
+
+describe('resolveJobSettings', () => {
+  const defaults: RunDefaults = {
+    solutionVersionArn: SOLUTION_VERSION_ARN,
+    roleArn: ROLE_ARN,
+    outputBaseUri: OUTPUT_BASE_URI,
+    numResults: 25,
+  };
+  const input = (raw: Record<string, unknown> = {}): RunInput => parseRunInput({ ...minimal, ...raw });
+
+  it('fills a minimal input from the stage defaults', () => {
+    // Act
+    const settings = resolveJobSettings(input(), defaults, 'run-1', 'run-1-job');
+
+    // Assess
+    expect(settings).toEqual({
+      jobName: 'run-1-job',
+      solutionVersionArn: SOLUTION_VERSION_ARN,
+      roleArn: ROLE_ARN,
+      inputPath: INPUT_PATH,
+      outputPath: `${OUTPUT_BASE_URI}run-1/`,
+      numResults: 25,
+      filterArn: undefined,
+      batchInferenceJobConfig: undefined,
+      batchInferenceJobMode: undefined,
+      themeGenerationConfig: undefined,
+      inputKmsKeyArn: undefined,
+      outputKmsKeyArn: undefined,
+      tags: undefined,
+      polling: { ...DEFAULT_POLLING_POLICY },
+    });
+  });
+
+  it('adds the missing slash to an output base without one', () => {
+    // Act
+    const settings = resolveJobSettings(input(), { ...defaults, outputBaseUri: 's3://bucket-1/output' }, 'run-1', 'job');
+
+    // Assess
+    expect(settings.outputPath).toBe('s3://bucket-1/output/run-1/');
+  });
+
+  it('lets the input override every default', () => {
+    // Prepare
+    const overrides = {
+      solutionVersionArn: 'arn:aws:personalize:eu-west-1:210987654321:solution/other/abc',
+      roleArn: 'arn:aws:iam::210987654321:role/Other',
+      outputPath: 's3://other-bucket/results/',
+      numResults: 5,
+      jobName: 'my-job',
+    };
+
+    // Act
+    const settings = resolveJobSettings(input(overrides), defaults, 'run-1', 'run-1-job');
+
+    // Assess
+    expect(settings).toMatchObject(overrides);
+  });
+
+  it('passes every optional member through', () => {
+    // Act
+    const settings = resolveJobSettings(parseRunInput(structuredClone(fullInput)), defaults, 'run-1', 'ignored');
+
+    // Assess
+    expect(settings).toMatchObject({
+      filterArn: FILTER_ARN,
+      batchInferenceJobConfig: fullInput.batchInferenceJobConfig,
+      batchInferenceJobMode: 'THEME_GENERATION',
+      themeGenerationConfig: fullInput.themeGenerationConfig,
+      inputKmsKeyArn: KMS_KEY_ARN,
+      outputKmsKeyArn: KMS_KEY_ARN,
+      tags: fullInput.tags,
+    });
+  });
+
+  it('names solutionVersionArn, roleArn and outputPath when all are missing', () => {
+    // Act
+    const issues = resolveIssuesOf(() => resolveJobSettings(input(), {}, 'run-1', 'job'));
+
+    // Assess
+    expect(issues.map((issue) => issue.field)).toEqual(['solutionVersionArn', 'roleArn', 'outputPath']);
+    for (const issue of issues) expect(issue.message).toMatch(/^is required: the input has none and no stage/);
+  });
+
+  it.each([
+    ['solutionVersionArn', { ...defaults, solutionVersionArn: undefined }],
+    ['roleArn', { ...defaults, roleArn: undefined }],
+    ['outputPath', { ...defaults, outputBaseUri: undefined }],
+    ['outputPath', { ...defaults, outputBaseUri: '' }],
+  ])('names only %s when that alone is missing', (field, partialDefaults) => {
+    // Act
+    const issues = resolveIssuesOf(() => resolveJobSettings(input(), partialDefaults, 'run-1', 'job'));
+
+    // Assess
+    expect(issues.map((issue) => issue.field)).toEqual([field]);
+  });
+
+  it('takes polling settings from the stage and maxWaitSeconds/maxPolls from the input', () => {
+    // Prepare
+    const stagePolling = { ...defaults, polling: { firstWaitSeconds: 30, maxIntervalSeconds: 120, maxPolls: 500 } };
+
+    // Act
+    const stageOnly = resolveJobSettings(input(), stagePolling, 'run-1', 'job');
+    const withInput = resolveJobSettings(input({ maxWaitSeconds: 3600, maxPolls: 40 }), stagePolling, 'run-1', 'job');
+
+    // Assess
+    expect(stageOnly.polling).toEqual({ ...DEFAULT_POLLING_POLICY, firstWaitSeconds: 30, maxIntervalSeconds: 120, maxPolls: 500 });
+    expect(withInput.polling).toEqual({
+      ...DEFAULT_POLLING_POLICY,
+      firstWaitSeconds: 30,
+      maxIntervalSeconds: 120,
+      maxElapsedSeconds: 3600,
+      maxPolls: 40,
+    });
+  });
+
+  it('does not change the shared default policy', () => {
+    // Act
+    resolveJobSettings(input({ maxWaitSeconds: 60, maxPolls: 1 }), defaults, 'run-1', 'job');
+
+    // Assess
+    expect(DEFAULT_POLLING_POLICY).toMatchObject({ maxElapsedSeconds: 86_400, maxPolls: 2000 });
+  });
+});
+
+describe('outputLocation', () => {
+  it.each([
+    ['a file', 's3://b-1/in/users.jsonl', 's3://b-1/out/run-1/', 's3://b-1/out/run-1/users.jsonl.out'],
+    ['a file, output without a slash', 's3://b-1/in/users.jsonl', 's3://b-1/out', 's3://b-1/out/users.jsonl.out'],
+    ['a file at the bucket root', 's3://b-1/users.jsonl', 's3://b-1/out/', 's3://b-1/out/users.jsonl.out'],
+    ['a folder', 's3://b-1/in/batch/', 's3://b-1/out/run-1/', 's3://b-1/out/run-1/'],
+  ])('points at the results for %s', (_label, inputPath, outputPath, expected) => {
+    // Act & Assess
+    expect(outputLocation(inputPath, outputPath)).toBe(expected);
+  });
+});
+
+describe('withTrailingSlash', () => {
+  it('adds a slash only when missing', () => {
+    // Act & Assess
+    expect(withTrailingSlash('s3://b-1/out')).toBe('s3://b-1/out/');
+    expect(withTrailingSlash('s3://b-1/out/')).toBe('s3://b-1/out/');
+  });
+});
+
+describe('parseS3Uri', () => {
+  it.each([
+    ['s3://personalize-batch-dev-data/input/users.jsonl', { bucket: 'personalize-batch-dev-data', key: 'input/users.jsonl' }],
+    ['s3://bucket.with.dots/a/b/', { bucket: 'bucket.with.dots', key: 'a/b/' }],
+    ['s3://abc/', { bucket: 'abc', key: '' }],
+    ['s3://abc/key with spaces+plus', { bucket: 'abc', key: 'key with spaces+plus' }],
+  ])('splits %s into bucket and key', (uri, expected) => {
+    // Act & Assess
+    expect(parseS3Uri(uri)).toEqual(expected);
+  });
+
+  it.each([
+    ['no key separator', 's3://bucket'],
+    ['another scheme', 'https://bucket/key'],
+    ['a two-character bucket', 's3://ab/key'],
+    ['an upper-case bucket', 's3://Bucket/key'],
+    ['an empty string', ''],
+  ])('returns undefined for %s', (_label, uri) => {
+    // Act & Assess
+    expect(parseS3Uri(uri)).toBeUndefined();
+  });
+});

@@ -1,0 +1,275 @@
+import { buildRunRecord, describeCaughtError, type RecordRequest, type RunRecord } from '../../src/domain/run';
+import { executionRef, INPUT_PATH, policy, runContext, pollState } from './support/sample-run';
+
+const completedAt = new Date('2026-01-15T11:30:00.000Z');
+const execution = executionRef('run-2026-01-15-users');
+
+function expectNoUndefinedValues(record: RunRecord): void {
+  const undefinedKeys = Object.entries(record)
+    .filter(([, value]) => value === undefined)
+    .map(([key]) => key);
+  expect(undefinedKeys).toEqual([]);
+}
+
+/** What Lambda puts in `Cause` when a Node.js function throws. */
+function lambdaCause(errorType: string, errorMessage: string): string {
+  return JSON.stringify({
+    errorType,
+    errorMessage,
+    trace: [`${errorType}: ${errorMessage}`, '    at startRun (/var/task/index.js:1:2345)', '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)'],
+  });
+}
+
+describe('buildRunRecord', () => {
+  it('records a succeeded run with its job, poll and output location', () => {
+    // Prepare
+    const request: RecordRequest = {
+      outcome: 'SUCCEEDED',
+      execution,
+      state: {
+        run: runContext({ filterArn: undefined }),
+        poll: pollState({ count: 6, status: 'ACTIVE', terminal: true, elapsedSeconds: 1234, waitSeconds: 0 }),
+      },
+    };
+
+    // Act
+    const record = buildRunRecord(request, completedAt);
+
+    // Assess
+    expect(record).toEqual({
+      runId: 'run-2026-01-15-users',
+      executionArn: execution.arn,
+      status: 'SUCCEEDED',
+      startedAt: '2026-01-15T10:00:00.000Z',
+      completedAt: '2026-01-15T11:30:00.000Z',
+      jobName: 'run-2026-01-15-users',
+      jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-2026-01-15-users',
+      jobStatus: 'ACTIVE',
+      adoptedExistingJob: false,
+      jobCreatedAt: '2026-01-15T10:00:01.000Z',
+      solutionVersionArn: request.state.run?.solutionVersionArn,
+      inputPath: INPUT_PATH,
+      outputPath: 's3://personalize-batch-dev-data/output/run-2026-01-15-users/',
+      outputLocation: 's3://personalize-batch-dev-data/output/run-2026-01-15-users/users.jsonl.out',
+      numResults: 25,
+      pollCount: 6,
+      elapsedSeconds: 1234,
+    });
+    expectNoUndefinedValues(record);
+  });
+
+  it('records the source a trigger attached to the run', () => {
+    // Prepare
+    const source = { type: 's3', bucket: 'personalize-batch-dev-data', key: 'input/users.jsonl' };
+
+    // Act
+    const record = buildRunRecord(
+      { outcome: 'SUCCEEDED', execution, state: { run: runContext({ source }), poll: pollState({ status: 'ACTIVE' }) } },
+      completedAt,
+    );
+
+    // Assess
+    expect(record.source).toEqual(source);
+  });
+
+  it('records a job that ended CREATE FAILED with Personalize’s reason', () => {
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'FAILED',
+        execution,
+        state: {
+          run: runContext(),
+          poll: pollState({ count: 3, status: 'CREATE FAILED', terminal: true, failureReason: 'Insufficient privileges for accessing data in S3' }),
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({
+      status: 'FAILED',
+      jobStatus: 'CREATE FAILED',
+      errorType: 'BatchInferenceJobFailed',
+      failureReason: 'Insufficient privileges for accessing data in S3',
+      pollCount: 3,
+    });
+    expect(record).not.toHaveProperty('outputLocation');
+    expectNoUndefinedValues(record);
+  });
+
+  it('gives a failed job with no reason a default one', () => {
+    // Act
+    const record = buildRunRecord({ outcome: 'FAILED', execution, state: { run: runContext(), poll: pollState({ status: 'CREATE FAILED', failureReason: null }) } }, completedAt);
+
+    // Assess
+    expect(record.failureReason).toBe('Personalize reported CREATE FAILED without a reason');
+  });
+
+  it('records a caught Lambda error by its type and message, not the raw JSON', () => {
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'FAILED',
+        execution,
+        state: {
+          run: runContext(),
+          poll: pollState({ count: 2, status: 'IN PROGRESS' }),
+          error: { Error: 'JobLostError', Cause: lambdaCause('JobLostError', 'Batch inference job arn:x does not exist') },
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({
+      status: 'FAILED',
+      errorType: 'JobLostError',
+      failureReason: 'Batch inference job arn:x does not exist',
+      jobStatus: 'IN PROGRESS',
+    });
+    expectNoUndefinedValues(record);
+  });
+
+  it('records a start failure with no run, keeping inputPath and source from the raw state', () => {
+    // Prepare
+    const source = { type: 's3', key: 'input/users.jsonl' };
+
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'FAILED',
+        execution,
+        state: {
+          inputPath: INPUT_PATH,
+          source,
+          error: { Error: 'InvalidRunInputError', Cause: lambdaCause('InvalidRunInputError', 'Invalid run input: numResults: must be at least 1') },
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toEqual({
+      runId: execution.name,
+      executionArn: execution.arn,
+      status: 'FAILED',
+      startedAt: execution.startTime,
+      completedAt: completedAt.toISOString(),
+      inputPath: INPUT_PATH,
+      source,
+      errorType: 'InvalidRunInputError',
+      failureReason: 'Invalid run input: numResults: must be at least 1',
+    });
+  });
+
+  it('ignores a raw inputPath or source of the wrong type', () => {
+    // Act
+    const record = buildRunRecord(
+      { outcome: 'FAILED', execution, state: { inputPath: 42, source: ['not', 'an', 'object'], error: { Error: 'States.Runtime' } } },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).not.toHaveProperty('inputPath');
+    expect(record).not.toHaveProperty('source');
+    expect(record.failureReason).toBe('States.Runtime (no cause given)');
+  });
+
+  it('records a run stopped by the elapsed guard with the timeout reason', () => {
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'TIMED_OUT',
+        execution,
+        state: {
+          run: runContext({ polling: policy({ maxElapsedSeconds: 3600, maxPolls: 100 }) }),
+          poll: pollState({ count: 12, status: 'IN PROGRESS', timedOut: true, elapsedSeconds: 3601 }),
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({
+      status: 'TIMED_OUT',
+      errorType: 'RunTimedOut',
+      failureReason: 'Job still IN PROGRESS after 12 status checks: maxWaitSeconds (3600s) reached after 3601s',
+      pollCount: 12,
+      elapsedSeconds: 3601,
+    });
+    expect(record).not.toHaveProperty('outputLocation');
+    expectNoUndefinedValues(record);
+  });
+
+  it('records a run stopped by the poll-count guard with the timeout reason', () => {
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'TIMED_OUT',
+        execution,
+        state: { run: runContext({ polling: policy({ maxPolls: 5 }) }), poll: pollState({ count: 5, status: 'PENDING', elapsedSeconds: 900 }) },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record.failureReason).toBe('Job still PENDING after 5 status checks: maxPolls (5) reached after 900s');
+  });
+
+  it('gives a timed-out run without poll state a generic reason', () => {
+    // Act
+    const record = buildRunRecord({ outcome: 'TIMED_OUT', execution, state: {} }, completedAt);
+
+    // Assess
+    expect(record.failureReason).toBe('The run exceeded its maximum wait before the job finished');
+    expectNoUndefinedValues(record);
+  });
+
+  it('leaves out jobStatus while no status was seen', () => {
+    // Act
+    const record = buildRunRecord(
+      { outcome: 'FAILED', execution, state: { run: runContext(), poll: pollState({ status: null }), error: { Error: 'Lambda.Unknown', Cause: 'Task timed out' } } },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).not.toHaveProperty('jobStatus');
+    expect(record.pollCount).toBe(0);
+  });
+});
+
+describe('describeCaughtError', () => {
+  it('returns errorMessage from a Lambda error JSON cause', () => {
+    // Act & Assess
+    expect(describeCaughtError({ Error: 'PersonalizeBusyError', Cause: lambdaCause('PersonalizeBusyError', 'Personalize is busy') })).toBe('Personalize is busy');
+  });
+
+  it('returns a plain-text cause trimmed', () => {
+    // Act & Assess
+    expect(describeCaughtError({ Error: 'States.Timeout', Cause: '  The task timed out.\n' })).toBe('The task timed out.');
+  });
+
+  it.each([
+    ['JSON without errorMessage', '{"reason":"x"}'],
+    ['JSON with a non-string errorMessage', '{"errorMessage":42}'],
+    ['a JSON string', '"just text"'],
+    ['a JSON array', '["a"]'],
+  ])('returns the cause as is for %s', (_label, cause) => {
+    // Act & Assess
+    expect(describeCaughtError({ Error: 'E', Cause: cause })).toBe(cause);
+  });
+
+  it.each([
+    ['missing', undefined],
+    ['empty', ''],
+    ['blank', '   '],
+  ])('names the error type when the cause is %s', (_label, cause) => {
+    // Act & Assess
+    expect(describeCaughtError({ Error: 'Lambda.Unknown', ...(cause !== undefined && { Cause: cause }) })).toBe('Lambda.Unknown (no cause given)');
+  });
+
+  it('names the error type when a Lambda error has an empty message (an Error thrown with none)', () => {
+    expect(describeCaughtError({ Error: 'TypeError', Cause: lambdaCause('TypeError', '') })).toBe('TypeError (no message given)');
+  });
+});
