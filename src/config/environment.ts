@@ -20,13 +20,27 @@ export function optionalEnv(name: string, env: Environment = process.env): strin
   return value === undefined || value === '' ? undefined : value;
 }
 
+/** A whole number ≥ 0 from the environment, or undefined when unset; anything else is a deployment error. */
+export function optionalCountEnv(name: string, env: Environment = process.env): number | undefined {
+  const value = optionalEnv(name, env);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new ConfigurationError(`Environment variable ${name} must be a whole number, got "${value}"`);
+  }
+  return Number(value);
+}
+
 /** Stage defaults for new jobs, from the start function's environment. */
 export function runDefaultsFromEnv(env: Environment = process.env): RunDefaults {
-  const numResults = optionalEnv('DEFAULT_NUM_RESULTS', env);
   return {
     solutionVersionArn: optionalEnv('DEFAULT_SOLUTION_VERSION_ARN', env),
     roleArn: requireEnv('PERSONALIZE_ROLE_ARN', env),
     outputBaseUri: requireEnv('OUTPUT_BASE_URI', env),
-    numResults: numResults === undefined ? undefined : Number.parseInt(numResults, 10),
+    numResults: positive(optionalCountEnv('DEFAULT_NUM_RESULTS', env), 'DEFAULT_NUM_RESULTS'),
   };
+}
+
+function positive(value: number | undefined, name: string): number | undefined {
+  if (value === 0) throw new ConfigurationError(`Environment variable ${name} must be at least 1`);
+  return value;
 }

@@ -69,6 +69,8 @@ export interface RunRecord {
   pollCount?: number | undefined;
   elapsedSeconds?: number | undefined;
   source?: Record<string, unknown> | undefined;
+  /** Epoch seconds after which the runs table's TTL may delete the record. */
+  expiresAt?: number | undefined;
 }
 
 export interface RecordRequest {
@@ -141,7 +143,8 @@ export function describeCaughtError(error: CaughtError): string {
   const cause = error.Cause ?? '';
   try {
     const parsed: unknown = JSON.parse(cause);
-    if (isPlainObject(parsed) && typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+    if (isPlainObject(parsed) && typeof parsed.errorMessage === 'string' && parsed.errorMessage.trim()) return parsed.errorMessage;
+    if (isPlainObject(parsed) && typeof parsed.errorType === 'string') return `${parsed.errorType} (no message given)`;
   } catch {
     // Not JSON: a plain-text cause.
   }
