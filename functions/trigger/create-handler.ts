@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { S3Event } from 'aws-lambda';
 import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
+import type { UploadEvent } from '../../src/domain/s3-event';
 import {
   startRunsForUploads,
   type UploadTriggerDependencies,
@@ -9,5 +9,5 @@ import {
 
 export function createTriggerHandler(deps: Omit<UploadTriggerDependencies, 'log'>, logger: Logger = createLogger()) {
   const log = { info: (message: string, details: Record<string, unknown>) => logger.info(message, details) };
-  return withMiddleware<S3Event, UploadTriggerSummary>(logger, (event) => startRunsForUploads(event, { ...deps, log }));
+  return withMiddleware<UploadEvent, UploadTriggerSummary>(logger, (event) => startRunsForUploads(event, { ...deps, log }));
 }

@@ -1,9 +1,30 @@
-import type { S3Event, S3EventRecord } from 'aws-lambda';
+import type { EventBridgeEvent, S3Event, S3EventRecord } from 'aws-lambda';
+
+/**
+ * S3's "Object Created" event on EventBridge, which is how an existing bucket (one this stack
+ * cannot attach a notification to) reaches the trigger.
+ */
+export type S3ObjectCreatedEvent = EventBridgeEvent<
+  'Object Created',
+  {
+    bucket: { name: string };
+    object: { key: string; size?: number; etag?: string; 'version-id'?: string; sequencer?: string };
+    reason?: string;
+  }
+>;
+
+/** Everything the trigger accepts: an S3 notification (incl. `s3:TestEvent`) or an EventBridge event. */
+export type UploadEvent = S3Event | S3ObjectCreatedEvent | { Event?: string; Records?: undefined };
 
 /** An uploaded input file that should become one run. */
 export interface UploadedObject {
   bucket: string;
   key: string;
+  /**
+   * Set when the event's key encoding is not known for certain (EventBridge): the form-decoded
+   * spelling to try if `key` does not exist.
+   */
+  alternativeKey?: string | undefined;
   size: number;
   eTag?: string | undefined;
   versionId?: string | undefined;
@@ -34,11 +55,9 @@ export function decodeS3EventKey(encodedKey: string): string {
  * (each with a reason worth one log line). Configuring a notification sends `s3:TestEvent`, which
  * has no `Records` at all.
  */
-export function selectUploadedObjects(
-  event: S3Event | { Event?: string; Records?: undefined },
-  filter: UploadFilter,
-): { objects: UploadedObject[]; ignored: IgnoredRecord[] } {
-  if (!Array.isArray(event.Records)) {
+export function selectUploadedObjects(event: UploadEvent, filter: UploadFilter): { objects: UploadedObject[]; ignored: IgnoredRecord[] } {
+  if (isObjectCreatedEvent(event)) return selectFromEventBridge(event, filter);
+  if (!('Records' in event) || !Array.isArray(event.Records)) {
     const kind = 'Event' in event && event.Event ? event.Event : 'an event without Records';
     return { objects: [], ignored: [{ reason: `not an object notification (${kind})` }] };
   }
@@ -75,5 +94,45 @@ function classifyRecord(record: S3EventRecord, filter: UploadFilter): UploadedOb
     versionId: record.s3.object.versionId,
     sequencer: record.s3.object.sequencer,
     eventTime: record.eventTime,
+  };
+}
+
+function isObjectCreatedEvent(event: UploadEvent): event is S3ObjectCreatedEvent {
+  return 'detail-type' in event && event['detail-type'] === 'Object Created' && event.source === 'aws.s3';
+}
+
+/**
+ * EventBridge's S3 events are documented with plain keys, but whether special characters arrive
+ * encoded is not confirmed. The raw key is tried first; if it looks form-encoded, the decoded
+ * spelling goes along as an alternative for the trigger to check against the bucket.
+ */
+function selectFromEventBridge(event: S3ObjectCreatedEvent, filter: UploadFilter): { objects: UploadedObject[]; ignored: IgnoredRecord[] } {
+  const { bucket, object } = event.detail;
+  const key = object.key;
+  if (!key.startsWith(filter.inputPrefix)) {
+    return { objects: [], ignored: [{ key, reason: `key is outside the input prefix "${filter.inputPrefix}"` }] };
+  }
+  if (key.endsWith('/')) return { objects: [], ignored: [{ key, reason: 'key is a folder marker' }] };
+  if (object.size === 0) return { objects: [], ignored: [{ key, reason: 'object is empty (0 bytes)' }] };
+  let decoded: string | undefined;
+  try {
+    decoded = decodeS3EventKey(key);
+  } catch {
+    decoded = undefined;
+  }
+  return {
+    objects: [
+      {
+        bucket: bucket.name,
+        key,
+        alternativeKey: decoded !== undefined && decoded !== key ? decoded : undefined,
+        size: object.size ?? 0,
+        eTag: object.etag,
+        versionId: object['version-id'],
+        sequencer: object.sequencer,
+        eventTime: event.time,
+      },
+    ],
+    ignored: [],
   };
 }

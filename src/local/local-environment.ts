@@ -4,7 +4,6 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { S3Event } from 'aws-lambda';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { createGetJobStatusHandler } from '../../functions/get-job-status/create-handler';
 import { createRecordResultHandler } from '../../functions/record-result/create-handler';
@@ -12,8 +11,10 @@ import { createStartJobHandler } from '../../functions/start-job/create-handler'
 import { createTriggerHandler } from '../../functions/trigger/create-handler';
 import { StepFunctionsExecutions } from '../adapters/executions';
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
+import { S3ObjectExistence } from '../adapters/s3-objects';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
 import type { RunRecord } from '../domain/run';
+import type { UploadEvent } from '../domain/s3-event';
 import type { UploadTriggerSummary } from '../use-cases/start-runs-for-uploads';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { VirtualClock, systemClock, type Clock } from './clock';
@@ -71,8 +72,8 @@ export interface LocalEnvironment {
   upload(key: string, body: string | Uint8Array): Promise<void>;
   /** Resolves with each trigger invocation's summary once every notification so far is handled. */
   triggersSettled(): Promise<UploadTriggerSummary[]>;
-  /** Delivers an S3 notification to the trigger directly (redelivery tests, custom events). */
-  deliverS3Event(event: S3Event): Promise<UploadTriggerSummary>;
+  /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
+  deliverS3Event(event: UploadEvent): Promise<UploadTriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
   close(): Promise<void>;
 }
@@ -170,10 +171,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const sfn = new SFNClient({ ...clientBase, endpoint: stepFunctions.endpoint });
     closers.push(async () => sfn.destroy());
     const trigger = createTriggerHandler(
-      { executions: new StepFunctionsExecutions(stateMachineArn, { client: sfn }), filter: { inputPrefix: INPUT_PREFIX } },
+      {
+        executions: new StepFunctionsExecutions(stateMachineArn, { client: sfn }),
+        objects: new S3ObjectExistence({ client: s3 }),
+        filter: { inputPrefix: INPUT_PREFIX },
+      },
       logger,
     );
-    const deliverS3Event = (event: S3Event) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
+    const deliverS3Event = (event: UploadEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
 
     const pendingTriggers: Array<Promise<UploadTriggerSummary>> = [];
     localS3.onObjectEvent((event) => {

@@ -1,10 +1,15 @@
-import type { S3Event } from 'aws-lambda';
 import type { Executions } from '../adapters/executions';
 import { executionNameForS3Object } from '../domain/naming';
-import { selectUploadedObjects, type IgnoredRecord, type UploadFilter } from '../domain/s3-event';
+import { selectUploadedObjects, type IgnoredRecord, type UploadedObject, type UploadEvent, type UploadFilter } from '../domain/s3-event';
+
+/** Checks that a key exists; only consulted when the event's key encoding is ambiguous. */
+export interface ObjectExistence {
+  exists(bucket: string, key: string): Promise<boolean>;
+}
 
 export interface UploadTriggerDependencies {
   executions: Executions;
+  objects: ObjectExistence;
   filter: UploadFilter;
   log: {
     info(message: string, details: Record<string, unknown>): void;
@@ -26,8 +31,15 @@ export interface UploadTriggerSummary {
  * run, so it is logged as a duplicate and nothing new starts. Any other StartExecution error is
  * thrown so Lambda's async retry delivers the event again; the names keep that retry safe.
  */
-export async function startRunsForUploads(event: S3Event, deps: UploadTriggerDependencies): Promise<UploadTriggerSummary> {
-  const { objects, ignored } = selectUploadedObjects(event, deps.filter);
+export async function startRunsForUploads(event: UploadEvent, deps: UploadTriggerDependencies): Promise<UploadTriggerSummary> {
+  const selected = selectUploadedObjects(event, deps.filter);
+  const ignored = [...selected.ignored];
+  const objects: UploadedObject[] = [];
+  for (const candidate of selected.objects) {
+    const resolved = await resolveKey(candidate, deps.objects);
+    if (resolved) objects.push(resolved);
+    else ignored.push({ key: candidate.key, reason: 'object no longer exists under the key in the event (nor its decoded form)' });
+  }
   for (const skipped of ignored) deps.log.info('Ignoring S3 record', { ...skipped });
 
   const summary: UploadTriggerSummary = { started: [], duplicates: [], ignored };
@@ -56,4 +68,12 @@ export async function startRunsForUploads(event: S3Event, deps: UploadTriggerDep
     }
   }
   return summary;
+}
+
+async function resolveKey(object: UploadedObject, existence: ObjectExistence): Promise<UploadedObject | undefined> {
+  if (object.alternativeKey === undefined) return object;
+  const { alternativeKey, ...rest } = object;
+  if (await existence.exists(object.bucket, object.key)) return rest;
+  if (await existence.exists(object.bucket, alternativeKey)) return { ...rest, key: alternativeKey };
+  return undefined;
 }

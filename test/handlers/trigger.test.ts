@@ -1,22 +1,27 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTriggerHandler } from '../../functions/trigger/create-handler';
 import { StepFunctionsExecutions } from '../../src/adapters/executions';
+import { S3ObjectExistence } from '../../src/adapters/s3-objects';
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
+import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import { s3Event, STATE_MACHINE_ARN } from '../unit/support/sample-run';
 import { lambdaContext } from './lambda-context';
 
 const sfn = mockClient(SFNClient);
+const s3 = mockClient(S3Client);
 const EXECUTION_NAME = /^upload-users-2026-01-15-jsonl-[0-9a-f]{16}$/;
 
 function handler() {
   return createTriggerHandler(
     {
       executions: new StepFunctionsExecutions(STATE_MACHINE_ARN, { client: new SFNClient({ region: 'us-east-1' }) }),
+      objects: new S3ObjectExistence({ client: new S3Client({ region: 'us-east-1' }) }),
       filter: { inputPrefix: 'input/' },
     },
     new Logger({ logLevel: 'SILENT' }),
@@ -31,6 +36,7 @@ function startedInput(index = 0): unknown {
 describe('trigger handler', () => {
   beforeEach(() => {
     sfn.reset();
+    s3.reset();
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
       executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${input.name}`,
       startDate: new Date('2026-01-15T10:21:34.000Z'),
@@ -117,5 +123,19 @@ describe('trigger handler', () => {
 
     // Act & Assess
     await expect(handler()(s3Event(putEvent), lambdaContext())).rejects.toMatchObject({ name: 'ThrottlingException', message: 'Rate exceeded' });
+  });
+
+  it('resolves an EventBridge key by asking S3 which spelling exists', async () => {
+    // Prepare
+    sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:x', startDate: new Date() });
+    s3.on(HeadObjectCommand, { Key: 'input/users+2026-01-15.jsonl' }).rejects(new NotFound({ message: 'Not Found', $metadata: {} }));
+    s3.on(HeadObjectCommand, { Key: 'input/users 2026-01-15.jsonl' }).resolves({});
+
+    // Act
+    const summary = await handler()(eventBridgeEvent as never, lambdaContext());
+
+    // Assess
+    expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);
+    expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'team-data', Key: 'input/users+2026-01-15.jsonl' });
   });
 });

@@ -1,4 +1,6 @@
-import { startRunsForUploads, type UploadTriggerDependencies } from '../../src/use-cases/start-runs-for-uploads';
+import type { S3ObjectCreatedEvent } from '../../src/domain/s3-event';
+import { startRunsForUploads, type ObjectExistence, type UploadTriggerDependencies } from '../../src/use-cases/start-runs-for-uploads';
+import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
@@ -6,10 +8,26 @@ import { FakeExecutions, s3Event } from './support/sample-run';
 
 type LogLine = { message: string; details: Record<string, unknown> };
 
-function dependencies(executions = new FakeExecutions()): UploadTriggerDependencies & { executions: FakeExecutions; lines: LogLine[] } {
+/** A bucket that holds exactly the given keys, and remembers what it was asked. */
+class FakeBucket implements ObjectExistence {
+  readonly checked: string[] = [];
+
+  constructor(private readonly keys: string[] = []) {}
+
+  async exists(_bucket: string, key: string): Promise<boolean> {
+    this.checked.push(key);
+    return this.keys.includes(key);
+  }
+}
+
+function dependencies(
+  executions = new FakeExecutions(),
+  objects = new FakeBucket(),
+): UploadTriggerDependencies & { executions: FakeExecutions; objects: FakeBucket; lines: LogLine[] } {
   const lines: LogLine[] = [];
   return {
     executions,
+    objects,
     filter: { inputPrefix: 'input/' },
     log: { info: (message, details) => lines.push({ message, details }) },
     lines,
@@ -142,5 +160,56 @@ describe('startRunsForUploads', () => {
 
     // Act & Assess
     await expect(startRunsForUploads(s3Event(putEvent), deps)).rejects.toBe(throttled);
+  });
+
+  describe('with EventBridge "Object Created" events (existing buckets)', () => {
+    const event = eventBridgeEvent as unknown as S3ObjectCreatedEvent;
+
+    it('uses the key as sent when that object exists', async () => {
+      const deps = dependencies(new FakeExecutions(), new FakeBucket(['input/users+2026-01-15.jsonl']));
+
+      const summary = await startRunsForUploads(event, deps);
+
+      expect(summary.started.map((run) => run.key)).toEqual(['input/users+2026-01-15.jsonl']);
+      expect(deps.executions.requests[0]?.input).toMatchObject({
+        inputPath: 's3://team-data/input/users+2026-01-15.jsonl',
+        source: { bucket: 'team-data', versionId: 'IYV3p45BT0ac8hjHg1houSdS1a.Mro8e', sequencer: '00617F08299329D189' },
+      });
+    });
+
+    it('falls back to the form-decoded key when only that object exists', async () => {
+      const deps = dependencies(new FakeExecutions(), new FakeBucket(['input/users 2026-01-15.jsonl']));
+
+      const summary = await startRunsForUploads(event, deps);
+
+      expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);
+      expect(deps.objects.checked).toEqual(['input/users+2026-01-15.jsonl', 'input/users 2026-01-15.jsonl']);
+    });
+
+    it('ignores the event, with a reason, when neither spelling exists', async () => {
+      const deps = dependencies(new FakeExecutions(), new FakeBucket([]));
+
+      const summary = await startRunsForUploads(event, deps);
+
+      expect(deps.executions.requests).toHaveLength(0);
+      expect(summary.ignored).toEqual([{ key: 'input/users+2026-01-15.jsonl', reason: expect.stringContaining('no longer exists') }]);
+    });
+
+    it('does not look the object up when the key has nothing to decode', async () => {
+      const plain = { ...event, detail: { ...event.detail, object: { ...event.detail.object, key: 'input/users.jsonl' } } };
+      const deps = dependencies();
+
+      const summary = await startRunsForUploads(plain, deps);
+
+      expect(summary.started).toHaveLength(1);
+      expect(deps.objects.checked).toEqual([]);
+    });
+
+    it('ignores keys outside the input prefix', async () => {
+      const outside = { ...event, detail: { ...event.detail, object: { ...event.detail.object, key: 'other/users.jsonl' } } };
+      const summary = await startRunsForUploads(outside, dependencies());
+      expect(summary.started).toHaveLength(0);
+      expect(summary.ignored[0]?.reason).toContain('outside the input prefix');
+    });
   });
 });
