@@ -10,7 +10,7 @@ const ROOT = resolve(__dirname, '../..');
 export interface CloudFormationTemplate {
   Parameters?: Record<string, { Default?: unknown }>;
   Conditions?: Record<string, unknown>;
-  Resources: Record<string, { Type: string; Properties?: Record<string, any>; DependsOn?: unknown; Condition?: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  Resources: Record<string, { Type: string; Properties?: Record<string, any>; DependsOn?: unknown; Condition?: string; DeletionPolicy?: string }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   Outputs?: Record<string, unknown>;
 }
 

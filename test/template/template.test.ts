@@ -4,6 +4,24 @@ import { packageService, type CloudFormationTemplate } from '../support/package-
 
 const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordResult'];
 
+/** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
+const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+const UNSCOPABLE_ACTIONS = new Set([
+  ...XRAY,
+  'xray:GetSamplingRules',
+  'xray:GetSamplingTargets',
+  // Vended log delivery for Step Functions logging (AWS documents these with Resource "*").
+  'logs:CreateLogDelivery',
+  'logs:GetLogDelivery',
+  'logs:UpdateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:DescribeResourcePolicies',
+  'logs:DescribeLogGroups',
+]);
+
+
 describe('serverless package', () => {
   let directory: string;
   let template: CloudFormationTemplate;
@@ -31,7 +49,7 @@ describe('serverless package', () => {
     const fn = resource(`${name}LambdaFunction`);
     expect(fn.Type).toBe('AWS::Lambda::Function');
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
-    expect(fn.Properties?.Role).toEqual({ 'Fn::GetAtt': [`${name}IamRoleLambdaExecution`, 'Arn'] });
+    expect(fn.Properties?.Role).toEqual({ 'Fn::GetAtt': [`${name}Role`, 'Arn'] });
   });
 
   it('loads the state machine from the ASL file with the stage function names resolved', () => {
@@ -84,13 +102,240 @@ describe('serverless package', () => {
   });
 
   it('scopes iam:PassRole to the Personalize role and service', () => {
-    const statements = resource('StartJobIamRoleLambdaExecution').Properties?.Policies.flatMap(
-      (policy: { PolicyDocument: { Statement: Array<Record<string, unknown>> } }) => policy.PolicyDocument.Statement,
-    );
-    const passRole = statements.find((statement: { Action: unknown }) => JSON.stringify(statement.Action).includes('iam:PassRole'));
+    const passRole = allowStatements(template, 'StartJobRole').find((statement) => actionsOf(statement).includes('iam:PassRole'));
     expect(passRole).toMatchObject({
       Resource: { 'Fn::If': ['CreatePersonalizeRole', { 'Fn::GetAtt': ['PersonalizeServiceRole', 'Arn'] }, { Ref: 'PersonalizeRoleArn' }] },
       Condition: { StringEquals: { 'iam:PassedToService': 'personalize.amazonaws.com' } },
     });
   });
+
+  it('has no IAM role besides the ones it declares (no unused default Lambda role)', () => {
+    const roles = Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === 'AWS::IAM::Role').map(([id]) => id);
+    expect(roles.sort()).toEqual(
+      ['BatchInferenceStateMachineRole', 'GetJobStatusRole', 'PersonalizeServiceRole', 'RecordResultRole', 'StartJobRole', 'TriggerRole'].sort(),
+    );
+  });
+
+  it.each([
+    ['TriggerRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'states:StartExecution', ...XRAY]],
+    [
+      'StartJobRole',
+      [
+        'iam:PassRole',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'personalize:CreateBatchInferenceJob',
+        'personalize:DescribeBatchInferenceJob',
+        'personalize:TagResource',
+        ...XRAY,
+      ],
+    ],
+    ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
+    ['RecordResultRole', ['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
+    ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
+  ])('gives %s exactly the actions it needs', (roleId, expected) => {
+    const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
+    expect([...actions].sort()).toEqual([...expected].sort());
+  });
+
+  it('never allows a wildcard resource for an action that supports resource-level permissions', () => {
+    const offenders = allRoleStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow' && resourcesOf(statement).includes('*'))
+      .flatMap(({ roleId, statement }) => actionsOf(statement).filter((action) => !UNSCOPABLE_ACTIONS.has(action)).map((action) => `${roleId}: ${action}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('never allows a wildcard action', () => {
+    const wildcards = allRoleStatements(template)
+      .filter(({ statement }) => statement.Effect === 'Allow')
+      .flatMap(({ roleId, statement }) => actionsOf(statement).filter((action) => action.includes('*')).map((action) => `${roleId}: ${action}`));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('scopes Personalize actions to this account and region', () => {
+    for (const roleId of ['StartJobRole', 'GetJobStatusRole']) {
+      const personalize = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('personalize:')));
+      for (const statement of personalize) {
+        for (const resource of resourcesOf(statement)) {
+          expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|solution|filter)\/\*$/);
+        }
+      }
+    }
+  });
+
+  it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
+    const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
+    expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
+    const put = allowStatements(template, 'RecordResultRole').find((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
+    expect(put?.Resource).toEqual({ 'Fn::GetAtt': ['RunsTable', 'Arn'] });
+  });
+
+  it('limits each function to writing its own log group', () => {
+    for (const [roleId, functionKey] of [['TriggerRole', 'trigger'], ['StartJobRole', 'startJob'], ['GetJobStatusRole', 'getJobStatus'], ['RecordResultRole', 'recordResult']]) {
+      const logs = allowStatements(template, roleId ?? '').find((statement) => actionsOf(statement).includes('logs:PutLogEvents'));
+      expect(resourcesOf(logs ?? {})).toEqual([`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/personalize-batch-orchestrator-test-${functionKey}:*`]);
+    }
+  });
+
+  it('lets only this account\'s Personalize assume the Personalize role, created unless one is given', () => {
+    const role = resource('PersonalizeServiceRole');
+    expect(role.Condition).toBe('CreatePersonalizeRole');
+    expect(role.Properties?.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'personalize.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(resource('PersonalizeServiceRoleKmsPolicy')).toMatchObject({ Condition: 'CreatePersonalizeRoleWithKms' });
+  });
+
+  it('encrypts the bucket (SSE-S3, or the KMS key given), blocks public access, versions and expires old output', () => {
+    const bucket = resource('DataBucket');
+    expect(bucket.Condition).toBe('CreateDataBucket');
+    expect(bucket.Properties?.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault).toEqual({
+      'Fn::If': ['UseBucketKmsKey', { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { Ref: 'BucketKmsKeyArn' } }, { SSEAlgorithm: 'AES256' }],
+    });
+    expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = bucket.Properties?.LifecycleConfiguration.Rules;
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Prefix: 'output/', ExpirationInDays: { 'Fn::If': ['ExpireOutputs', { Ref: 'OutputRetentionDays' }, 1] } }),
+        expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+      ]),
+    );
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('denies non-TLS access to the bucket and limits Personalize to this account and the right prefixes', () => {
+    const statements = resource('DataBucketPolicy').Properties?.PolicyDocument.Statement as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const personalize = statements.filter((statement) => statement.Principal?.Service === 'personalize.amazonaws.com');
+    expect(personalize.map((statement) => statement.Action).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    for (const statement of personalize) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
+    }
+    expect(personalize.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual({ 'Fn::Sub': '${DataBucket.Arn}/input/*' });
+    expect(personalize.find((statement) => statement.Action === 's3:PutObject')?.Resource).toEqual({ 'Fn::Sub': '${DataBucket.Arn}/output/*' });
+  });
+
+  it('takes uploads from an existing bucket through EventBridge instead', () => {
+    const rule = resource('ExistingBucketUploadRule');
+    expect(rule.Condition).toBe('UseExistingBucket');
+    expect(rule.Properties?.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [{ Ref: 'ExistingBucketName' }] }, object: { key: [{ prefix: 'input/' }] } },
+    });
+    expect(rule.Properties?.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } });
+    for (const logicalId of ['DataBucket', 'DataBucketPolicy', 'TriggerS3InvokePermission']) expect(resource(logicalId).Condition).toBe('CreateDataBucket');
+    expect(resource('TriggerEventsInvokePermission').Condition).toBe('UseExistingBucket');
+  });
+
+  it('parks trigger invocations that fail every retry in an encrypted queue', () => {
+    expect(resource('TriggerLambdaEvConf').Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } } },
+    });
+    expect(resource('TriggerFailureQueue').Properties).toMatchObject({ SqsManagedSseEnabled: true });
+  });
+
+  it('keeps the runs table on demand, recoverable, encrypted and expiring old records', () => {
+    expect(resource('RunsTable').Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(resource('RecordResultLambdaFunction').Properties?.Environment.Variables.RUN_RECORD_RETENTION_DAYS).toBe('365');
+  });
+
+  it('logs and traces the state machine, and keeps every log group for the configured retention', () => {
+    const stateMachine = resource('BatchInferenceStateMachine').Properties;
+    expect(stateMachine?.LoggingConfiguration).toMatchObject({
+      Level: 'ERROR',
+      IncludeExecutionData: true,
+      Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } }],
+    });
+    const logGroups = Object.values(template.Resources).filter((candidate) => candidate.Type === 'AWS::Logs::LogGroup');
+    expect(logGroups).toHaveLength(5);
+    for (const group of logGroups) expect(group.Properties?.RetentionInDays).toBe(30);
+    for (const name of FUNCTIONS) expect(resource(`${name}LambdaFunction`).Properties?.TracingConfig).toEqual({ Mode: 'Active' });
+  });
+
+  it.each([
+    ['ExecutionsFailedAlarm', 'AWS/States', 'ExecutionsFailed'],
+    ['ExecutionsTimedOutAlarm', 'AWS/States', 'ExecutionsTimedOut'],
+    ['ExecutionsAbortedAlarm', 'AWS/States', 'ExecutionsAborted'],
+    ['TriggerErrorsAlarm', 'AWS/Lambda', 'Errors'],
+    ['TriggerFailureQueueAlarm', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible'],
+  ])('alarms on %s and notifies the alarm topic when an email is given', (logicalId, namespace, metric) => {
+    const alarm = resource(logicalId);
+    expect(alarm.Properties).toMatchObject({ Namespace: namespace, MetricName: metric, Threshold: 1, TreatMissingData: 'notBreaching' });
+    expect(alarm.Properties?.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }] });
+    if (namespace === 'AWS/States') {
+      expect(alarm.Properties?.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'BatchInferenceStateMachine' } }]);
+    }
+  });
+
+  it('creates the alarm topic and email subscription only when an email is given', () => {
+    expect(resource('AlarmTopic').Condition).toBe('HasAlarmEmail');
+    expect(resource('AlarmEmailSubscription')).toMatchObject({ Condition: 'HasAlarmEmail', Properties: { Protocol: 'email', Endpoint: { Ref: 'AlarmEmail' } } });
+  });
+
+  it('documents every stage parameter as a CloudFormation parameter with its default', () => {
+    expect(template.Parameters).toMatchObject({
+      DefaultSolutionVersionArn: { Default: '' },
+      PersonalizeRoleArn: { Default: '' },
+      ExistingBucketName: { Default: '' },
+      BucketKmsKeyArn: { Default: '' },
+      OutputRetentionDays: { Default: 90 },
+      AlarmEmail: { Default: '' },
+    });
+  });
 });
+
+type Statement = { Effect?: string; Action?: string | string[]; Resource?: unknown; Condition?: unknown };
+
+function allRoleStatements(template: CloudFormationTemplate): Array<{ roleId: string; statement: Statement }> {
+  return Object.entries(template.Resources).flatMap(([roleId, candidate]) => {
+    if (candidate.Type === 'AWS::IAM::Role') {
+      return (candidate.Properties?.Policies ?? []).flatMap((policy: { PolicyDocument: { Statement: Statement[] } }) =>
+        policy.PolicyDocument.Statement.map((statement) => ({ roleId, statement })),
+      );
+    }
+    if (candidate.Type === 'AWS::IAM::Policy') {
+      return (candidate.Properties?.PolicyDocument.Statement as Statement[]).map((statement) => ({ roleId, statement }));
+    }
+    return [];
+  });
+}
+
+function allowStatements(template: CloudFormationTemplate, roleId: string): Statement[] {
+  return allRoleStatements(template)
+    .filter((entry) => entry.roleId === roleId && entry.statement.Effect === 'Allow')
+    .map((entry) => entry.statement);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return [statement.Action ?? []].flat();
+}
+
+/** Resources as comparable strings: `Fn::Sub` bodies as written, other intrinsics as JSON. */
+function resourcesOf(statement: Statement): string[] {
+  return [statement.Resource ?? []].flat().map((resource) => {
+    if (typeof resource === 'string') return resource;
+    const sub = (resource as Record<string, unknown>)['Fn::Sub'];
+    if (typeof sub === 'string') return sub;
+    return JSON.stringify(resource);
+  });
+}
