@@ -1,19 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
-import type { RunState } from '../../src/domain/run';
-import { startRun, type StartRunDependencies, type StartRunRequest } from '../../src/use-cases/start-run';
+import { startRun, type StartRunDependencies, type StartRunRequest, type StartRunResult } from '../../src/use-cases/start-run';
 
 /** Payload the "Start batch inference job" state sends. */
 export type StartJobEvent = StartRunRequest;
 
 export function createStartJobHandler(deps: StartRunDependencies, logger: Logger = createLogger()) {
-  return withMiddleware<StartJobEvent, RunState>(logger, async (event) => {
-    const state = await startRun(event, deps);
-    logger.info('Batch inference job started', {
-      runId: state.run.runId,
-      jobArn: state.run.jobArn,
-      adoptedExistingJob: state.run.adoptedExistingJob,
-    });
-    return state;
+  return withMiddleware<StartJobEvent, StartRunResult>(logger, async (event) => {
+    const result = await startRun(event, deps);
+    if ('capacity' in result) {
+      logger.info('Personalize is at its job quota; waiting for capacity', { runId: event.execution.name, ...result.capacity });
+    } else {
+      logger.info('Batch inference job started', {
+        runId: result.run.runId,
+        jobArn: result.run.jobArn,
+        adoptedExistingJob: result.run.adoptedExistingJob,
+      });
+    }
+    return result;
   });
 }

@@ -1,13 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
-import type { UploadEvent } from '../../src/domain/s3-event';
-import {
-  startRunsForUploads,
-  type UploadTriggerDependencies,
-  type UploadTriggerSummary,
-} from '../../src/use-cases/start-runs-for-uploads';
+import { handleTriggerEvent, type TriggerDependencies, type TriggerEvent, type TriggerSummary } from '../../src/use-cases/start-runs-for-uploads';
 
-export function createTriggerHandler(deps: Omit<UploadTriggerDependencies, 'log'>, logger: Logger = createLogger()) {
+/** The trigger takes S3 notifications, EventBridge "Object Created" events and schedule ticks. */
+export function createTriggerHandler(deps: Omit<TriggerDependencies, 'log'>, logger: Logger = createLogger()) {
   const log = { info: (message: string, details: Record<string, unknown>) => logger.info(message, details) };
-  return withMiddleware<UploadEvent, UploadTriggerSummary>(logger, (event) => startRunsForUploads(event, { ...deps, log }));
+  return withMiddleware<TriggerEvent, TriggerSummary>(logger, (event) => handleTriggerEvent(event, { ...deps, log }));
 }

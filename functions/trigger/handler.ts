@@ -1,10 +1,17 @@
 import { StepFunctionsExecutions } from '../../src/adapters/executions';
-import { S3ObjectExistence } from '../../src/adapters/s3-objects';
+import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
+import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import { optionalEnv, requireEnv } from '../../src/config/environment';
 import { createTriggerHandler } from './create-handler';
 
 export const handler = createTriggerHandler({
   executions: new StepFunctionsExecutions(requireEnv('STATE_MACHINE_ARN')),
-  objects: new S3ObjectExistence(),
-  filter: { inputPrefix: optionalEnv('INPUT_PREFIX') ?? '' },
+  objects: new DataBucketObjects(),
+  ledger: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME')),
+  filter: {
+    inputPrefix: optionalEnv('INPUT_PREFIX') ?? '',
+    inputSuffixes: (optionalEnv('INPUT_SUFFIXES') ?? '').split(',').map((suffix) => suffix.trim()).filter(Boolean),
+  },
+  dataBucket: requireEnv('DATA_BUCKET'),
+  now: Date.now,
 });

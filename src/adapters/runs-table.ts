@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
+import type { RunLedger } from '../use-cases/start-runs-for-uploads';
 
 /** The port the record use case depends on. */
 export interface RunsStore {
@@ -8,8 +9,15 @@ export interface RunsStore {
   get(runId: string): Promise<RunRecord | undefined>;
 }
 
-/** Adapter over the runs table (partition key `runId`). */
-export class DynamoDbRunsStore implements RunsStore {
+/** Statuses a record can have before its run ends. */
+export const TRIGGER_STATUS = { accepted: 'ACCEPTED', rejected: 'REJECTED' } as const;
+
+/**
+ * Adapter over the runs table (partition key `runId`). One item per run: the trigger creates it
+ * (ACCEPTED or REJECTED), the record step completes it. Every write is an update of that one item,
+ * so redeliveries and retried steps never make a second record.
+ */
+export class DynamoDbRunsStore implements RunsStore, RunLedger {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
@@ -21,15 +29,74 @@ export class DynamoDbRunsStore implements RunsStore {
   }
 
   /**
-   * Writes the run's final record. A retried record step writes the same item again, so a plain
-   * put keeps exactly one record per run.
+   * Writes the run's final state over whatever the trigger wrote, keeping the trigger's own fields
+   * (`acceptedAt`, `duplicateDeliveries`). A retried record step writes the same values again.
    */
   async put(record: RunRecord): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: record }));
+    const { runId, ...fields } = record;
+    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { runId },
+        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
+        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+      }),
+    );
   }
 
   async get(runId: string): Promise<RunRecord | undefined> {
     const { Item } = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { runId }, ConsistentRead: true }));
     return Item as RunRecord | undefined;
+  }
+
+  /** Marks a started run. `if_not_exists` keeps a run that already finished (a fast run) finished. */
+  async accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { runId: entry.runId },
+        UpdateExpression:
+          'SET #status = if_not_exists(#status, :accepted), acceptedAt = if_not_exists(acceptedAt, :at), ' +
+          'executionArn = if_not_exists(executionArn, :executionArn), inputPath = if_not_exists(inputPath, :inputPath), ' +
+          '#source = if_not_exists(#source, :source)',
+        ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
+        ExpressionAttributeValues: {
+          ':accepted': TRIGGER_STATUS.accepted,
+          ':at': entry.at,
+          ':executionArn': entry.executionArn,
+          ':inputPath': entry.inputPath,
+          ':source': entry.source,
+        },
+      }),
+    );
+  }
+
+  /** Records a trigger that cannot become a run. Written once: a redelivery finds it there. */
+  async rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { runId: entry.runId, status: TRIGGER_STATUS.rejected, failureReason: entry.reason, source: entry.source, rejectedAt: entry.at },
+          ConditionExpression: 'attribute_not_exists(runId)',
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+
+  /** Counts a redelivered trigger on the run it belongs to. */
+  async duplicate(entry: { runId: string; at: string }): Promise<void> {
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { runId: entry.runId },
+        UpdateExpression: 'ADD duplicateDeliveries :one SET lastDuplicateAt = :at',
+        ExpressionAttributeValues: { ':one': 1, ':at': entry.at },
+      }),
+    );
   }
 }

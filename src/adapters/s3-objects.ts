@@ -1,8 +1,9 @@
-import { HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { ConfigFiles, InputStaging } from '../use-cases/start-run';
 import type { ObjectExistence } from '../use-cases/start-runs-for-uploads';
 
-/** Adapter over `S3Client` for the trigger's existence checks. */
-export class S3ObjectExistence implements ObjectExistence {
+/** Adapter over `S3Client` for what the functions do with the data bucket. */
+export class DataBucketObjects implements ObjectExistence, ConfigFiles, InputStaging {
   private readonly client: S3Client;
 
   constructor(options: { client?: S3Client; clientConfig?: S3ClientConfig } = {}) {
@@ -14,8 +15,34 @@ export class S3ObjectExistence implements ObjectExistence {
       await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return true;
     } catch (error) {
-      if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) return false;
+      if (isNotFound(error)) return false;
       throw error;
     }
   }
+
+  async read(bucket: string, key: string): Promise<string | undefined> {
+    try {
+      const object = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return (await object.Body?.transformToString('utf8')) ?? '';
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void> {
+    const sourceKey = source.key.split('/').map(encodeURIComponent).join('/');
+    const versionSuffix = source.versionId ? `?versionId=${encodeURIComponent(source.versionId)}` : '';
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: destination.bucket,
+        Key: destination.key,
+        CopySource: `${source.bucket}/${sourceKey}${versionSuffix}`,
+      }),
+    );
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey');
 }

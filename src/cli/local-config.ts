@@ -4,15 +4,20 @@ import type { LocalEnvironmentOptions } from '../local/local-environment';
 import { loadCatalog } from '../local/personalize';
 
 /**
- * `--config <file.json>` for the local commands: how the local stand-ins behave.
+ * `--config <file.json>`: a job group configuration, the same format as `config/<group>.json` in
+ * the data bucket, optionally with a `local` section for the stand-ins:
  *
  * ```json
- * { "jobDurations": { "pendingMs": 60000, "inProgressMs": 600000 },
- *   "maxConcurrentJobs": 5,
- *   "catalog": { "solutionVersions": [...], "filters": [...], "itemIds": [...] } }
+ * { "numResults": 10,
+ *   "filterArn": "arn:aws:personalize:us-east-1:123456789012:filter/local-exclude-purchased",
+ *   "local": { "jobDurations": { "pendingMs": 60000, "inProgressMs": 600000 }, "maxConcurrentJobs": 5,
+ *              "catalog": { "solutionVersions": [...], "filters": [...], "itemIds": [...] } } }
  * ```
+ *
+ * The job settings are not validated here: the run validates them, exactly as it would a file in
+ * the bucket, and records what is wrong.
  */
-const LocalConfigSchema = z
+const LocalSectionSchema = z
   .object({
     jobDurations: z
       .object({
@@ -28,19 +33,27 @@ const LocalConfigSchema = z
 
 export type LocalConfig = Pick<LocalEnvironmentOptions, 'jobDurations' | 'maxConcurrentJobs' | 'catalog'>;
 
-export async function readLocalConfig(path: string | undefined): Promise<LocalConfig> {
-  if (!path) return {};
+export interface ConfigFile {
+  local: LocalConfig;
+  /** Everything but `local`: the job group configuration, raw. */
+  jobSettings: Record<string, unknown>;
+}
+
+export async function readConfigFile(path: string | undefined): Promise<ConfigFile> {
+  if (!path) return { local: {}, jobSettings: {} };
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
     throw new Error(`Cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = LocalConfigSchema.safeParse(raw);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`Invalid config file ${path}: it must hold a JSON object`);
+  const { local, ...jobSettings } = raw as Record<string, unknown>;
+  const parsed = LocalSectionSchema.safeParse(local ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues.map((issue) => `local.${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid config file ${path}: ${problems}`);
   }
   const { catalog, ...rest } = parsed.data;
-  return { ...rest, ...(catalog !== undefined && { catalog: loadCatalog(catalog) }) };
+  return { local: { ...rest, ...(catalog !== undefined && { catalog: loadCatalog(catalog) }) }, jobSettings };
 }

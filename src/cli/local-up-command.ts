@@ -1,5 +1,5 @@
 import { startLocalEnvironment } from '../local/local-environment';
-import type { LocalConfig } from './local-config';
+import type { ConfigFile } from './local-config';
 
 /**
  * `personalize-batch local up`: the stand-ins in real time, until interrupted. Prints one JSON
@@ -7,7 +7,7 @@ import type { LocalConfig } from './local-config';
  */
 export async function localUpCommand(options: {
   basePort?: number;
-  config: LocalConfig;
+  config: ConfigFile;
   verbose: boolean;
   print: (line: string) => void;
   untilSignal?: () => Promise<void>;
@@ -15,9 +15,9 @@ export async function localUpCommand(options: {
   const environment = await startLocalEnvironment({
     time: 'realtime',
     ...(options.basePort !== undefined && { basePort: options.basePort }),
-    ...(options.config.jobDurations && { jobDurations: options.config.jobDurations }),
-    ...(options.config.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.maxConcurrentJobs }),
-    ...(options.config.catalog && { catalog: options.config.catalog }),
+    ...(options.config.local.jobDurations && { jobDurations: options.config.local.jobDurations }),
+    ...(options.config.local.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.local.maxConcurrentJobs }),
+    ...(options.config.local.catalog && { catalog: options.config.local.catalog }),
     retryIntervalMs: 500,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
   });

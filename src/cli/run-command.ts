@@ -4,11 +4,13 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../domain/run-input';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { formatDuration, describeHistoryEvent } from './progress';
-import type { LocalConfig } from './local-config';
+import type { ConfigFile } from './local-config';
 
 export interface RunCommandOptions {
   inputFile: string;
-  config: LocalConfig;
+  config: ConfigFile;
+  /** Job group for the run; with job settings in the config file it defaults to `local-run`. */
+  jobGroup?: string | undefined;
   outputDirectory: string;
   verbose: boolean;
   print: (line: string) => void;
@@ -32,9 +34,9 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
   const environment = await startLocalEnvironment({
     time: 'virtual',
     realMsPerWait: REAL_MS_PER_WAIT,
-    jobDurations: options.config.jobDurations ?? RUN_JOB_DURATIONS,
-    ...(options.config.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.maxConcurrentJobs }),
-    ...(options.config.catalog && { catalog: options.config.catalog }),
+    jobDurations: options.config.local.jobDurations ?? RUN_JOB_DURATIONS,
+    ...(options.config.local.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.local.maxConcurrentJobs }),
+    ...(options.config.local.catalog && { catalog: options.config.local.catalog }),
     logLevel: options.verbose ? 'INFO' : 'SILENT',
   });
   try {
@@ -53,8 +55,15 @@ async function runOnce(environment: LocalEnvironment, body: Buffer, options: Run
     if (line) print(line);
   });
 
-  const key = `${environment.inputPrefix}${basename(options.inputFile)}`;
+  const hasJobSettings = Object.keys(options.config.jobSettings).length > 0;
+  const jobGroup = options.jobGroup ?? (hasJobSettings ? 'local-run' : undefined);
+  const key = `${environment.inputPrefix}${jobGroup ? `${jobGroup}/` : ''}${basename(options.inputFile)}`;
   print(`Local mode: Personalize, Step Functions, S3 and DynamoDB stand-ins on 127.0.0.1 (virtual time).`);
+  if (jobGroup && hasJobSettings) {
+    const configKey = `config/${jobGroup}.json`;
+    print(`Writing job group "${jobGroup}" configuration to s3://${environment.bucket}/${configKey}`);
+    await environment.upload(configKey, JSON.stringify(options.config.jobSettings, null, 2));
+  }
   print(`Uploading ${options.inputFile} to s3://${environment.bucket}/${key}`);
   await environment.upload(key, body);
   const [summary] = await environment.triggersSettled();

@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../domain/errors';
+import type { BucketLayout } from '../domain/bucket-layout';
 import type { RunDefaults } from '../domain/run-input';
 
 type Environment = Record<string, string | undefined>;
@@ -43,4 +44,14 @@ export function runDefaultsFromEnv(env: Environment = process.env): RunDefaults 
 function positive(value: number | undefined, name: string): number | undefined {
   if (value === 0) throw new ConfigurationError(`Environment variable ${name} must be at least 1`);
   return value;
+}
+
+/** Where the data bucket keeps inputs, job group configuration and staged copies. */
+export function bucketLayoutFromEnv(env: Environment = process.env): BucketLayout {
+  return {
+    bucket: requireEnv('DATA_BUCKET', env),
+    inputPrefix: optionalEnv('INPUT_PREFIX', env) ?? 'input/',
+    configPrefix: optionalEnv('CONFIG_PREFIX', env) ?? 'config/',
+    stagingPrefix: optionalEnv('STAGING_PREFIX', env) ?? 'staging/',
+  };
 }

@@ -64,3 +64,11 @@ export class ConfigurationError extends OrchestratorError {
     this.name = 'ConfigurationError';
   }
 }
+
+/** The run waited for a free Personalize job slot longer than its `maxQueueSeconds`. */
+export class CapacityWaitExceededError extends OrchestratorError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CapacityWaitExceededError';
+  }
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidRunInputError, type InputIssue } from './errors';
+import { MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT, type PollingPolicy } from './polling-policy';
 
 /*
@@ -41,80 +42,84 @@ const tag = z
   })
   .strict();
 
+const jobGroupName = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit');
+
+/** Job settings a run can take from a job group's configuration file or from its own input. */
+const jobSettingsFields = {
+  outputPath: s3Folder.optional(),
+  solutionVersionArn: personalizeArn('solution version').optional(),
+  roleArn: roleArn.optional(),
+  numResults: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
+  filterArn: personalizeArn('filter').optional(),
+  batchInferenceJobConfig: z
+    .object({
+      itemExplorationConfig: z
+        .record(z.string().max(256, 'keys must be at most 256 characters'), z.string().max(1000, 'values must be at most 1000 characters'))
+        .refine((map) => Object.keys(map).length <= 100, 'must have at most 100 entries')
+        .optional(),
+      rankingInfluence: z.record(z.string(), z.number()).optional(),
+    })
+    .strict()
+    .optional(),
+  batchInferenceJobMode: z.enum(['BATCH_INFERENCE', 'THEME_GENERATION'], 'must be BATCH_INFERENCE or THEME_GENERATION').optional(),
+  themeGenerationConfig: z
+    .object({
+      fieldsForThemeGeneration: z.object({ itemName: z.string().min(1, 'must not be empty').max(150, 'must be at most 150 characters') }).strict(),
+    })
+    .strict()
+    .optional(),
+  inputKmsKeyArn: kmsKeyArn.optional(),
+  outputKmsKeyArn: kmsKeyArn.optional(),
+  tags: z.array(tag).max(200, 'must have at most 200 tags').optional(),
+  maxWaitSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(60, 'must be at least 60')
+    .max(MAX_ELAPSED_SECONDS_LIMIT, `must be at most ${MAX_ELAPSED_SECONDS_LIMIT} (6 days, under the state machine's 7-day timeout)`)
+    .optional(),
+  maxPolls: z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_POLLS_LIMIT, `must be at most ${MAX_POLLS_LIMIT} (keeps the execution under 25,000 history events)`)
+    .optional(),
+  maxQueueSeconds: z
+    .number()
+    .int('must be a whole number of seconds')
+    .min(0, 'must be at least 0')
+    .max(MAX_QUEUE_SECONDS_LIMIT, `must be at most ${MAX_QUEUE_SECONDS_LIMIT} (5 days)`)
+    .optional(),
+};
+
+/**
+ * A job group's configuration file (`config/<group>.json` in the data bucket): the job settings
+ * every run of the group shares. A job name is per run, so it has no place here.
+ */
+export const JobGroupConfigSchema = z.object(jobSettingsFields).strict();
+export type JobGroupConfig = z.infer<typeof JobGroupConfigSchema>;
+
 /**
  * The execution input: what a console user pastes into "Start execution", what the CLI sends and
- * what the S3 trigger builds. Every member but `inputPath` is optional; stage defaults fill the rest.
+ * what the triggers build. Every member but `inputPath` is optional; the job group's configuration
+ * file and the stage defaults fill the rest, in that order.
  */
 export const RunInputSchema = z
   .object({
     inputPath: s3Uri,
-    outputPath: s3Folder.optional(),
-    solutionVersionArn: personalizeArn('solution version').optional(),
-    roleArn: roleArn.optional(),
+    jobGroup: jobGroupName.optional(),
     jobName: z
       .string()
       .min(1, 'must not be empty')
       .max(63, 'must be at most 63 characters')
       .regex(/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/, 'must start with a letter or digit and contain only letters, digits, "-" and "_"')
       .optional(),
-    numResults: z.number().int('must be a whole number').min(1, 'must be at least 1').optional(),
-    filterArn: personalizeArn('filter').optional(),
-    batchInferenceJobConfig: z
-      .object({
-        itemExplorationConfig: z
-          .record(z.string().max(256, 'keys must be at most 256 characters'), z.string().max(1000, 'values must be at most 1000 characters'))
-          .refine((map) => Object.keys(map).length <= 100, 'must have at most 100 entries')
-          .optional(),
-        rankingInfluence: z.record(z.string(), z.number()).optional(),
-      })
-      .strict()
-      .optional(),
-    batchInferenceJobMode: z
-      .enum(['BATCH_INFERENCE', 'THEME_GENERATION'], 'must be BATCH_INFERENCE or THEME_GENERATION')
-      .optional(),
-    themeGenerationConfig: z
-      .object({
-        fieldsForThemeGeneration: z
-          .object({ itemName: z.string().min(1, 'must not be empty').max(150, 'must be at most 150 characters') })
-          .strict(),
-      })
-      .strict()
-      .optional(),
-    inputKmsKeyArn: kmsKeyArn.optional(),
-    outputKmsKeyArn: kmsKeyArn.optional(),
-    tags: z.array(tag).max(200, 'must have at most 200 tags').optional(),
-    maxWaitSeconds: z
-      .number()
-      .int('must be a whole number of seconds')
-      .min(60, 'must be at least 60')
-      .max(MAX_ELAPSED_SECONDS_LIMIT, `must be at most ${MAX_ELAPSED_SECONDS_LIMIT} (6 days, under the state machine's 7-day timeout)`)
-      .optional(),
-    maxPolls: z
-      .number()
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(MAX_POLLS_LIMIT, `must be at most ${MAX_POLLS_LIMIT} (keeps the execution under 25,000 history events)`)
-      .optional(),
+    ...jobSettingsFields,
     /** Where the run came from; set by the triggers, free-form for manual starts. */
     source: z.record(z.string(), z.unknown()).optional(),
   })
-  .strict()
-  .superRefine((input, context) => {
-    if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
-      context.addIssue({
-        code: 'custom',
-        path: ['themeGenerationConfig'],
-        message: 'is required when batchInferenceJobMode is THEME_GENERATION',
-      });
-    }
-    if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
-      context.addIssue({
-        code: 'custom',
-        path: ['batchInferenceJobMode'],
-        message: 'must be THEME_GENERATION when themeGenerationConfig is given',
-      });
-    }
-  });
+  .strict();
 
 export type RunInput = z.infer<typeof RunInputSchema>;
 
@@ -148,12 +153,55 @@ export interface JobSettings {
 
 /** Parses raw execution input, turning every problem into one readable issue per field. */
 export function parseRunInput(raw: unknown): RunInput {
+  const input = parseWith(RunInputSchema, raw, 'execution input', '');
+  const issues = crossFieldIssues(input);
+  if (issues.length > 0) throw new InvalidRunInputError(issues);
+  return input;
+}
+
+/**
+ * Parses a job group's configuration file. Issues name the file, so a user can tell a problem in
+ * the shared configuration from one in their own input.
+ */
+export function parseJobGroupConfig(raw: unknown, location: string): JobGroupConfig {
+  return parseWith(JobGroupConfigSchema, raw, `configuration file ${location}`, `${location}: `);
+}
+
+/**
+ * The run's own input over its job group's configuration: any member the input names wins. The
+ * cross-field rules are checked on the merged result, since one half may come from each.
+ */
+export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput {
+  const merged = { ...config, ...stripUndefined(input) } as RunInput;
+  const issues = crossFieldIssues(merged);
+  if (issues.length > 0) throw new InvalidRunInputError(issues);
+  return merged;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown, what: string, fieldPrefix: string): T {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidRunInputError([{ field: '', message: 'execution input must be a JSON object' }]);
+    throw new InvalidRunInputError([{ field: fieldPrefix.replace(/: $/, ''), message: `${what} must be a JSON object` }]);
   }
-  const result = RunInputSchema.safeParse(raw);
-  if (!result.success) throw new InvalidRunInputError(zodIssues(result.error, raw));
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidRunInputError(zodIssues(result.error, raw).map((issue) => ({ ...issue, field: `${fieldPrefix}${issue.field}` })));
+  }
   return result.data;
+}
+
+function crossFieldIssues(input: RunInput): InputIssue[] {
+  const issues: InputIssue[] = [];
+  if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
+    issues.push({ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' });
+  }
+  if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
+    issues.push({ field: 'batchInferenceJobMode', message: 'must be THEME_GENERATION when themeGenerationConfig is given' });
+  }
+  return issues;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
 /**

@@ -22,14 +22,20 @@ export interface RunContext {
   adoptedExistingJob: boolean;
   /** When the job was created (or adopted), ISO 8601: the guard's elapsed time counts from here. */
   jobCreatedAt: string;
+  jobGroup?: string | undefined;
   solutionVersionArn: string;
+  /** The input the run was asked to read. */
   inputPath: string;
+  /** What Personalize was told to read: the run's staged folder, or `inputPath` as given. */
+  jobInputPath: string;
   outputPath: string;
   outputLocation: string;
   numResults?: number | undefined;
   filterArn?: string | undefined;
   polling: PollingPolicy;
   source?: Record<string, unknown> | undefined;
+  /** Present when the run had to wait for a free Personalize job slot before its job started. */
+  capacityWait?: { attempts: number; since: string; waitedSeconds: number } | undefined;
 }
 
 /** The state document between steps: `{ run, poll }`. */
@@ -39,6 +45,8 @@ export interface RunState {
 }
 
 export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+/** A record's status: the trigger's verdict until the run ends, then the run's outcome. */
+export type RunStatus = RunOutcome | 'ACCEPTED' | 'REJECTED';
 
 /** An error as Step Functions' Catch hands it over (`ResultPath: $.error`). */
 export interface CaughtError {
@@ -58,6 +66,12 @@ export interface RunRecord {
   jobStatus?: string | undefined;
   adoptedExistingJob?: boolean | undefined;
   jobCreatedAt?: string | undefined;
+  jobGroup?: string | undefined;
+  jobInputPath?: string | undefined;
+  /** CreateBatchInferenceJob calls refused for capacity, and since when, if the run had to queue. */
+  capacityAttempts?: number | undefined;
+  queuedSince?: string | undefined;
+  queuedSeconds?: number | undefined;
   failureReason?: string | undefined;
   errorType?: string | undefined;
   solutionVersionArn?: string | undefined;
@@ -71,13 +85,18 @@ export interface RunRecord {
   source?: Record<string, unknown> | undefined;
   /** Epoch seconds after which the runs table's TTL may delete the record. */
   expiresAt?: number | undefined;
+  /** Written by the trigger: when it started the run, and how often the same trigger came again. */
+  acceptedAt?: string | undefined;
+  duplicateDeliveries?: number | undefined;
 }
 
 export interface RecordRequest {
   outcome: RunOutcome;
   execution: ExecutionRef;
+  /** The execution input (`$$.Execution.Input`): says what was asked when no run context exists. */
+  input?: unknown;
   /** The state document at the point the run ended; `run` is absent when the start step failed. */
-  state: Partial<RunState> & { error?: CaughtError; inputPath?: unknown; source?: unknown };
+  state: Partial<RunState> & { error?: CaughtError; inputPath?: unknown; source?: unknown; capacity?: unknown };
 }
 
 /** Builds the record for a finished run. Pure: the handler adds nothing but the clock. */
@@ -98,8 +117,13 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
       jobArn: run.jobArn,
       adoptedExistingJob: run.adoptedExistingJob,
       jobCreatedAt: run.jobCreatedAt,
+      jobGroup: run.jobGroup,
       solutionVersionArn: run.solutionVersionArn,
       inputPath: run.inputPath,
+      jobInputPath: run.jobInputPath,
+      capacityAttempts: run.capacityWait?.attempts,
+      queuedSince: run.capacityWait?.since,
+      queuedSeconds: run.capacityWait?.waitedSeconds,
       outputPath: run.outputPath,
       numResults: run.numResults,
       filterArn: run.filterArn,
@@ -107,8 +131,18 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     });
   } else {
     // The start step failed: keep what the caller asked for, so the record still says which input it was.
-    if (typeof state.inputPath === 'string') record.inputPath = state.inputPath;
-    if (isPlainObject(state.source)) record.source = state.source;
+    const asked: Record<string, unknown> = isPlainObject(request.input) ? request.input : (state as Record<string, unknown>);
+    if (typeof asked.inputPath === 'string') record.inputPath = asked.inputPath;
+    if (isPlainObject(asked.source)) record.source = asked.source;
+    if (typeof asked.jobGroup === 'string') record.jobGroup = asked.jobGroup;
+    // A run that gave up waiting for capacity says how long it queued.
+    if (isPlainObject(state.capacity) && typeof state.capacity.attempts === 'number') {
+      record.capacityAttempts = state.capacity.attempts;
+      if (typeof state.capacity.since === 'string') {
+        record.queuedSince = state.capacity.since;
+        record.queuedSeconds = Math.max(0, Math.floor((completedAt.getTime() - Date.parse(state.capacity.since)) / 1000));
+      }
+    }
   }
   if (poll) {
     record.jobStatus = poll.status ?? undefined;

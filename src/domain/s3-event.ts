@@ -40,6 +40,14 @@ export interface IgnoredRecord {
 export interface UploadFilter {
   /** Only keys under this prefix start runs (e.g. `input/`). Empty means the whole bucket. */
   inputPrefix: string;
+  /** Only keys ending in one of these start runs (e.g. `.jsonl`). Empty or unset means any. */
+  inputSuffixes?: string[] | undefined;
+}
+
+function suffixProblem(key: string, filter: UploadFilter): string | undefined {
+  const suffixes = filter.inputSuffixes ?? [];
+  if (suffixes.length === 0 || suffixes.some((suffix) => key.endsWith(suffix))) return undefined;
+  return `key does not end in an input suffix (${suffixes.join(', ')})`;
 }
 
 /**
@@ -85,6 +93,8 @@ function classifyRecord(record: S3EventRecord, filter: UploadFilter): UploadedOb
     return { key, reason: `key is outside the input prefix "${filter.inputPrefix}"` };
   }
   if (key.endsWith('/')) return { key, reason: 'key is a folder marker' };
+  const wrongSuffix = suffixProblem(key, filter);
+  if (wrongSuffix) return { key, reason: wrongSuffix };
   if (record.s3.object.size === 0) return { key, reason: 'object is empty (0 bytes)' };
   return {
     bucket: record.s3.bucket.name,
@@ -113,6 +123,8 @@ function selectFromEventBridge(event: S3ObjectCreatedEvent, filter: UploadFilter
     return { objects: [], ignored: [{ key, reason: `key is outside the input prefix "${filter.inputPrefix}"` }] };
   }
   if (key.endsWith('/')) return { objects: [], ignored: [{ key, reason: 'key is a folder marker' }] };
+  const wrongSuffix = suffixProblem(key, filter);
+  if (wrongSuffix) return { objects: [], ignored: [{ key, reason: wrongSuffix }] };
   if (object.size === 0) return { objects: [], ignored: [{ key, reason: 'object is empty (0 bytes)' }] };
   let decoded: string | undefined;
   try {

@@ -11,17 +11,26 @@ import { createStartJobHandler } from '../../functions/start-job/create-handler'
 import { createTriggerHandler } from '../../functions/trigger/create-handler';
 import { StepFunctionsExecutions } from '../adapters/executions';
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
-import { S3ObjectExistence } from '../adapters/s3-objects';
+import { DataBucketObjects } from '../adapters/s3-objects';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
 import type { RunRecord } from '../domain/run';
-import type { UploadEvent } from '../domain/s3-event';
-import type { UploadTriggerSummary } from '../use-cases/start-runs-for-uploads';
+import { decodeS3EventKey } from '../domain/s3-event';
+import type { RunDefaults } from '../domain/run-input';
+import type { TriggerEvent, UploadTriggerSummary } from '../use-cases/start-runs-for-uploads';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { VirtualClock, systemClock, type Clock } from './clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
-import { createLocalRunner, localLambdaContext, realTimeWaits, virtualTimeWaits, type AslDefinition, type WaitStrategy } from './local-runner';
+import {
+  createLocalRunner,
+  localLambdaContext,
+  realTimeWaits,
+  virtualTimeWaits,
+  type AslDefinition,
+  type LocalLambdaHandler,
+  type WaitStrategy,
+} from './local-runner';
 import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, type StandInCatalog } from './personalize';
 import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
 
@@ -33,6 +42,9 @@ export const LOCAL_PERSONALIZE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role
 const STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${SERVICE_NAME}-${LOCAL_STAGE}-state-machine`;
 export const INPUT_PREFIX = 'input/';
 export const OUTPUT_PREFIX = 'output/';
+export const CONFIG_PREFIX = 'config/';
+export const INPUT_SUFFIXES = ['.json', '.jsonl'];
+export const STAGING_PREFIX = 'staging/';
 
 export interface LocalEnvironmentOptions {
   /**
@@ -51,6 +63,10 @@ export interface LocalEnvironmentOptions {
   /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB from this one up. */
   basePort?: number;
   injectFault?: (functionKey: string, invocationNumber: number) => string | undefined;
+  /** Overrides of the stage defaults, as `serverless deploy --param` would set them. */
+  defaults?: Partial<RunDefaults>;
+  /** Randomness for the capacity queue's jitter (tests pin it). */
+  random?: () => number;
   /** Handler log level; the handlers' JSON logs drown the CLI's progress unless asked for. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -73,8 +89,10 @@ export interface LocalEnvironment {
   /** Resolves with each trigger invocation's summary once every notification so far is handled. */
   triggersSettled(): Promise<UploadTriggerSummary[]>;
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
-  deliverS3Event(event: UploadEvent): Promise<UploadTriggerSummary>;
+  deliverS3Event(event: TriggerEvent): Promise<UploadTriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
+  /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
+  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordResult', LocalLambdaHandler>;
   close(): Promise<void>;
 }
 
@@ -132,6 +150,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const jobs = new PersonalizeBatchJobs({ client: personalizeClient });
     const runsStore = new DynamoDbRunsStore(LOCAL_RUNS_TABLE, { client: dynamodb });
     const defaultSolutionVersionArn = personalize.catalog.solutionVersions[0]?.arn;
+    const bucketObjects = new DataBucketObjects({ client: s3 });
     const handlers = {
       startJob: createStartJobHandler(
         {
@@ -140,8 +159,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
             solutionVersionArn: defaultSolutionVersionArn,
             roleArn: LOCAL_PERSONALIZE_ROLE_ARN,
             outputBaseUri: `s3://${LOCAL_BUCKET}/${OUTPUT_PREFIX}`,
+            ...options.defaults,
           },
+          layout: { bucket: LOCAL_BUCKET, inputPrefix: INPUT_PREFIX, configPrefix: CONFIG_PREFIX, stagingPrefix: STAGING_PREFIX },
+          configs: bucketObjects,
+          staging: bucketObjects,
           now,
+          ...(options.random && { random: options.random }),
         },
         logger,
       ),
@@ -173,16 +197,27 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const trigger = createTriggerHandler(
       {
         executions: new StepFunctionsExecutions(stateMachineArn, { client: sfn }),
-        objects: new S3ObjectExistence({ client: s3 }),
-        filter: { inputPrefix: INPUT_PREFIX },
+        objects: bucketObjects,
+        ledger: runsStore,
+        filter: { inputPrefix: INPUT_PREFIX, inputSuffixes: INPUT_SUFFIXES },
+        dataBucket: LOCAL_BUCKET,
+        now,
       },
       logger,
     );
-    const deliverS3Event = (event: UploadEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
+    const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
 
     const pendingTriggers: Array<Promise<UploadTriggerSummary>> = [];
+    // The bucket's notification configuration in serverless.yml: object-created events under the
+    // input prefix go to the trigger; nothing else does (config files, staged copies, output).
     localS3.onObjectEvent((event) => {
-      if (event.Records.some((record) => record.s3.bucket.name === LOCAL_BUCKET && record.eventName.startsWith('ObjectCreated:'))) {
+      const notified = event.Records.some(
+        (record) =>
+          record.s3.bucket.name === LOCAL_BUCKET &&
+          record.eventName.startsWith('ObjectCreated:') &&
+          decodeS3EventKey(record.s3.object.key).startsWith(INPUT_PREFIX),
+      );
+      if (notified) {
         const delivery = deliverS3Event(event);
         // Failures stay in the promise for triggersSettled(); never an unhandled rejection.
         delivery.catch(() => undefined);
@@ -214,6 +249,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       triggersSettled: () => Promise.all(pendingTriggers),
       deliverS3Event,
       getRunRecord: (runId) => runsStore.get(runId),
+      functions: { ...handlers, trigger } as LocalEnvironment['functions'],
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closeAll(closers);

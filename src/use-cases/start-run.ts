@@ -1,37 +1,88 @@
 import type { BatchJobDescription, BatchJobs } from '../adapters/personalize-jobs';
-import { JobRejectedError } from '../domain/errors';
+import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout } from '../domain/bucket-layout';
+import { DEFAULT_CAPACITY_POLICY, onCapacityRefused, type CapacityState } from '../domain/capacity-policy';
+import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
 import { jobNameForRun } from '../domain/naming';
 import { initialPollState } from '../domain/polling-policy';
 import type { ExecutionRef, RunState } from '../domain/run';
-import { outputLocation, parseRunInput, resolveJobSettings, type JobSettings, type RunDefaults } from '../domain/run-input';
+import {
+  mergeRunInput,
+  outputLocation,
+  parseJobGroupConfig,
+  parseRunInput,
+  resolveJobSettings,
+  type JobGroupConfig,
+  type JobSettings,
+  type RunDefaults,
+  type RunInput,
+} from '../domain/run-input';
+
+/** Reads a job group's configuration file; undefined when there is none. */
+export interface ConfigFiles {
+  read(bucket: string, key: string): Promise<string | undefined>;
+}
+
+/** Copies an input file to the run's private staging folder. */
+export interface InputStaging {
+  copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void>;
+}
 
 export interface StartRunDependencies {
   jobs: BatchJobs;
   defaults: RunDefaults;
+  layout: BucketLayout;
+  configs: ConfigFiles;
+  staging: InputStaging;
   now: () => number;
+  random?: () => number;
 }
 
 export interface StartRunRequest {
   /** The execution input, as the trigger or the console user gave it. */
   input: unknown;
   execution: ExecutionRef;
+  /** The state the previous attempt left, when this run is waiting for Personalize capacity. */
+  previous?: unknown;
 }
+
+/** Either the job started and the polling loop begins, or the run waits for a free job slot. */
+export type StartRunResult = RunState | { capacity: CapacityState };
 
 /**
  * Starts the Personalize job for one run.
  *
- * Primary course: validate the input, merge it over the stage defaults, create the job under a name
- * derived from the run id, and hand the polling loop its first wait.
- * Alternate course: the name is taken. Job names are single-use and deterministic per run, so this
- * is a retry of this same run (a Lambda retry, a redrive): adopt the job if it matches this run's
- * request, refuse clearly if it does not.
+ * Primary course: validate the input, merge it over its job group's configuration file and the
+ * stage defaults, stage the input file in a folder of its own, create the job under a name derived
+ * from the run id, and hand the polling loop its first wait.
+ * Alternate courses:
+ * - The name is taken. Job names are single-use and deterministic per run, so this is a retry of
+ *   this same run (a Lambda retry, a redrive): adopt the job if it matches this run's request,
+ *   refuse clearly if it does not.
+ * - Personalize is at its concurrent-job quota: return a capacity state; the state machine waits
+ *   and calls again, until `maxQueueSeconds` runs out.
  */
-export async function startRun(request: StartRunRequest, deps: StartRunDependencies): Promise<RunState> {
-  const input = parseRunInput(request.input);
+export async function startRun(request: StartRunRequest, deps: StartRunDependencies): Promise<StartRunResult> {
   const runId = request.execution.name;
+  const input = await resolveRunInput(request.input, deps);
   const settings = resolveJobSettings(input, deps.defaults, runId, jobNameForRun(runId));
+  const previousCapacity = capacityOf(request.previous);
 
-  const created = await deps.jobs.create(settings);
+  const staging = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath));
+  const jobInputPath = staging?.jobInputPath ?? settings.inputPath;
+  if (staging && !previousCapacity) await deps.staging.copy(staging.source, staging.destination);
+  const jobSettings: JobSettings = { ...settings, inputPath: jobInputPath };
+
+  let created;
+  try {
+    created = await deps.jobs.create(jobSettings);
+  } catch (error) {
+    if (!(error instanceof PersonalizeBusyError)) throw error;
+    const capacityPolicy = { ...DEFAULT_CAPACITY_POLICY, ...(input.maxQueueSeconds !== undefined && { maxQueueSeconds: input.maxQueueSeconds }) };
+    const decision = onCapacityRefused(capacityPolicy, previousCapacity, error.message, deps.now(), deps.random ?? Math.random);
+    if ('giveUp' in decision) throw new CapacityWaitExceededError(decision.giveUp);
+    return { capacity: decision.wait };
+  }
+
   let jobArn: string;
   let jobCreatedAt: Date;
   let adoptedExistingJob = false;
@@ -39,8 +90,8 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
     jobArn = created.jobArn;
     jobCreatedAt = new Date(deps.now());
   } else {
-    const existing = await deps.jobs.describe(batchInferenceJobArn(settings.solutionVersionArn, settings.jobName));
-    assertSameJob(existing, settings);
+    const existing = await deps.jobs.describe(batchInferenceJobArn(jobSettings.solutionVersionArn, jobSettings.jobName));
+    assertSameJob(existing, jobSettings);
     jobArn = existing.jobArn;
     jobCreatedAt = existing.createdAt ?? new Date(deps.now());
     adoptedExistingJob = true;
@@ -51,21 +102,73 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
       runId,
       executionArn: request.execution.arn,
       executionStartTime: request.execution.startTime,
-      jobName: settings.jobName,
+      jobName: jobSettings.jobName,
       jobArn,
       adoptedExistingJob,
       jobCreatedAt: jobCreatedAt.toISOString(),
-      solutionVersionArn: settings.solutionVersionArn,
+      jobGroup: input.jobGroup,
+      solutionVersionArn: jobSettings.solutionVersionArn,
       inputPath: settings.inputPath,
-      outputPath: settings.outputPath,
-      outputLocation: outputLocation(settings.inputPath, settings.outputPath),
-      numResults: settings.numResults,
-      filterArn: settings.filterArn,
-      polling: settings.polling,
+      jobInputPath,
+      outputPath: jobSettings.outputPath,
+      outputLocation: outputLocation(settings.inputPath, jobSettings.outputPath),
+      numResults: jobSettings.numResults,
+      filterArn: jobSettings.filterArn,
+      polling: jobSettings.polling,
       source: input.source,
+      ...(previousCapacity && {
+        capacityWait: {
+          attempts: previousCapacity.attempts,
+          since: previousCapacity.since,
+          waitedSeconds: Math.max(0, Math.floor((deps.now() - Date.parse(previousCapacity.since)) / 1000)),
+        },
+      }),
     },
-    poll: initialPollState(settings.polling),
+    poll: initialPollState(jobSettings.polling),
   };
+}
+
+/**
+ * The run's own input over its job group's configuration file. The group is the one the input
+ * names, or the one its upload folder implies. A group named explicitly must have a file; an
+ * implied one may have none (stage defaults apply).
+ */
+async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promise<RunInput> {
+  const input = parseRunInput(raw);
+  const jobGroup = input.jobGroup ?? jobGroupForInput(input.inputPath, deps.layout);
+  if (!jobGroup) return input;
+  const key = configKey(jobGroup, deps.layout);
+  const location = `s3://${deps.layout.bucket}/${key}`;
+  const text = await deps.configs.read(deps.layout.bucket, key);
+  if (text === undefined) {
+    if (input.jobGroup && input.jobGroup !== DEFAULT_JOB_GROUP) {
+      throw new InvalidRunInputError([{ field: 'jobGroup', message: `names "${input.jobGroup}", which has no configuration file at ${location}` }]);
+    }
+    return { ...input, jobGroup };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRunInputError([{ field: location, message: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` }]);
+  }
+  const config: JobGroupConfig = parseJobGroupConfig(parsed, location);
+  return { ...mergeRunInput(config, input), jobGroup };
+}
+
+function capacityOf(previous: unknown): CapacityState | undefined {
+  if (typeof previous !== 'object' || previous === null || !('capacity' in previous)) return undefined;
+  const capacity = (previous as { capacity: unknown }).capacity;
+  if (typeof capacity !== 'object' || capacity === null) return undefined;
+  const { since, attempts } = capacity as Partial<CapacityState>;
+  return typeof since === 'string' && typeof attempts === 'number' ? (capacity as CapacityState) : undefined;
+}
+
+/** An upload's version id, so the staged copy is exactly the object that fired the trigger. */
+function sourceVersionId(input: RunInput, inputPath: string): string | undefined {
+  const source = input.source;
+  if (!source || typeof source.versionId !== 'string') return undefined;
+  return inputPath === `s3://${String(source.bucket)}/${String(source.key)}` ? source.versionId : undefined;
 }
 
 /**

@@ -1,73 +1,168 @@
 import type { Executions } from '../adapters/executions';
-import { executionNameForS3Object } from '../domain/naming';
+import { executionNameForS3Object, shortHash } from '../domain/naming';
 import { selectUploadedObjects, type IgnoredRecord, type UploadedObject, type UploadEvent, type UploadFilter } from '../domain/s3-event';
+import {
+  executionNameForSchedule,
+  isScheduledRuleEvent,
+  isScheduleInvocation,
+  ScheduleInvocationSchema,
+} from '../domain/schedule-event';
 
 /** Checks that a key exists; only consulted when the event's key encoding is ambiguous. */
 export interface ObjectExistence {
   exists(bucket: string, key: string): Promise<boolean>;
 }
 
-export interface UploadTriggerDependencies {
+/**
+ * The trigger's side of the runs table: a record as soon as a trigger is accepted or rejected, so
+ * "what happened to my upload?" has an answer before the run ends (and if it never starts).
+ */
+export interface RunLedger {
+  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<void>;
+  rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void>;
+  duplicate(entry: { runId: string; at: string }): Promise<void>;
+}
+
+export interface TriggerDependencies {
   executions: Executions;
   objects: ObjectExistence;
+  ledger: RunLedger;
   filter: UploadFilter;
+  /** The data bucket, for schedules that name an `inputKey`. */
+  dataBucket: string;
+  now: () => number;
   log: {
     info(message: string, details: Record<string, unknown>): void;
   };
 }
 
-export interface UploadTriggerSummary {
-  started: Array<{ key: string; executionName: string; executionArn: string }>;
-  duplicates: Array<{ key: string; executionName: string }>;
+/** Kept for callers that only deliver uploads. */
+export type UploadTriggerDependencies = TriggerDependencies;
+
+export interface TriggerSummary {
+  started: Array<{ key?: string; schedule?: string; executionName: string; executionArn: string }>;
+  duplicates: Array<{ key?: string; schedule?: string; executionName: string }>;
   ignored: IgnoredRecord[];
+  rejected: Array<{ runId: string; reason: string }>;
+}
+
+export type UploadTriggerSummary = TriggerSummary;
+
+export type TriggerEvent = UploadEvent | { schedule: unknown };
+
+/** Entry point of the trigger: uploads (S3 or EventBridge) and schedule ticks. */
+export async function handleTriggerEvent(event: TriggerEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
+  if (isScheduleInvocation(event) || isScheduledRuleEvent(event)) return startScheduledRun(event, deps);
+  return startRunsForUploads(event as UploadEvent, deps);
 }
 
 /**
- * Turns one S3 notification into state machine executions, one per uploaded input file.
+ * Turns one upload notification into state machine executions, one per uploaded input file.
  *
- * Primary course: pick the object-created records under the input prefix, name each execution
- * after the object's identity, and start it.
+ * Primary course: pick the object-created records under the input prefix with an input suffix,
+ * name each execution after the object's identity, start it and record it as accepted.
  * Alternate course: S3 redelivered the event and the execution already exists; that is the same
- * run, so it is logged as a duplicate and nothing new starts. Any other StartExecution error is
- * thrown so Lambda's async retry delivers the event again; the names keep that retry safe.
+ * run, so it counts as a duplicate delivery on the run's record and nothing new starts. Any other
+ * StartExecution error is thrown so Lambda's async retry delivers the event again; the names keep
+ * that retry safe.
  */
-export async function startRunsForUploads(event: UploadEvent, deps: UploadTriggerDependencies): Promise<UploadTriggerSummary> {
+export async function startRunsForUploads(event: UploadEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
   const selected = selectUploadedObjects(event, deps.filter);
-  const ignored = [...selected.ignored];
+  const summary = emptySummary();
+  summary.ignored.push(...selected.ignored);
   const objects: UploadedObject[] = [];
   for (const candidate of selected.objects) {
     const resolved = await resolveKey(candidate, deps.objects);
     if (resolved) objects.push(resolved);
-    else ignored.push({ key: candidate.key, reason: 'object no longer exists under the key in the event (nor its decoded form)' });
+    else summary.ignored.push({ key: candidate.key, reason: 'object no longer exists under the key in the event (nor its decoded form)' });
   }
-  for (const skipped of ignored) deps.log.info('Ignoring S3 record', { ...skipped });
+  for (const skipped of summary.ignored) deps.log.info('Ignoring S3 record', { ...skipped });
 
-  const summary: UploadTriggerSummary = { started: [], duplicates: [], ignored };
   for (const object of objects) {
-    const executionName = executionNameForS3Object(object);
-    const input = {
-      inputPath: `s3://${object.bucket}/${object.key}`,
-      source: {
-        type: 's3',
-        bucket: object.bucket,
-        key: object.key,
-        size: object.size,
-        ...(object.eTag && { eTag: object.eTag }),
-        ...(object.versionId && { versionId: object.versionId }),
-        ...(object.sequencer && { sequencer: object.sequencer }),
-        ...(object.eventTime && { eventTime: object.eventTime }),
-      },
+    const source = {
+      type: 's3',
+      bucket: object.bucket,
+      key: object.key,
+      size: object.size,
+      ...(object.eTag && { eTag: object.eTag }),
+      ...(object.versionId && { versionId: object.versionId }),
+      ...(object.sequencer && { sequencer: object.sequencer }),
+      ...(object.eventTime && { eventTime: object.eventTime }),
     };
-    const result = await deps.executions.start({ name: executionName, input });
-    if (result.started) {
-      deps.log.info('Started run for upload', { key: object.key, executionName, executionArn: result.executionArn });
-      summary.started.push({ key: object.key, executionName, executionArn: result.executionArn });
-    } else {
-      deps.log.info('Upload already has a run; not starting another', { key: object.key, executionName });
-      summary.duplicates.push({ key: object.key, executionName });
-    }
+    await startOne(executionNameForS3Object(object), { inputPath: `s3://${object.bucket}/${object.key}`, source }, { key: object.key }, deps, summary);
   }
   return summary;
+}
+
+/**
+ * Starts the run for one schedule tick. Scheduler retries a tick with the same scheduled time, so
+ * the execution name repeats and a retried delivery starts nothing new. A payload that cannot name
+ * its run is rejected and recorded, never silently dropped.
+ */
+export async function startScheduledRun(event: unknown, deps: TriggerDependencies): Promise<TriggerSummary> {
+  const summary = emptySummary();
+  const at = new Date(deps.now()).toISOString();
+  if (isScheduledRuleEvent(event)) {
+    const rule = event.resources[0]?.split('/').pop() ?? 'unknown-rule';
+    const runId = executionNameForSchedule(`rule-${rule}`, event.time);
+    const reason =
+      `Scheduled rule ${rule} sent its raw event; give the rule an input transformer that sends ` +
+      '{"schedule":{"name":…,"scheduledTime":"<time>","inputPath" or "inputKey":…}} (see the README).';
+    await reject(runId, reason, { type: 'schedule', rule, scheduledTime: event.time }, at, deps, summary);
+    return summary;
+  }
+  const parsed = ScheduleInvocationSchema.safeParse(event);
+  if (!parsed.success) {
+    const reason = `Invalid schedule payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`;
+    await reject(`schedule-invalid-${shortHash(JSON.stringify(event))}`, reason, { type: 'schedule', payload: event }, at, deps, summary);
+    return summary;
+  }
+  const { name, scheduledTime, jobGroup, inputPath, inputKey } = parsed.data.schedule;
+  const source = { type: 'schedule', name, scheduledTime };
+  const input = {
+    inputPath: inputPath ?? `s3://${deps.dataBucket}/${inputKey}`,
+    ...(jobGroup && { jobGroup }),
+    source,
+  };
+  await startOne(executionNameForSchedule(name, scheduledTime), input, { schedule: name }, deps, summary);
+  return summary;
+}
+
+async function startOne(
+  executionName: string,
+  input: { inputPath: string; source: Record<string, unknown>; jobGroup?: string },
+  label: { key?: string; schedule?: string },
+  deps: TriggerDependencies,
+  summary: TriggerSummary,
+): Promise<void> {
+  const result = await deps.executions.start({ name: executionName, input });
+  const at = new Date(deps.now()).toISOString();
+  if (result.started) {
+    await deps.ledger.accepted({ runId: executionName, executionArn: result.executionArn, inputPath: input.inputPath, source: input.source, at });
+    deps.log.info('Started run', { ...label, executionName, executionArn: result.executionArn });
+    summary.started.push({ ...label, executionName, executionArn: result.executionArn });
+  } else {
+    await deps.ledger.duplicate({ runId: executionName, at });
+    deps.log.info('Already has a run; not starting another', { ...label, executionName });
+    summary.duplicates.push({ ...label, executionName });
+  }
+}
+
+async function reject(
+  runId: string,
+  reason: string,
+  source: Record<string, unknown>,
+  at: string,
+  deps: TriggerDependencies,
+  summary: TriggerSummary,
+): Promise<void> {
+  await deps.ledger.rejected({ runId, reason, source, at });
+  deps.log.info('Rejected trigger', { runId, reason });
+  summary.rejected.push({ runId, reason });
+}
+
+function emptySummary(): TriggerSummary {
+  return { started: [], duplicates: [], ignored: [], rejected: [] };
 }
 
 async function resolveKey(object: UploadedObject, existence: ObjectExistence): Promise<UploadedObject | undefined> {

@@ -210,7 +210,8 @@ describe('a run through the local engine and stand-ins', () => {
         jobName: jobNameForRun(runId),
         solutionVersionArn,
         roleArn: environment.personalizeRoleArn,
-        jobInput: { s3DataSource: { path: inputPath } },
+        // What the first attempt gave Personalize: the run's staged copy of the input.
+        jobInput: { s3DataSource: { path: `s3://${environment.bucket}/staging/${runId}/` } },
         jobOutput: { s3DataDestination: { path: `s3://${environment.bucket}/output/${runId}/` } },
       }),
     );

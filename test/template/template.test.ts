@@ -1,5 +1,10 @@
 import { readdir, rm } from 'node:fs/promises';
 import definitionFile from '../../statemachine/batch-inference.asl.json';
+import schedulesFile from '../../schedules.json';
+import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
+
+type ScheduleEntry = { name: string; expression: string; timezone?: string; enabled?: boolean; jobGroup?: string; inputKey?: string; inputPath?: string };
+const SCHEDULES = schedulesFile.schedules as ScheduleEntry[];
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
 const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordResult'];
@@ -112,12 +117,15 @@ describe('serverless package', () => {
   it('has no IAM role besides the ones it declares (no unused default Lambda role)', () => {
     const roles = Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === 'AWS::IAM::Role').map(([id]) => id);
     expect(roles.sort()).toEqual(
-      ['BatchInferenceStateMachineRole', 'GetJobStatusRole', 'PersonalizeServiceRole', 'RecordResultRole', 'StartJobRole', 'TriggerRole'].sort(),
+      ['BatchInferenceStateMachineRole', 'GetJobStatusRole', 'PersonalizeServiceRole', 'RecordResultRole', 'SchedulerRole', 'StartJobRole', 'TriggerRole'].sort(),
     );
   });
 
   it.each([
-    ['TriggerRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'states:StartExecution', ...XRAY]],
+    [
+      'TriggerRole',
+      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'states:StartExecution', ...XRAY],
+    ],
     [
       'StartJobRole',
       [
@@ -127,11 +135,14 @@ describe('serverless package', () => {
         'personalize:CreateBatchInferenceJob',
         'personalize:DescribeBatchInferenceJob',
         'personalize:TagResource',
+        's3:GetObject',
+        's3:PutObject',
         ...XRAY,
       ],
     ],
     ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
-    ['RecordResultRole', ['dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
+    ['RecordResultRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
+    ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
     const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
@@ -166,8 +177,10 @@ describe('serverless package', () => {
   it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    const put = allowStatements(template, 'RecordResultRole').find((statement) => actionsOf(statement).includes('dynamodb:PutItem'));
-    expect(put?.Resource).toEqual({ 'Fn::GetAtt': ['RunsTable', 'Arn'] });
+    for (const roleId of ['RecordResultRole', 'TriggerRole']) {
+      const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
+    }
   });
 
   it('limits each function to writing its own log group', () => {
@@ -224,7 +237,10 @@ describe('serverless package', () => {
     for (const statement of personalize) {
       expect(statement.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
     }
-    expect(personalize.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual({ 'Fn::Sub': '${DataBucket.Arn}/input/*' });
+    expect(personalize.find((statement) => statement.Action === 's3:GetObject')?.Resource).toEqual([
+      { 'Fn::Sub': '${DataBucket.Arn}/staging/*' },
+      { 'Fn::Sub': '${DataBucket.Arn}/input/*' },
+    ]);
     expect(personalize.find((statement) => statement.Action === 's3:PutObject')?.Resource).toEqual({ 'Fn::Sub': '${DataBucket.Arn}/output/*' });
   });
 
@@ -301,6 +317,57 @@ describe('serverless package', () => {
       OutputRetentionDays: { Default: 90 },
       AlarmEmail: { Default: '' },
     });
+  });
+
+  it('lets the start function read only job group configuration and inputs, and write only staged copies', () => {
+    const s3 = allowStatements(template, 'StartJobRole').filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    const byAction = Object.fromEntries(s3.map((statement) => [actionsOf(statement).join(','), JSON.stringify(statement.Resource)]));
+    expect(byAction['s3:GetObject']).toContain('/config/*');
+    expect(byAction['s3:GetObject']).toContain('/input/*');
+    expect(byAction['s3:PutObject']).toContain('/staging/*');
+    expect(byAction['s3:PutObject']).not.toContain('/output/');
+  });
+
+  it('expires staged input copies', () => {
+    const rules = resource('DataBucket').Properties?.LifecycleConfiguration.Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Id: 'expire-staged-inputs', Prefix: 'staging/', ExpirationInDays: 14, Status: 'Enabled' }));
+  });
+
+  it.each(SCHEDULES)('deploys schedule "$name" from schedules.json as an EventBridge Scheduler schedule targeting the trigger', (schedule) => {
+    const deployed = Object.values(template.Resources).find(
+      (candidate) => candidate.Type === 'AWS::Scheduler::Schedule' && candidate.Properties?.Name === `personalize-batch-orchestrator-test-${schedule.name}`,
+    );
+    expect(deployed?.Properties).toMatchObject({
+      ScheduleExpression: schedule.expression,
+      ScheduleExpressionTimezone: schedule.timezone ?? 'UTC',
+      State: schedule.enabled === false ? 'DISABLED' : 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] },
+        RoleArn: { 'Fn::GetAtt': ['SchedulerRole', 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } },
+      },
+    });
+    const payload = JSON.parse(deployed?.Properties?.Target.Input);
+    expect(payload).toEqual({
+      schedule: {
+        name: schedule.name,
+        scheduledTime: '<aws.scheduler.scheduled-time>',
+        ...(schedule.jobGroup && { jobGroup: schedule.jobGroup }),
+        ...(schedule.inputKey ? { inputKey: schedule.inputKey } : { inputPath: schedule.inputPath }),
+      },
+    });
+    // What the trigger will accept once Scheduler fills in the time.
+    expect(ScheduleInvocationSchema.safeParse(JSON.parse(deployed?.Properties?.Target.Input.replace('<aws.scheduler.scheduled-time>', '2026-11-28T03:00:00Z'))).success).toBe(true);
+  });
+
+  it('lets only this account\'s Scheduler invoke the trigger', () => {
+    expect(resource('SchedulerRole').Properties?.AssumeRolePolicyDocument.Statement[0]).toMatchObject({
+      Principal: { Service: 'scheduler.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+    });
+    const invoke = allowStatements(template, 'SchedulerRole').find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
   });
 });
 
