@@ -30,7 +30,7 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger {
 
   /**
    * Writes the run's final state over whatever the trigger wrote, keeping the trigger's own fields
-   * (`acceptedAt`, `duplicateDeliveries`). A retried record step writes the same values again.
+   * (`acceptedAt`, `deliveries`). A retried record step writes the same values again.
    */
   async put(record: RunRecord): Promise<void> {
     const { runId, ...fields } = record;
@@ -51,16 +51,19 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger {
     return Item as RunRecord | undefined;
   }
 
-  /** Marks a started run. `if_not_exists` keeps a run that already finished (a fast run) finished. */
-  async accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<void> {
-    await this.documents.send(
+  /**
+   * Marks a started run and counts the delivery. `if_not_exists` keeps a run that already finished
+   * (a fast run) finished; the atomic `ADD` gives concurrent deliveries distinct counts.
+   */
+  async accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number> {
+    const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { runId: entry.runId },
         UpdateExpression:
           'SET #status = if_not_exists(#status, :accepted), acceptedAt = if_not_exists(acceptedAt, :at), ' +
           'executionArn = if_not_exists(executionArn, :executionArn), inputPath = if_not_exists(inputPath, :inputPath), ' +
-          '#source = if_not_exists(#source, :source)',
+          '#source = if_not_exists(#source, :source) ADD deliveries :one',
         ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
         ExpressionAttributeValues: {
           ':accepted': TRIGGER_STATUS.accepted,
@@ -68,9 +71,12 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger {
           ':executionArn': entry.executionArn,
           ':inputPath': entry.inputPath,
           ':source': entry.source,
+          ':one': 1,
         },
+        ReturnValues: 'UPDATED_NEW',
       }),
     );
+    return typeof Attributes?.deliveries === 'number' ? Attributes.deliveries : 1;
   }
 
   /** Records a trigger that cannot become a run. Written once: a redelivery finds it there. */
@@ -94,7 +100,7 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger {
       new UpdateCommand({
         TableName: this.tableName,
         Key: { runId: entry.runId },
-        UpdateExpression: 'ADD duplicateDeliveries :one SET lastDuplicateAt = :at',
+        UpdateExpression: 'ADD deliveries :one SET lastDeliveryAt = :at',
         ExpressionAttributeValues: { ':one': 1, ':at': entry.at },
       }),
     );

@@ -31,7 +31,8 @@ const kmsKeyArn = z
 const s3Uri = z
   .string()
   .max(256, 'must be at most 256 characters (Personalize limit)')
-  .regex(S3_URI, 'must be an S3 URI: s3://<bucket>/<key>');
+  .regex(/^s3:\/\/[^/]+\/.*$/, { message: 'must be an S3 URI: s3://<bucket>/<key>', abort: true })
+  .regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"');
 
 const s3Folder = s3Uri.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"');
 
@@ -180,7 +181,9 @@ export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput
 
 function parseWith<T>(schema: z.ZodType<T>, raw: unknown, what: string, fieldPrefix: string): T {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InvalidRunInputError([{ field: fieldPrefix.replace(/: $/, ''), message: `${what} must be a JSON object` }]);
+    throw new InvalidRunInputError([
+      fieldPrefix ? { field: fieldPrefix.replace(/: $/, ''), message: 'must hold a JSON object' } : { field: '', message: `${what} must be a JSON object` },
+    ]);
   }
   const result = schema.safeParse(raw);
   if (!result.success) {

@@ -85,9 +85,9 @@ export interface RunRecord {
   source?: Record<string, unknown> | undefined;
   /** Epoch seconds after which the runs table's TTL may delete the record. */
   expiresAt?: number | undefined;
-  /** Written by the trigger: when it started the run, and how often the same trigger came again. */
+  /** Written by the trigger: when it started the run, and how often the trigger was delivered (≥ 2: redelivered). */
   acceptedAt?: string | undefined;
-  duplicateDeliveries?: number | undefined;
+  deliveries?: number | undefined;
 }
 
 export interface RecordRequest {

@@ -1,4 +1,5 @@
 import './polyfills';
+import type { S3Event } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -21,6 +22,7 @@ import { SERVICE_NAME } from '../middleware/handler-kit';
 import { VirtualClock, systemClock, type Clock } from './clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
   createLocalRunner,
@@ -60,9 +62,14 @@ export interface LocalEnvironmentOptions {
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
-  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB from this one up. */
+  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda from this one up. */
   basePort?: number;
   injectFault?: (functionKey: string, invocationNumber: number) => string | undefined;
+  /**
+   * false: uploads produce notifications (see `notifications()`) but nobody delivers them, so a
+   * test can deliver one as often and as concurrently as S3's at-least-once delivery might.
+   */
+  deliverUploads?: boolean;
   /** Overrides of the stage defaults, as `serverless deploy --param` would set them. */
   defaults?: Partial<RunDefaults>;
   /** Randomness for the capacity queue's jitter (tests pin it). */
@@ -74,7 +81,7 @@ export interface LocalEnvironmentOptions {
 export interface LocalEnvironment {
   region: string;
   clock: Clock;
-  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string };
+  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string };
   bucket: string;
   runsTable: string;
   stateMachineArn: string;
@@ -88,6 +95,8 @@ export interface LocalEnvironment {
   upload(key: string, body: string | Uint8Array): Promise<void>;
   /** Resolves with each trigger invocation's summary once every notification so far is handled. */
   triggersSettled(): Promise<UploadTriggerSummary[]>;
+  /** Every S3 notification the bucket sent the trigger so far (delivered or not). */
+  notifications(): S3Event[];
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
   deliverS3Event(event: TriggerEvent): Promise<UploadTriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
@@ -129,7 +138,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const s3 = localS3Client(localS3.endpoint);
     const dynamodb = new DynamoDBClient({ ...clientBase, endpoint: localDynamoDb.endpoint });
-    const personalizeClient = new PersonalizeClient({ ...clientBase, endpoint: personalize.endpoint });
+    // The SDK retries LimitExceededException itself, with real-time backoff. In virtual time those
+    // real seconds are not seen by the stand-in's clock while other runs' waits move it by hours,
+    // so the refusal goes straight to the run's own capacity loop, the behaviour under test.
+    const personalizeClient = new PersonalizeClient({
+      ...clientBase,
+      endpoint: personalize.endpoint,
+      ...(virtualClock && { maxAttempts: 1 }),
+    });
     closers.push(async () => {
       s3.destroy();
       dynamodb.destroy();
@@ -207,7 +223,17 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     );
     const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
 
+    // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
+    // `local fire-schedule`, `aws lambda invoke --endpoint-url`).
+    const lambda = await startLambdaStandIn({
+      functions: { ...handlers, trigger } as LocalEnvironment['functions'],
+      functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`,
+      port: port(4),
+    });
+    closers.push(() => lambda.close());
+
     const pendingTriggers: Array<Promise<UploadTriggerSummary>> = [];
+    const notifications: S3Event[] = [];
     // The bucket's notification configuration in serverless.yml: object-created events under the
     // input prefix go to the trigger; nothing else does (config files, staged copies, output).
     localS3.onObjectEvent((event) => {
@@ -218,6 +244,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
           decodeS3EventKey(record.s3.object.key).startsWith(INPUT_PREFIX),
       );
       if (notified) {
+        notifications.push(event);
+        if (options.deliverUploads === false) return;
         const delivery = deliverS3Event(event);
         // Failures stay in the promise for triggersSettled(); never an unhandled rejection.
         delivery.catch(() => undefined);
@@ -233,6 +261,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         stepFunctions: stepFunctions.endpoint,
         s3: localS3.endpoint,
         dynamodb: localDynamoDb.endpoint,
+        lambda: lambda.endpoint,
       },
       bucket: LOCAL_BUCKET,
       runsTable: LOCAL_RUNS_TABLE,
@@ -247,6 +276,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: body }));
       },
       triggersSettled: () => Promise.all(pendingTriggers),
+      notifications: () => [...notifications],
       deliverS3Event,
       getRunRecord: (runId) => runsStore.get(runId),
       functions: { ...handlers, trigger } as LocalEnvironment['functions'],

@@ -18,8 +18,15 @@ export interface ObjectExistence {
  * "what happened to my upload?" has an answer before the run ends (and if it never starts).
  */
 export interface RunLedger {
-  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<void>;
+  /**
+   * Records a delivery of a trigger whose execution is running (or was just started) and returns
+   * how many deliveries of it there have been. StartExecution answers a repeat of a running
+   * execution's name and input with the original response, so this count is what tells the first
+   * delivery from its duplicates.
+   */
+  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number>;
   rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void>;
+  /** Records a delivery that found the execution closed (ExecutionAlreadyExists). */
   duplicate(entry: { runId: string; at: string }): Promise<void>;
 }
 
@@ -138,9 +145,14 @@ async function startOne(
   const result = await deps.executions.start({ name: executionName, input });
   const at = new Date(deps.now()).toISOString();
   if (result.started) {
-    await deps.ledger.accepted({ runId: executionName, executionArn: result.executionArn, inputPath: input.inputPath, source: input.source, at });
-    deps.log.info('Started run', { ...label, executionName, executionArn: result.executionArn });
-    summary.started.push({ ...label, executionName, executionArn: result.executionArn });
+    const deliveries = await deps.ledger.accepted({ runId: executionName, executionArn: result.executionArn, inputPath: input.inputPath, source: input.source, at });
+    if (deliveries === 1) {
+      deps.log.info('Started run', { ...label, executionName, executionArn: result.executionArn });
+      summary.started.push({ ...label, executionName, executionArn: result.executionArn });
+    } else {
+      deps.log.info('Run already started by an earlier delivery; not starting another', { ...label, executionName, deliveries });
+      summary.duplicates.push({ ...label, executionName });
+    }
   } else {
     await deps.ledger.duplicate({ runId: executionName, at });
     deps.log.info('Already has a run; not starting another', { ...label, executionName });
