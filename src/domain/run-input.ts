@@ -154,10 +154,18 @@ export interface JobSettings {
 
 /** Parses raw execution input, turning every problem into one readable issue per field. */
 export function parseRunInput(raw: unknown): RunInput {
-  const input = parseWith(RunInputSchema, raw, 'execution input', '');
+  const input = parseRunInputFields(raw);
   const issues = crossFieldIssues(input);
   if (issues.length > 0) throw new InvalidRunInputError(issues);
   return input;
+}
+
+/**
+ * Checks each field of the execution input but not the rules across fields, which hold for the
+ * input once merged with its job group's configuration (see `mergeRunInput`).
+ */
+export function parseRunInputFields(raw: unknown): RunInput {
+  return parseWith(RunInputSchema, raw, 'execution input', '');
 }
 
 /**

@@ -9,7 +9,7 @@ import {
   mergeRunInput,
   outputLocation,
   parseJobGroupConfig,
-  parseRunInput,
+  parseRunInputFields,
   resolveJobSettings,
   type JobGroupConfig,
   type JobSettings,
@@ -134,9 +134,9 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
  * implied one may have none (stage defaults apply).
  */
 async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promise<RunInput> {
-  const input = parseRunInput(raw);
+  const input = parseRunInputFields(raw);
   const jobGroup = input.jobGroup ?? jobGroupForInput(input.inputPath, deps.layout);
-  if (!jobGroup) return input;
+  if (!jobGroup) return mergeRunInput({}, input);
   const key = configKey(jobGroup, deps.layout);
   const location = `s3://${deps.layout.bucket}/${key}`;
   const text = await deps.configs.read(deps.layout.bucket, key);
@@ -144,7 +144,7 @@ async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promis
     if (input.jobGroup && input.jobGroup !== DEFAULT_JOB_GROUP) {
       throw new InvalidRunInputError([{ field: 'jobGroup', message: `names "${input.jobGroup}", which has no configuration file at ${location}` }]);
     }
-    return { ...input, jobGroup };
+    return { ...mergeRunInput({}, input), jobGroup };
   }
   let parsed: unknown;
   try {

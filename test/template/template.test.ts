@@ -124,7 +124,17 @@ describe('serverless package', () => {
   it.each([
     [
       'TriggerRole',
-      ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 'sqs:SendMessage', 'states:StartExecution', ...XRAY],
+      [
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        's3:GetObject',
+        's3:ListBucket',
+        'sqs:SendMessage',
+        'states:StartExecution',
+        ...XRAY,
+      ],
     ],
     [
       'StartJobRole',
@@ -135,7 +145,11 @@ describe('serverless package', () => {
         'personalize:CreateBatchInferenceJob',
         'personalize:DescribeBatchInferenceJob',
         'personalize:TagResource',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
         's3:GetObject',
+        's3:GetObjectVersion',
+        's3:ListBucket',
         's3:PutObject',
         ...XRAY,
       ],
@@ -322,10 +336,18 @@ describe('serverless package', () => {
   it('lets the start function read only job group configuration and inputs, and write only staged copies', () => {
     const s3 = allowStatements(template, 'StartJobRole').filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
     const byAction = Object.fromEntries(s3.map((statement) => [actionsOf(statement).join(','), JSON.stringify(statement.Resource)]));
-    expect(byAction['s3:GetObject']).toContain('/config/*');
-    expect(byAction['s3:GetObject']).toContain('/input/*');
+    expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/config/*');
+    expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/input/*');
+    expect(byAction['s3:GetObject,s3:GetObjectVersion']).not.toContain('/output/');
     expect(byAction['s3:PutObject']).toContain('/staging/*');
     expect(byAction['s3:PutObject']).not.toContain('/output/');
+  });
+
+  it('uses the bucket\'s KMS key in the start function only when the bucket has one', () => {
+    const statements = resource('StartJobRole').Properties?.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(statements).toContainEqual({
+      'Fn::If': ['UseBucketKmsKey', { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: { Ref: 'BucketKmsKeyArn' } }, { Ref: 'AWS::NoValue' }],
+    });
   });
 
   it('expires staged input copies', () => {
@@ -377,7 +399,7 @@ function allRoleStatements(template: CloudFormationTemplate): Array<{ roleId: st
   return Object.entries(template.Resources).flatMap(([roleId, candidate]) => {
     if (candidate.Type === 'AWS::IAM::Role') {
       return (candidate.Properties?.Policies ?? []).flatMap((policy: { PolicyDocument: { Statement: Statement[] } }) =>
-        policy.PolicyDocument.Statement.map((statement) => ({ roleId, statement })),
+        policy.PolicyDocument.Statement.map((statement) => ({ roleId, statement: whenConditionHolds(statement) })),
       );
     }
     if (candidate.Type === 'AWS::IAM::Policy') {
@@ -385,6 +407,12 @@ function allRoleStatements(template: CloudFormationTemplate): Array<{ roleId: st
     }
     return [];
   });
+}
+
+/** A statement included by `Fn::If`, as it reads when its condition holds (the strictest reading). */
+function whenConditionHolds(statement: Statement): Statement {
+  const conditional = (statement as Record<string, unknown>)['Fn::If'];
+  return Array.isArray(conditional) ? (conditional[1] as Statement) : statement;
 }
 
 function allowStatements(template: CloudFormationTemplate, roleId: string): Statement[] {
