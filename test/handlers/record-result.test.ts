@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createRecordResultHandler } from '../../functions/record-result/create-handler';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { executionRef, INPUT_PATH, pollState, runContext } from '../unit/support/sample-run';
+import { itemSetBy } from './dynamodb-updates';
 import { lambdaContext } from './lambda-context';
 
 const documents = mockClient(DynamoDBDocumentClient);
@@ -18,13 +19,21 @@ function handler() {
   );
 }
 
+/** What the record step wrote: an update of the run's item (the trigger may have created it already). */
+function writtenItem(index = 0): Record<string, unknown> {
+  const input = documents.commandCalls(UpdateCommand)[index]?.args[0].input;
+  if (!input) throw new Error(`No UpdateCommand #${index}`);
+  expect(input.TableName).toBe(TABLE);
+  return itemSetBy(input);
+}
+
 describe('record-result handler', () => {
   beforeEach(() => {
     documents.reset();
-    documents.on(PutCommand).resolves({});
+    documents.on(UpdateCommand).resolves({});
   });
 
-  it('puts the succeeded run into the runs table and returns the record', async () => {
+  it('writes the succeeded run into the runs table and returns the record', async () => {
     // Prepare
     const execution = executionRef('run-1');
     const run = runContext({ runId: 'run-1' });
@@ -36,33 +45,32 @@ describe('record-result handler', () => {
     );
 
     // Assess
-    expect(documents).toReceiveCommandTimes(PutCommand, 1);
-    expect(documents).toReceiveCommandWith(PutCommand, {
-      TableName: TABLE,
-      Item: {
-        runId: 'run-1',
-        executionArn: execution.arn,
-        status: 'SUCCEEDED',
-        startedAt: execution.startTime,
-        completedAt: COMPLETED_AT,
-        jobName: run.jobName,
-        jobArn: run.jobArn,
-        jobStatus: 'ACTIVE',
-        adoptedExistingJob: false,
-        jobCreatedAt: run.jobCreatedAt,
-        solutionVersionArn: run.solutionVersionArn,
-        inputPath: INPUT_PATH,
-        outputPath: run.outputPath,
-        outputLocation: run.outputLocation,
-        numResults: 25,
-        pollCount: 4,
-        elapsedSeconds: 1500,
-      },
+    expect(documents).toReceiveCommandTimes(UpdateCommand, 1);
+    expect(documents).toReceiveCommandWith(UpdateCommand, { TableName: TABLE, Key: { runId: 'run-1' } });
+    expect(writtenItem()).toEqual({
+      runId: 'run-1',
+      executionArn: execution.arn,
+      status: 'SUCCEEDED',
+      startedAt: execution.startTime,
+      completedAt: COMPLETED_AT,
+      jobName: run.jobName,
+      jobArn: run.jobArn,
+      jobStatus: 'ACTIVE',
+      adoptedExistingJob: false,
+      jobCreatedAt: run.jobCreatedAt,
+      solutionVersionArn: run.solutionVersionArn,
+      inputPath: INPUT_PATH,
+      jobInputPath: run.jobInputPath,
+      outputPath: run.outputPath,
+      outputLocation: run.outputLocation,
+      numResults: 25,
+      pollCount: 4,
+      elapsedSeconds: 1500,
     });
-    expect(record).toEqual(documents.commandCalls(PutCommand)[0]?.args[0].input.Item);
+    expect(record).toEqual(writtenItem());
   });
 
-  it('puts a run whose start failed with the caught error and the raw input path', async () => {
+  it('writes a run whose start failed with the caught error and the raw input path', async () => {
     // Act
     await handler()(
       {
@@ -80,24 +88,23 @@ describe('record-result handler', () => {
     );
 
     // Assess
-    expect(documents).toReceiveCommandWith(PutCommand, {
-      TableName: TABLE,
-      Item: expect.objectContaining({
+    const item = writtenItem();
+    expect(item).toEqual(
+      expect.objectContaining({
         runId: 'run-2',
         status: 'FAILED',
         inputPath: INPUT_PATH,
         errorType: 'InvalidRunInputError',
         failureReason: 'Invalid run input: numResults: must be at least 1',
       }),
-    });
-    const item = documents.commandCalls(PutCommand)[0]?.args[0].input.Item ?? {};
+    );
     expect(Object.values(item)).not.toContain(undefined);
     expect(item).not.toHaveProperty('jobArn');
   });
 
   it('lets a DynamoDB failure through so the state machine retries the step', async () => {
     // Prepare
-    documents.on(PutCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+    documents.on(UpdateCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
 
     // Act & Assess
     await expect(

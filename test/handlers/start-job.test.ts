@@ -8,35 +8,61 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
+import { CopyObjectCommand, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createStartJobHandler } from '../../functions/start-job/create-handler';
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
+import { DataBucketObjects } from '../../src/adapters/s3-objects';
+import type { RunState } from '../../src/domain/run';
+import type { StartRunResult } from '../../src/use-cases/start-run';
 import {
+  DATA_BUCKET,
   executionRef,
   FILTER_ARN,
   INPUT_PATH,
   jobArnFor,
   KMS_KEY_ARN,
+  LAYOUT,
   OUTPUT_BASE_URI,
   ROLE_ARN,
   SOLUTION_VERSION_ARN,
+  stagedFolder,
 } from '../unit/support/sample-run';
 import { lambdaContext } from './lambda-context';
 
 const personalize = mockClient(PersonalizeClient);
+const s3 = mockClient(S3Client);
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const RUN_ID = 'run-2026-01-15-users';
 const JOB_ARN = jobArnFor(RUN_ID);
+const STAGED = stagedFolder(RUN_ID);
+const LIMIT_MESSAGE = 'The limit of 5 pending or in progress batch inference jobs has been reached';
 
 function handler() {
+  const bucket = new DataBucketObjects({ client: new S3Client({ region: 'us-east-1' }) });
   return createStartJobHandler(
     {
       jobs: new PersonalizeBatchJobs({ client: new PersonalizeClient({ region: 'us-east-1' }) }),
       defaults: { solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, outputBaseUri: OUTPUT_BASE_URI, numResults: 25 },
+      layout: LAYOUT,
+      configs: bucket,
+      staging: bucket,
       now: () => NOW,
+      random: () => 0.5,
     },
     new Logger({ logLevel: 'SILENT' }),
   );
+}
+
+/** The run state of a start that got its job; fails the test on a capacity state. */
+function started(result: StartRunResult): RunState {
+  if (!('run' in result)) throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** A GetObject answer as the SDK gives it: a body that can be read as text. */
+function objectBody(text: string) {
+  return { Body: { transformToString: async () => text } as never };
 }
 
 const awsError = <T>(ErrorClass: new (options: { message: string; $metadata: object }) => T, message: string): T =>
@@ -45,6 +71,10 @@ const awsError = <T>(ErrorClass: new (options: { message: string; $metadata: obj
 describe('start-job handler', () => {
   beforeEach(() => {
     personalize.reset();
+    s3.reset();
+    // By default no job group has a configuration file, and staging copies succeed.
+    s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+    s3.on(CopyObjectCommand).resolves({});
   });
 
   it('creates the job with the stage defaults and returns the run state', async () => {
@@ -52,20 +82,34 @@ describe('start-job handler', () => {
     personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
 
     // Act
-    const state = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+    const state = started(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()));
 
     // Assess
+    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: DATA_BUCKET, Key: 'config/default.json' });
+    expect(s3).toReceiveCommandWith(CopyObjectCommand, {
+      Bucket: DATA_BUCKET,
+      Key: `staging/${RUN_ID}/users.jsonl`,
+      CopySource: `${DATA_BUCKET}/input/users.jsonl`,
+    });
     expect(personalize).toReceiveCommandTimes(CreateBatchInferenceJobCommand, 1);
     expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, {
       jobName: RUN_ID,
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,
-      jobInput: { s3DataSource: { path: INPUT_PATH, kmsKeyArn: undefined } },
+      jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } },
       jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/`, kmsKeyArn: undefined } },
       numResults: 25,
     });
     expect(personalize).not.toReceiveCommand(DescribeBatchInferenceJobCommand);
-    expect(state.run).toMatchObject({ runId: RUN_ID, jobArn: JOB_ARN, adoptedExistingJob: false, jobCreatedAt: '2026-01-15T10:00:05.000Z' });
+    expect(state.run).toMatchObject({
+      runId: RUN_ID,
+      jobArn: JOB_ARN,
+      adoptedExistingJob: false,
+      jobCreatedAt: '2026-01-15T10:00:05.000Z',
+      inputPath: INPUT_PATH,
+      jobInputPath: STAGED,
+      jobGroup: 'default',
+    });
     expect(state.poll).toMatchObject({ count: 0, waitSeconds: 60, terminal: false });
   });
 
@@ -94,7 +138,7 @@ describe('start-job handler', () => {
       jobName: 'themes-2026-01-15',
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,
-      jobInput: { s3DataSource: { path: INPUT_PATH, kmsKeyArn: KMS_KEY_ARN } },
+      jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: KMS_KEY_ARN } },
       jobOutput: { s3DataDestination: { path: 's3://personalize-batch-dev-data/output/themes/', kmsKeyArn: `${KMS_KEY_ARN}-out` } },
       numResults: 10,
       filterArn: FILTER_ARN,
@@ -114,7 +158,7 @@ describe('start-job handler', () => {
         batchInferenceJobArn: JOB_ARN,
         solutionVersionArn: SOLUTION_VERSION_ARN,
         roleArn: ROLE_ARN,
-        jobInput: { s3DataSource: { path: INPUT_PATH } },
+        jobInput: { s3DataSource: { path: STAGED } },
         jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/` } },
         status: 'IN PROGRESS',
         creationDateTime: new Date('2026-01-15T09:58:00.000Z'),
@@ -122,7 +166,7 @@ describe('start-job handler', () => {
     });
 
     // Act
-    const state = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+    const state = started(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()));
 
     // Assess
     expect(personalize).toReceiveCommandWith(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN });
@@ -150,18 +194,147 @@ describe('start-job handler', () => {
     await expect(attempt).rejects.toMatchObject({ name: 'JobRejectedError', message: expect.stringContaining('inputPath is s3://personalize-batch-dev-data/input/other.jsonl') });
   });
 
-  it('turns LimitExceededException into PersonalizeBusyError', async () => {
+  it('returns a capacity state when Personalize answers LimitExceededException', async () => {
     // Prepare
-    personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, 'The limit of 5 pending or in progress batch inference jobs has been reached'));
+    personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
+
+    // Act
+    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous: { request: { inputPath: INPUT_PATH } } }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({
+      capacity: {
+        waiting: true,
+        since: new Date(NOW).toISOString(),
+        attempts: 1,
+        waitSeconds: 45,
+        lastRefusal: `Personalize is busy (LimitExceededException): ${LIMIT_MESSAGE}`,
+      },
+    });
+    expect(s3).toReceiveCommandTimes(CopyObjectCommand, 1);
+  });
+
+  it('counts the next refusal without copying the input again', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
+    const previous = { capacity: { waiting: true, since: '2026-01-15T09:59:20.000Z', attempts: 1, waitSeconds: 45, lastRefusal: 'x' } };
+
+    // Act
+    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous }, lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ capacity: expect.objectContaining({ attempts: 2, since: '2026-01-15T09:59:20.000Z' }) });
+    expect(s3).not.toReceiveCommand(CopyObjectCommand);
+  });
+
+  it('gives up as CapacityWaitExceededError when the run’s maxQueueSeconds is spent', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
+    const previous = { capacity: { waiting: true, since: '2026-01-15T09:50:05.000Z', attempts: 6, waitSeconds: 300, lastRefusal: 'x' } };
+
+    // Act
+    const attempt = handler()({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 900 }, execution: executionRef(RUN_ID), previous }, lambdaContext());
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'CapacityWaitExceededError',
+      message: expect.stringContaining('7 attempts over 600s did not get a slot within maxQueueSeconds (900s)'),
+    });
+  });
+
+  it('reads the job group’s configuration file from the data bucket', async () => {
+    // Prepare
+    s3.on(GetObjectCommand, { Bucket: DATA_BUCKET, Key: 'config/users.json' }).resolves(objectBody(JSON.stringify({ numResults: 50, filterArn: FILTER_ARN })));
+    personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+
+    // Act
+    const state = started(
+      await handler()({ input: { inputPath: `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl` }, execution: executionRef(RUN_ID) }, lambdaContext()),
+    );
+
+    // Assess
+    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: DATA_BUCKET, Key: 'config/users.json' });
+    expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { numResults: 50, filterArn: FILTER_ARN });
+    expect(state.run.jobGroup).toBe('users');
+  });
+
+  it('refuses a configuration file that is not JSON as InvalidRunInputError naming the file', async () => {
+    // Prepare
+    s3.on(GetObjectCommand, { Key: 'config/users.json' }).resolves(objectBody('numResults: 50'));
+
+    // Act
+    const attempt = handler()({ input: { inputPath: `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl` }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      message: expect.stringContaining(`s3://${DATA_BUCKET}/config/users.json: is not valid JSON`),
+    });
+    expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('refuses a named job group without a configuration file', async () => {
+    // Act
+    const attempt = handler()({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', issues: [expect.objectContaining({ field: 'jobGroup' })] });
+    expect(s3).not.toReceiveCommand(CopyObjectCommand);
+    expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('lets an S3 error other than a missing key through, rather than running without the configuration', async () => {
+    // Prepare
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
 
     // Act
     const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({
-      name: 'PersonalizeBusyError',
-      message: 'Personalize is busy (LimitExceededException): The limit of 5 pending or in progress batch inference jobs has been reached',
+    await expect(attempt).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('copies the uploaded version, with the key URL-encoded in CopySource', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+    const key = 'input/users 2026+01+15.jsonl';
+    const source = { type: 's3', bucket: DATA_BUCKET, key, versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' };
+
+    // Act
+    await handler()({ input: { inputPath: `s3://${DATA_BUCKET}/${key}`, source }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    expect(s3).toReceiveCommandWith(CopyObjectCommand, {
+      Bucket: DATA_BUCKET,
+      Key: `staging/${RUN_ID}/users 2026+01+15.jsonl`,
+      CopySource: `${DATA_BUCKET}/input/users%202026%2B01%2B15.jsonl?versionId=096fKKXTRTtl3on89fVO.nfljtsv6qko`,
     });
+    expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } } });
+  });
+
+  it('does not start the job when the staging copy fails', async () => {
+    // Prepare
+    s3.on(CopyObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
+
+    // Act
+    const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('reads an input in another bucket in place, without S3 calls', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+
+    // Act
+    await handler()({ input: { inputPath: 's3://partner-exports/users.jsonl' }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    expect(s3).not.toReceiveAnyCommand();
+    expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobInput: { s3DataSource: { path: 's3://partner-exports/users.jsonl', kmsKeyArn: undefined } } });
   });
 
   it.each([

@@ -1,28 +1,39 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createTriggerHandler } from '../../functions/trigger/create-handler';
 import { StepFunctionsExecutions } from '../../src/adapters/executions';
-import { S3ObjectExistence } from '../../src/adapters/s3-objects';
+import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
+import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
 import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
-import { s3Event, STATE_MACHINE_ARN } from '../unit/support/sample-run';
+import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
+import schedulerInvocation from '../fixtures/scheduler-invocation.json';
+import { DATA_BUCKET, s3Event, STATE_MACHINE_ARN } from '../unit/support/sample-run';
 import { lambdaContext } from './lambda-context';
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);
+const documents = mockClient(DynamoDBDocumentClient);
 const EXECUTION_NAME = /^upload-users-2026-01-15-jsonl-[0-9a-f]{16}$/;
+const TABLE = 'personalize-batch-dev-runs';
+const NOW = Date.parse('2026-01-15T10:21:34.000Z');
 
 function handler() {
   return createTriggerHandler(
     {
       executions: new StepFunctionsExecutions(STATE_MACHINE_ARN, { client: new SFNClient({ region: 'us-east-1' }) }),
-      objects: new S3ObjectExistence({ client: new S3Client({ region: 'us-east-1' }) }),
+      objects: new DataBucketObjects({ client: new S3Client({ region: 'us-east-1' }) }),
+      ledger: new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }) }),
       filter: { inputPrefix: 'input/' },
+      dataBucket: DATA_BUCKET,
+      now: () => NOW,
     },
     new Logger({ logLevel: 'SILENT' }),
   );
@@ -37,6 +48,9 @@ describe('trigger handler', () => {
   beforeEach(() => {
     sfn.reset();
     s3.reset();
+    documents.reset();
+    documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 1 } });
+    documents.on(PutCommand).resolves({});
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
       executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${input.name}`,
       startDate: new Date('2026-01-15T10:21:34.000Z'),
@@ -67,6 +81,11 @@ describe('trigger handler', () => {
     expect(summary.started).toEqual([
       { key: 'input/users 2026-01-15.jsonl', executionName: name, executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${name}` },
     ]);
+    expect(documents).toReceiveCommandWith(UpdateCommand, {
+      TableName: TABLE,
+      Key: { runId: name },
+      ExpressionAttributeValues: expect.objectContaining({ ':accepted': 'ACCEPTED', ':at': new Date(NOW).toISOString() }),
+    });
   });
 
   it('sends the same name and input when S3 delivers the event again', async () => {
@@ -91,6 +110,20 @@ describe('trigger handler', () => {
     // Assess
     expect(summary.started).toEqual([]);
     expect(summary.duplicates).toEqual([{ key: 'input/users 2026-01-15.jsonl', executionName: expect.stringMatching(EXECUTION_NAME) }]);
+    expect(documents).toReceiveCommandWith(UpdateCommand, { UpdateExpression: expect.stringContaining('ADD deliveries :one') });
+    expect(documents).not.toReceiveCommandWith(UpdateCommand, { ExpressionAttributeValues: expect.objectContaining({ ':accepted': 'ACCEPTED' }) });
+  });
+
+  it('reports a second delivery to a still-running execution as a duplicate', async () => {
+    // Prepare: Step Functions answers the repeat with the original response; the ledger's count tells.
+    documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 2 } });
+
+    // Act
+    const summary = await handler()(s3Event(putEvent), lambdaContext());
+
+    // Assess
+    expect(summary.started).toEqual([]);
+    expect(summary.duplicates).toEqual([{ key: 'input/users 2026-01-15.jsonl', executionName: expect.stringMatching(EXECUTION_NAME) }]);
   });
 
   it('starts nothing for the s3:TestEvent', async () => {
@@ -99,7 +132,8 @@ describe('trigger handler', () => {
 
     // Assess
     expect(sfn).not.toReceiveAnyCommand();
-    expect(summary).toEqual({ started: [], duplicates: [], ignored: [{ reason: 'not an object notification (s3:TestEvent)' }] });
+    expect(summary).toEqual({ started: [], duplicates: [], ignored: [{ reason: 'not an object notification (s3:TestEvent)' }], rejected: [] });
+    expect(documents).not.toReceiveAnyCommand();
   });
 
   it('starts one execution per uploaded input file in a mixed notification', async () => {
@@ -137,5 +171,65 @@ describe('trigger handler', () => {
     // Assess
     expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);
     expect(s3).toHaveReceivedCommandWith(HeadObjectCommand, { Bucket: 'team-data', Key: 'input/users+2026-01-15.jsonl' });
+  });
+
+  describe('with EventBridge Scheduler ticks', () => {
+    const TICK_NAME = 'schedule-nightly-example-20261128T020000Z';
+
+    it('starts the tick’s run and records it as accepted', async () => {
+      // Act
+      const summary = await handler()(structuredClone(schedulerInvocation) as never, lambdaContext());
+
+      // Assess
+      expect(sfn).toReceiveCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: TICK_NAME });
+      expect(startedInput()).toEqual({
+        inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+        jobGroup: 'users',
+        source: { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' },
+      });
+      expect(summary.started).toEqual([
+        { schedule: 'nightly-example', executionName: TICK_NAME, executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${TICK_NAME}` },
+      ]);
+      expect(documents).toReceiveCommandWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { runId: TICK_NAME },
+        ExpressionAttributeValues: expect.objectContaining({
+          ':accepted': 'ACCEPTED',
+          ':inputPath': `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+          ':source': { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' },
+        }),
+      });
+      expect(s3).not.toReceiveAnyCommand();
+    });
+
+    it('counts a retried tick whose run has ended as a duplicate delivery', async () => {
+      // Prepare
+      sfn.on(StartExecutionCommand).rejects(new ExecutionAlreadyExists({ message: `Execution Already Exists: '${TICK_NAME}'`, $metadata: { httpStatusCode: 400 } }));
+
+      // Act
+      const summary = await handler()(structuredClone(schedulerInvocation) as never, lambdaContext());
+
+      // Assess
+      expect(summary).toEqual({ started: [], duplicates: [{ schedule: 'nightly-example', executionName: TICK_NAME }], ignored: [], rejected: [] });
+      expect(documents).toReceiveCommandWith(UpdateCommand, {
+        Key: { runId: TICK_NAME },
+        UpdateExpression: expect.stringContaining('ADD deliveries :one'),
+        ExpressionAttributeValues: { ':one': 1, ':at': new Date(NOW).toISOString() },
+      });
+    });
+
+    it('records a scheduled rule’s raw event as rejected without starting anything', async () => {
+      // Act
+      const summary = await handler()(structuredClone(scheduledRuleEvent) as never, lambdaContext());
+
+      // Assess
+      expect(sfn).not.toReceiveAnyCommand();
+      expect(summary.rejected).toEqual([{ runId: 'schedule-rule-nightly-users-20261128T030000Z', reason: expect.stringContaining('input transformer') }]);
+      expect(documents).toReceiveCommandWith(PutCommand, {
+        TableName: TABLE,
+        Item: expect.objectContaining({ runId: 'schedule-rule-nightly-users-20261128T030000Z', status: 'REJECTED' }),
+        ConditionExpression: 'attribute_not_exists(runId)',
+      });
+    });
   });
 });

@@ -98,7 +98,7 @@ describe('parseRunInput', () => {
     ['an unknown nested field', { ...minimal, tags: [{ tagKey: 'a', tagValue: 'b', owner: 'x' }] }, 'tags.0.owner', /is not a known field/],
     ['no inputPath', { numResults: 10 }, 'inputPath', /is required/],
     ['an http inputPath', { inputPath: 'https://example.com/users.jsonl' }, 'inputPath', /S3 URI/],
-    ['an inputPath with an upper-case bucket', { inputPath: 's3://My-Bucket/users.jsonl' }, 'inputPath', /S3 URI/],
+    ['an inputPath with an upper-case bucket', { inputPath: 's3://My-Bucket/users.jsonl' }, 'inputPath', /must name a valid bucket/],
     ['an inputPath longer than 256 characters', { inputPath: `s3://bucket/${'k'.repeat(250)}` }, 'inputPath', /256/],
     ['an outputPath not ending in "/"', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output' }, 'outputPath', /folder.*"\/"/],
     ['an outputPath that is not an S3 URI', { ...minimal, outputPath: 'output/' }, 'outputPath', /S3 URI/],

@@ -49,6 +49,7 @@ describe('buildRunRecord', () => {
       jobCreatedAt: '2026-01-15T10:00:01.000Z',
       solutionVersionArn: request.state.run?.solutionVersionArn,
       inputPath: INPUT_PATH,
+      jobInputPath: 's3://personalize-batch-dev-data/staging/run-2026-01-15-users/',
       outputPath: 's3://personalize-batch-dev-data/output/run-2026-01-15-users/',
       outputLocation: 's3://personalize-batch-dev-data/output/run-2026-01-15-users/users.jsonl.out',
       numResults: 25,
@@ -174,6 +175,72 @@ describe('buildRunRecord', () => {
     expect(record).not.toHaveProperty('inputPath');
     expect(record).not.toHaveProperty('source');
     expect(record.failureReason).toBe('States.Runtime (no cause given)');
+  });
+
+  it('takes inputPath, source and jobGroup from the execution input when the start step left no run', () => {
+    // Prepare
+    const source = { type: 'schedule', name: 'nightly-users', scheduledTime: '2026-11-28T03:00:00Z' };
+    const input = { inputPath: INPUT_PATH, jobGroup: 'users', source };
+
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'FAILED',
+        execution,
+        input,
+        state: { inputPath: 's3://other-bucket/ignored.jsonl', error: { Error: 'InvalidRunInputError', Cause: 'Invalid run input: jobGroup: names "users"' } },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({ inputPath: INPUT_PATH, jobGroup: 'users', source });
+  });
+
+  it('records how long a run queued for capacity before it gave up', () => {
+    // Prepare
+    const since = '2026-01-15T05:30:00.000Z';
+
+    // Act
+    const record = buildRunRecord(
+      {
+        outcome: 'FAILED',
+        execution,
+        input: { inputPath: INPUT_PATH },
+        state: {
+          capacity: { waiting: true, since, attempts: 7, waitSeconds: 600, lastRefusal: 'limit reached' },
+          error: { Error: 'CapacityWaitExceededError', Cause: lambdaCause('CapacityWaitExceededError', 'Personalize stayed at its limit') },
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({
+      errorType: 'CapacityWaitExceededError',
+      capacityAttempts: 7,
+      queuedSince: since,
+      // 05:30 to 11:30.
+      queuedSeconds: 6 * 3600,
+    });
+    expectNoUndefinedValues(record);
+  });
+
+  it('records the capacity wait and job group of a run that queued before its job started', () => {
+    // Prepare
+    const run = runContext({ jobGroup: 'users', capacityWait: { attempts: 2, since: '2026-01-15T09:58:00.000Z', waitedSeconds: 120 } });
+
+    // Act
+    const record = buildRunRecord({ outcome: 'SUCCEEDED', execution, state: { run, poll: pollState({ status: 'ACTIVE' }) } }, completedAt);
+
+    // Assess
+    expect(record).toMatchObject({
+      jobGroup: 'users',
+      jobInputPath: run.jobInputPath,
+      capacityAttempts: 2,
+      queuedSince: '2026-01-15T09:58:00.000Z',
+      queuedSeconds: 120,
+    });
   });
 
   it('records a run stopped by the elapsed guard with the timeout reason', () => {

@@ -1,24 +1,48 @@
-import { InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../../src/domain/errors';
+import type { CapacityState } from '../../src/domain/capacity-policy';
+import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../../src/domain/errors';
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
+import type { RunState } from '../../src/domain/run';
 import type { RunDefaults } from '../../src/domain/run-input';
-import { batchInferenceJobArn, startRun, type StartRunDependencies } from '../../src/use-cases/start-run';
+import { batchInferenceJobArn, startRun, type StartRunDependencies, type StartRunResult } from '../../src/use-cases/start-run';
 import {
+  DATA_BUCKET,
   executionRef,
   FakeBatchJobs,
+  FakeDataBucket,
+  FILTER_ARN,
   INPUT_PATH,
   jobArnFor,
+  LAYOUT,
   OTHER_SOLUTION_VERSION_ARN,
   OUTPUT_BASE_URI,
   ROLE_ARN,
   SOLUTION_VERSION_ARN,
+  stagedFolder,
 } from './support/sample-run';
 
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const defaults: RunDefaults = { solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, outputBaseUri: OUTPUT_BASE_URI, numResults: 25 };
 
-function dependencies(jobs = new FakeBatchJobs()): StartRunDependencies & { jobs: FakeBatchJobs } {
-  return { jobs, defaults, now: () => NOW };
+type TestDependencies = StartRunDependencies & { jobs: FakeBatchJobs; bucket: FakeDataBucket };
+
+function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket()): TestDependencies {
+  // random pinned to the middle: every capacity wait is exactly 3/4 of its backed-off interval.
+  return { jobs, bucket, defaults, layout: LAYOUT, configs: bucket, staging: bucket, now: () => NOW, random: () => 0.5 };
 }
+
+/** The run state of a start that got its job; fails the test on a capacity state. */
+function started(result: StartRunResult): RunState {
+  if (!('run' in result)) throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
+  return result;
+}
+
+/** The capacity state of a start Personalize refused; fails the test on a started run. */
+function waiting(result: StartRunResult): CapacityState {
+  if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
+  return result.capacity;
+}
+
+const busy = () => new PersonalizeBusyError('Personalize is busy (LimitExceededException): The limit of 5 pending or in progress batch inference jobs has been reached');
 
 describe('startRun', () => {
   it('creates the job under the run id and hands the loop its first wait', async () => {
@@ -27,7 +51,7 @@ describe('startRun', () => {
     const execution = executionRef('run-2026-01-15-users');
 
     // Act
-    const state = await startRun({ input: { inputPath: INPUT_PATH, source: { type: 'manual' } }, execution }, deps);
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, source: { type: 'manual' } }, execution }, deps));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(1);
@@ -35,7 +59,8 @@ describe('startRun', () => {
       jobName: 'run-2026-01-15-users',
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,
-      inputPath: INPUT_PATH,
+      // Personalize reads the run's own staged copy, not the upload folder.
+      inputPath: stagedFolder('run-2026-01-15-users'),
       outputPath: `${OUTPUT_BASE_URI}run-2026-01-15-users/`,
       numResults: 25,
     });
@@ -48,8 +73,10 @@ describe('startRun', () => {
         jobArn: jobArnFor('run-2026-01-15-users'),
         adoptedExistingJob: false,
         jobCreatedAt: '2026-01-15T10:00:05.000Z',
+        jobGroup: 'default',
         solutionVersionArn: SOLUTION_VERSION_ARN,
         inputPath: INPUT_PATH,
+        jobInputPath: stagedFolder('run-2026-01-15-users'),
         outputPath: `${OUTPUT_BASE_URI}run-2026-01-15-users/`,
         outputLocation: `${OUTPUT_BASE_URI}run-2026-01-15-users/users.jsonl.out`,
         numResults: 25,
@@ -67,7 +94,7 @@ describe('startRun', () => {
     const runId = `upload-${'weekly-users-'.repeat(6)}0123456789abcdef`;
 
     // Act
-    const state = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef(runId) }, deps);
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef(runId) }, deps));
 
     // Assess
     expect(state.run.jobName).not.toBe(runId);
@@ -82,7 +109,7 @@ describe('startRun', () => {
     const deps = dependencies();
 
     // Act
-    const state = await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef() }, deps);
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef() }, deps));
 
     // Assess
     expect(deps.jobs.created[0]?.jobName).toBe('my-own-job');
@@ -91,7 +118,7 @@ describe('startRun', () => {
 
   it('starts the poll with the input’s polling guards', async () => {
     // Act
-    const state = await startRun({ input: { inputPath: INPUT_PATH, maxWaitSeconds: 600, maxPolls: 7 }, execution: executionRef() }, dependencies());
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, maxWaitSeconds: 600, maxPolls: 7 }, execution: executionRef() }, dependencies()));
 
     // Assess
     expect(state.run.polling).toMatchObject({ maxElapsedSeconds: 600, maxPolls: 7 });
@@ -105,7 +132,7 @@ describe('startRun', () => {
     deps.jobs.jobs.get(jobArnFor('run-retried'))!.status = 'IN PROGRESS';
 
     // Act
-    const state = await startRun(request, { ...deps, now: () => NOW + 120_000 });
+    const state = started(await startRun(request, { ...deps, now: () => NOW + 120_000 }));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(2);
@@ -127,12 +154,12 @@ describe('startRun', () => {
       jobName: 'run-1',
       status: 'ACTIVE',
       solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: INPUT_PATH,
+      inputPath: stagedFolder('run-1'),
       outputPath: `${OUTPUT_BASE_URI}run-1/`,
     });
 
     // Act
-    const state = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs));
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(state.run).toMatchObject({ adoptedExistingJob: true, jobCreatedAt: new Date(NOW).toISOString() });
@@ -150,7 +177,7 @@ describe('startRun', () => {
       jobName: 'run-1',
       status: 'ACTIVE',
       solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: INPUT_PATH,
+      inputPath: stagedFolder('run-1'),
       outputPath: `${OUTPUT_BASE_URI}run-1/`,
       ...difference,
     });
@@ -190,7 +217,7 @@ describe('startRun', () => {
     // Assess
     await expect(attempt).rejects.toThrow(
       `solutionVersionArn is ${OTHER_SOLUTION_VERSION_ARN}, this run wants ${SOLUTION_VERSION_ARN}; ` +
-        `inputPath is unset, this run wants ${INPUT_PATH}; ` +
+        `inputPath is unset, this run wants ${stagedFolder('run-1')}; ` +
         `outputPath is s3://x-bucket/y/, this run wants ${OUTPUT_BASE_URI}run-1/`,
     );
   });
@@ -219,17 +246,362 @@ describe('startRun', () => {
     expect(deps.jobs.created).toEqual([]);
   });
 
-  it('lets a port error through unchanged', async () => {
+  it('lets a port error other than a busy Personalize through unchanged', async () => {
     // Prepare
     const deps = dependencies();
-    const busy = new PersonalizeBusyError('Personalize is busy (LimitExceededException): too many jobs');
-    deps.jobs.createResult = busy;
+    const rejected = new JobRejectedError('Personalize rejected the job (InvalidInputException): bad', 'InvalidInputException');
+    deps.jobs.createResult = rejected;
 
     // Act
     const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef() }, deps);
 
     // Assess
-    await expect(attempt).rejects.toBe(busy);
+    await expect(attempt).rejects.toBe(rejected);
+  });
+});
+
+describe('startRun with job group configuration files', () => {
+  const GROUP_INPUT = `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl`;
+
+  it('loads the configuration of the job group the input names', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/nightly.json', { numResults: 50, filterArn: FILTER_ARN }));
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/nightly.json`]);
+    expect(deps.jobs.created[0]).toMatchObject({ numResults: 50, filterArn: FILTER_ARN });
+    expect(state.run).toMatchObject({ jobGroup: 'nightly', numResults: 50, filterArn: FILTER_ARN });
+  });
+
+  it('loads the configuration of the job group the upload folder implies', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/users.json`]);
+    expect(deps.jobs.created[0]?.numResults).toBe(40);
+    expect(state.run.jobGroup).toBe('users');
+  });
+
+  it('lets the run input win over the configuration file', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40, filterArn: FILTER_ARN }));
+
+    // Act
+    await startRun({ input: { inputPath: GROUP_INPUT, numResults: 10 }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(deps.jobs.created[0]).toMatchObject({ numResults: 10, filterArn: FILTER_ARN });
+  });
+
+  it('applies the theme rules to the merged input: mode from the file, theme config from the run', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { batchInferenceJobMode: 'THEME_GENERATION' }));
+    const themeGenerationConfig = { fieldsForThemeGeneration: { itemName: 'TITLE' } };
+
+    // Act
+    await startRun({ input: { inputPath: GROUP_INPUT, themeGenerationConfig }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(deps.jobs.created[0]).toMatchObject({ batchInferenceJobMode: 'THEME_GENERATION', themeGenerationConfig });
+  });
+
+  it('applies the theme rules to the merged input: theme config from the file, mode from the run', async () => {
+    // Prepare
+    const themeGenerationConfig = { fieldsForThemeGeneration: { itemName: 'TITLE' } };
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { themeGenerationConfig }));
+
+    // Act
+    await startRun({ input: { inputPath: GROUP_INPUT, batchInferenceJobMode: 'THEME_GENERATION' }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(deps.jobs.created[0]).toMatchObject({ batchInferenceJobMode: 'THEME_GENERATION', themeGenerationConfig });
+  });
+
+  it('still refuses a theme configuration that neither the file nor the run completes', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { batchInferenceJobMode: 'THEME_GENERATION' }));
+
+    // Act
+    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      issues: [{ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' }],
+    });
+    expect(deps.jobs.created).toEqual([]);
+  });
+
+  it.each([
+    ['an implied folder group', { inputPath: GROUP_INPUT }, 'users'],
+    ['the default group', { inputPath: INPUT_PATH }, 'default'],
+    ['the default group named explicitly', { inputPath: GROUP_INPUT, jobGroup: 'default' }, 'default'],
+  ])('uses the stage defaults for %s without a configuration file', async (_label, input, jobGroup) => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const state = started(await startRun({ input, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/${jobGroup}.json`]);
+    expect(deps.jobs.created[0]).toMatchObject({ numResults: 25, solutionVersionArn: SOLUTION_VERSION_ARN });
+    expect(state.run.jobGroup).toBe(jobGroup);
+  });
+
+  it('refuses a job group named explicitly that has no configuration file, naming jobGroup and the file', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(InvalidRunInputError);
+    await expect(attempt).rejects.toMatchObject({
+      issues: [{ field: 'jobGroup', message: expect.stringContaining(`s3://${DATA_BUCKET}/config/nightly.json`) }],
+    });
+    expect(deps.jobs.created).toEqual([]);
+    expect(deps.bucket.copies).toEqual([]);
+  });
+
+  it('refuses a configuration file that is not JSON, naming the file', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', '{ "numResults": 40, }'));
+
+    // Act
+    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      issues: [{ field: `s3://${DATA_BUCKET}/config/users.json`, message: expect.stringMatching(/^is not valid JSON \(.+\)$/) }],
+    });
+    expect(deps.jobs.created).toEqual([]);
+  });
+
+  it('refuses an invalid field in the configuration file, prefixed with the file location', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 0, jobName: 'shared' }));
+
+    // Act
+    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      issues: expect.arrayContaining([
+        { field: `s3://${DATA_BUCKET}/config/users.json: numResults`, message: 'must be at least 1' },
+        { field: `s3://${DATA_BUCKET}/config/users.json: jobName`, message: 'is not a known field' },
+      ]),
+    });
+    expect(deps.jobs.created).toEqual([]);
+  });
+
+  it('reads no configuration for an input in another bucket that names no group', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: 's3://partner-exports/input/users/users.jsonl' }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.reads).toEqual([]);
+    expect(state.run.jobGroup).toBeUndefined();
+  });
+});
+
+describe('startRun staging the input', () => {
+  it('copies the uploaded version to the run’s staging folder and gives Personalize that folder', async () => {
+    // Prepare
+    const deps = dependencies();
+    const source = { type: 's3', bucket: DATA_BUCKET, key: 'input/users.jsonl', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.copies).toEqual([
+      {
+        source: { bucket: DATA_BUCKET, key: 'input/users.jsonl', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' },
+        destination: { bucket: DATA_BUCKET, key: 'staging/run-1/users.jsonl' },
+      },
+    ]);
+    expect(deps.jobs.created[0]?.inputPath).toBe(stagedFolder('run-1'));
+    expect(state.run).toMatchObject({
+      inputPath: INPUT_PATH,
+      jobInputPath: stagedFolder('run-1'),
+      // Personalize names its output after the file it read, which has the original name.
+      outputLocation: `${OUTPUT_BASE_URI}run-1/users.jsonl.out`,
+    });
+  });
+
+  it('copies the current version when the source names another object', async () => {
+    // Prepare
+    const deps = dependencies();
+    const source = { type: 's3', bucket: DATA_BUCKET, key: 'input/other.jsonl', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' };
+
+    // Act
+    await startRun({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(deps.bucket.copies).toHaveLength(1);
+    expect(deps.bucket.copies[0]?.source.versionId).toBeUndefined();
+  });
+
+  it.each([
+    ['a folder in the data bucket', `s3://${DATA_BUCKET}/input/users/`],
+    ['a file in another bucket', 's3://partner-exports/users.jsonl'],
+  ])('reads %s in place, without a copy', async (_label, inputPath) => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const state = started(await startRun({ input: { inputPath }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.bucket.copies).toEqual([]);
+    expect(deps.jobs.created[0]?.inputPath).toBe(inputPath);
+    expect(state.run.jobInputPath).toBe(inputPath);
+  });
+
+  it('adopts an existing job only when it reads the staged folder', async () => {
+    // Prepare
+    const jobs = new FakeBatchJobs();
+    jobs.jobs.set(jobArnFor('run-1'), {
+      jobArn: jobArnFor('run-1'),
+      jobName: 'run-1',
+      status: 'ACTIVE',
+      solutionVersionArn: SOLUTION_VERSION_ARN,
+      inputPath: stagedFolder('run-1'),
+      outputPath: `${OUTPUT_BASE_URI}run-1/`,
+    });
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
+
+    // Assess
+    expect(state.run.adoptedExistingJob).toBe(true);
+  });
+
+  it('refuses to adopt a job that reads the unstaged file', async () => {
+    // Prepare
+    const jobs = new FakeBatchJobs();
+    jobs.jobs.set(jobArnFor('run-1'), {
+      jobArn: jobArnFor('run-1'),
+      jobName: 'run-1',
+      status: 'ACTIVE',
+      solutionVersionArn: SOLUTION_VERSION_ARN,
+      inputPath: INPUT_PATH,
+      outputPath: `${OUTPUT_BASE_URI}run-1/`,
+    });
+
+    // Act
+    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs));
+
+    // Assess
+    await expect(attempt).rejects.toThrow(`inputPath is ${INPUT_PATH}, this run wants ${stagedFolder('run-1')}`);
+  });
+});
+
+describe('startRun at Personalize’s job quota', () => {
+  it('returns a capacity state on the first refusal', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.jobs.createResult = busy();
+
+    // Act
+    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, deps);
+
+    // Assess
+    expect(result).toEqual({
+      capacity: {
+        waiting: true,
+        attempts: 1,
+        since: new Date(NOW).toISOString(),
+        // 60 s first interval: 30 s fixed + 0.5 × 30 s jitter.
+        waitSeconds: 45,
+        lastRefusal: busy().message,
+      },
+    });
+    expect(deps.bucket.copies).toHaveLength(1);
+  });
+
+  it('counts a later refusal, keeps the first refusal time and does not copy the input again', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.jobs.createResult = busy();
+    const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
+    const first = waiting(await startRun(request, deps));
+
+    // Act
+    const second = waiting(await startRun({ ...request, previous: { capacity: first } }, { ...deps, now: () => NOW + 45_000 }));
+
+    // Assess
+    expect(second).toMatchObject({ attempts: 2, since: first.since });
+    // 90 s second interval: 45 s fixed + 0.5 × 45 s jitter.
+    expect(second.waitSeconds).toBe(68);
+    expect(deps.jobs.created).toHaveLength(2);
+    expect(deps.bucket.copies).toHaveLength(1);
+  });
+
+  it('gives up with CapacityWaitExceededError once the next wait would pass maxQueueSeconds', async () => {
+    // Prepare
+    const deps = { ...dependencies(), now: () => NOW + 590_000 };
+    deps.jobs.createResult = busy();
+    const previous = { capacity: { waiting: true, since: new Date(NOW).toISOString(), attempts: 4, waitSeconds: 120, lastRefusal: 'x' } };
+
+    // Act
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(CapacityWaitExceededError);
+    await expect(attempt).rejects.toMatchObject({
+      name: 'CapacityWaitExceededError',
+      message: expect.stringMatching(/5 attempts over 590s .*maxQueueSeconds \(600s\)/),
+    });
+  });
+
+  it('takes maxQueueSeconds from the job group’s configuration file', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/default.json', { maxQueueSeconds: 0 }));
+    deps.jobs.createResult = busy();
+
+    // Act
+    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (0s)') });
+  });
+
+  it('records the wait on the run when a later attempt gets its job', async () => {
+    // Prepare
+    const deps = dependencies();
+    const since = new Date(NOW - 300_000).toISOString();
+    const previous = { capacity: { waiting: true, since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' } };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+
+    // Assess
+    expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
+    expect(deps.jobs.created[0]?.inputPath).toBe(stagedFolder('run-1'));
+    expect(deps.bucket.copies).toEqual([]);
+  });
+
+  it('leaves capacityWait out of a run that never waited', async () => {
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, dependencies()));
+
+    // Assess
+    expect(state.run).not.toHaveProperty('capacityWait');
   });
 });
 

@@ -1,10 +1,21 @@
 import type { S3ObjectCreatedEvent } from '../../src/domain/s3-event';
-import { startRunsForUploads, type ObjectExistence, type UploadTriggerDependencies } from '../../src/use-cases/start-runs-for-uploads';
+import { executionNameForSchedule } from '../../src/domain/schedule-event';
+import {
+  handleTriggerEvent,
+  startRunsForUploads,
+  type ObjectExistence,
+  type TriggerEvent,
+  type UploadTriggerDependencies,
+} from '../../src/use-cases/start-runs-for-uploads';
 import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
-import { FakeExecutions, s3Event } from './support/sample-run';
+import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
+import schedulerInvocation from '../fixtures/scheduler-invocation.json';
+import { DATA_BUCKET, FakeExecutions, FakeRunLedger, s3Event, STATE_MACHINE_ARN } from './support/sample-run';
+
+const NOW = Date.parse('2026-01-15T10:21:34.000Z');
 
 type LogLine = { message: string; details: Record<string, unknown> };
 
@@ -23,16 +34,21 @@ class FakeBucket implements ObjectExistence {
 function dependencies(
   executions = new FakeExecutions(),
   objects = new FakeBucket(),
-): UploadTriggerDependencies & { executions: FakeExecutions; objects: FakeBucket; lines: LogLine[] } {
+): UploadTriggerDependencies & { executions: FakeExecutions; objects: FakeBucket; ledger: FakeRunLedger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   return {
     executions,
     objects,
+    ledger: new FakeRunLedger(),
     filter: { inputPrefix: 'input/' },
+    dataBucket: DATA_BUCKET,
+    now: () => NOW,
     log: { info: (message, details) => lines.push({ message, details }) },
     lines,
   };
 }
+
+const executionArnFor = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
 
 describe('startRunsForUploads', () => {
   it('starts one execution for an uploaded file with the run input the state machine expects', async () => {
@@ -69,7 +85,20 @@ describe('startRunsForUploads', () => {
       ],
       duplicates: [],
       ignored: [],
+      rejected: [],
     });
+    expect(deps.ledger.entries).toEqual([
+      {
+        kind: 'accepted',
+        entry: {
+          runId: request.name,
+          executionArn: executionArnFor(request.name),
+          inputPath: 's3://personalize-batch-dev-data/input/users 2026-01-15.jsonl',
+          source: (request.input as { source: Record<string, unknown> }).source,
+          at: new Date(NOW).toISOString(),
+        },
+      },
+    ]);
   });
 
   it('leaves versionId out of the source for an unversioned bucket', async () => {
@@ -99,8 +128,27 @@ describe('startRunsForUploads', () => {
       started: [],
       duplicates: [{ key: 'input/users 2026-01-15.jsonl', executionName: first.started[0]?.executionName }],
       ignored: [],
+      rejected: [],
     });
-    expect(deps.lines.at(-1)?.message).toBe('Upload already has a run; not starting another');
+    expect(deps.ledger.kinds()).toEqual(['accepted', 'duplicate']);
+    expect(deps.ledger.entries[1]).toEqual({ kind: 'duplicate', entry: { runId: first.started[0]?.executionName, at: new Date(NOW).toISOString() } });
+    expect(deps.lines.at(-1)?.message).toBe('Already has a run; not starting another');
+  });
+
+  it('reports a redelivery as a duplicate while the first run is still running', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.executions.stillRunning = true;
+    const first = await startRunsForUploads(s3Event(putEvent), deps);
+
+    // Act
+    const second = await startRunsForUploads(s3Event(putEvent), deps);
+
+    // Assess
+    expect(first.started).toHaveLength(1);
+    expect(second.started).toEqual([]);
+    expect(second.duplicates).toEqual([{ key: 'input/users 2026-01-15.jsonl', executionName: first.started[0]?.executionName }]);
+    expect(deps.ledger.kinds()).toEqual(['accepted', 'accepted']);
   });
 
   it('starts a new run when the same key is uploaded again', async () => {
@@ -149,7 +197,8 @@ describe('startRunsForUploads', () => {
 
     // Assess
     expect(deps.executions.requests).toEqual([]);
-    expect(summary).toEqual({ started: [], duplicates: [], ignored: [{ reason: 'not an object notification (s3:TestEvent)' }] });
+    expect(summary).toEqual({ started: [], duplicates: [], ignored: [{ reason: 'not an object notification (s3:TestEvent)' }], rejected: [] });
+    expect(deps.ledger.entries).toEqual([]);
   });
 
   it('lets any other StartExecution error through so Lambda retries the event', async () => {
@@ -160,6 +209,33 @@ describe('startRunsForUploads', () => {
 
     // Act & Assess
     await expect(startRunsForUploads(s3Event(putEvent), deps)).rejects.toBe(throttled);
+    expect(deps.ledger.entries).toEqual([]);
+  });
+
+  it('ignores a key without an input suffix, with a reason, when suffixes are configured', async () => {
+    // Prepare
+    const deps = { ...dependencies(), filter: { inputPrefix: 'input/', inputSuffixes: ['.jsonl', '.json'] } };
+    const csv = s3Event(putEvent);
+    csv.Records[0]!.s3.object.key = 'input/users+2026-01-15.csv';
+
+    // Act
+    const summary = await startRunsForUploads(csv, deps);
+
+    // Assess
+    expect(deps.executions.requests).toEqual([]);
+    expect(summary.ignored).toEqual([{ key: 'input/users 2026-01-15.csv', reason: 'key does not end in an input suffix (.jsonl, .json)' }]);
+    expect(deps.ledger.entries).toEqual([]);
+  });
+
+  it('starts a key with one of the configured input suffixes', async () => {
+    // Prepare
+    const deps = { ...dependencies(), filter: { inputPrefix: 'input/', inputSuffixes: ['.json', '.jsonl'] } };
+
+    // Act
+    const summary = await startRunsForUploads(s3Event(putEvent), deps);
+
+    // Assess
+    expect(summary.started).toHaveLength(1);
   });
 
   describe('with EventBridge "Object Created" events (existing buckets)', () => {
@@ -211,5 +287,156 @@ describe('startRunsForUploads', () => {
       expect(summary.started).toHaveLength(0);
       expect(summary.ignored[0]?.reason).toContain('outside the input prefix');
     });
+  });
+});
+
+describe('handleTriggerEvent with schedule ticks', () => {
+  const TICK_NAME = 'schedule-nightly-example-20261128T020000Z';
+  const tick = () => structuredClone(schedulerInvocation) as TriggerEvent;
+
+  it('starts the tick’s run under a name derived from the schedule and its scheduled time', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const summary = await handleTriggerEvent(tick(), deps);
+
+    // Assess
+    expect(executionNameForSchedule('nightly-example', '2026-11-28T02:00:00Z')).toBe(TICK_NAME);
+    const source = { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' };
+    expect(deps.executions.requests).toEqual([
+      { name: TICK_NAME, input: { inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`, jobGroup: 'users', source } },
+    ]);
+    expect(summary).toEqual({
+      started: [{ schedule: 'nightly-example', executionName: TICK_NAME, executionArn: executionArnFor(TICK_NAME) }],
+      duplicates: [],
+      ignored: [],
+      rejected: [],
+    });
+    expect(deps.ledger.entries).toEqual([
+      {
+        kind: 'accepted',
+        entry: {
+          runId: TICK_NAME,
+          executionArn: executionArnFor(TICK_NAME),
+          inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+          source,
+          at: new Date(NOW).toISOString(),
+        },
+      },
+    ]);
+  });
+
+  it('passes a full inputPath through and leaves jobGroup out when the schedule names none', async () => {
+    // Prepare
+    const deps = dependencies();
+    const event = { schedule: { name: 'partner-feed', scheduledTime: '2026-11-28T02:00:00Z', inputPath: 's3://partner-exports/users/' } };
+
+    // Act
+    await handleTriggerEvent(event, deps);
+
+    // Assess
+    expect(deps.executions.requests[0]?.input).toEqual({
+      inputPath: 's3://partner-exports/users/',
+      source: { type: 'schedule', name: 'partner-feed', scheduledTime: '2026-11-28T02:00:00Z' },
+    });
+  });
+
+  it('counts a retried tick as a duplicate and starts nothing new', async () => {
+    // Prepare
+    const deps = dependencies();
+    await handleTriggerEvent(tick(), deps);
+
+    // Act
+    const summary = await handleTriggerEvent(tick(), deps);
+
+    // Assess
+    expect(deps.executions.requests.map((request) => request.name)).toEqual([TICK_NAME, TICK_NAME]);
+    expect(summary).toEqual({ started: [], duplicates: [{ schedule: 'nightly-example', executionName: TICK_NAME }], ignored: [], rejected: [] });
+    expect(deps.ledger.entries.at(-1)).toEqual({ kind: 'duplicate', entry: { runId: TICK_NAME, at: new Date(NOW).toISOString() } });
+  });
+
+  it('starts a new run for the next tick of the same schedule', async () => {
+    // Prepare
+    const deps = dependencies();
+    const next = { schedule: { ...schedulerInvocation.schedule, scheduledTime: '2026-11-29T02:00:00Z' } };
+    await handleTriggerEvent(tick(), deps);
+
+    // Act
+    const summary = await handleTriggerEvent(next, deps);
+
+    // Assess
+    expect(summary.started.map((run) => run.executionName)).toEqual(['schedule-nightly-example-20261129T020000Z']);
+  });
+
+  it('rejects and records a payload that cannot name its run, starting nothing', async () => {
+    // Prepare
+    const deps = dependencies();
+    const event = { schedule: { name: 'nightly-example', scheduledTime: '<aws.scheduler.scheduled-time>', inputKey: 'input/users/nightly.jsonl' } };
+
+    // Act
+    const summary = await handleTriggerEvent(event, deps);
+
+    // Assess
+    expect(deps.executions.requests).toEqual([]);
+    expect(summary.started).toEqual([]);
+    expect(summary.rejected).toEqual([
+      { runId: expect.stringMatching(/^schedule-invalid-[0-9a-f]{16}$/), reason: 'Invalid schedule payload: schedule.scheduledTime: must be an ISO 8601 time' },
+    ]);
+    expect(deps.ledger.entries).toEqual([
+      {
+        kind: 'rejected',
+        entry: { runId: summary.rejected[0]?.runId, reason: summary.rejected[0]?.reason, source: { type: 'schedule', payload: event }, at: new Date(NOW).toISOString() },
+      },
+    ]);
+  });
+
+  it('records a redelivered invalid payload under the same id', async () => {
+    // Prepare
+    const deps = dependencies();
+    const event = { schedule: { name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' } };
+
+    // Act
+    const first = await handleTriggerEvent(structuredClone(event), deps);
+    const second = await handleTriggerEvent(structuredClone(event), deps);
+
+    // Assess
+    expect(first.rejected[0]?.reason).toContain('needs exactly one of inputPath and inputKey');
+    expect(second.rejected[0]?.runId).toBe(first.rejected[0]?.runId);
+  });
+
+  it('rejects a scheduled rule’s raw event, pointing at the input transformer', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const summary = await handleTriggerEvent(structuredClone(scheduledRuleEvent) as unknown as TriggerEvent, deps);
+
+    // Assess
+    expect(deps.executions.requests).toEqual([]);
+    expect(summary.rejected).toEqual([{ runId: 'schedule-rule-nightly-users-20261128T030000Z', reason: expect.stringContaining('input transformer') }]);
+    expect(summary.rejected[0]?.reason).toContain('nightly-users');
+    expect(deps.ledger.entries).toEqual([
+      {
+        kind: 'rejected',
+        entry: {
+          runId: 'schedule-rule-nightly-users-20261128T030000Z',
+          reason: summary.rejected[0]?.reason,
+          source: { type: 'schedule', rule: 'nightly-users', scheduledTime: '2026-11-28T03:00:00Z' },
+          at: new Date(NOW).toISOString(),
+        },
+      },
+    ]);
+  });
+
+  it('still sends uploads down the upload path', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    const summary = await handleTriggerEvent(s3Event(putEvent), deps);
+
+    // Assess
+    expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);
   });
 });

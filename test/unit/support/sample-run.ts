@@ -2,9 +2,12 @@ import type { S3Event } from 'aws-lambda';
 import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../../../src/adapters/personalize-jobs';
 import type { Executions, StartResult } from '../../../src/adapters/executions';
 import type { RunsStore } from '../../../src/adapters/runs-table';
+import type { BucketLayout } from '../../../src/domain/bucket-layout';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../../src/domain/polling-policy';
 import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../../src/domain/run';
 import type { JobSettings } from '../../../src/domain/run-input';
+import type { ConfigFiles, InputStaging } from '../../../src/use-cases/start-run';
+import type { RunLedger } from '../../../src/use-cases/start-runs-for-uploads';
 
 /** Shared sample values: the shapes real ARNs and URIs take, in one account and region. */
 export const ACCOUNT = '123456789012';
@@ -15,8 +18,21 @@ export const FILTER_ARN = `arn:aws:personalize:${REGION}:${ACCOUNT}:filter/exclu
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/PersonalizeBatchInferenceRole`;
 export const KMS_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 export const STATE_MACHINE_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:personalize-batch-dev`;
-export const INPUT_PATH = 's3://personalize-batch-dev-data/input/users.jsonl';
-export const OUTPUT_BASE_URI = 's3://personalize-batch-dev-data/output/';
+export const DATA_BUCKET = 'personalize-batch-dev-data';
+export const INPUT_PATH = `s3://${DATA_BUCKET}/input/users.jsonl`;
+export const OUTPUT_BASE_URI = `s3://${DATA_BUCKET}/output/`;
+/** The data bucket as the stage lays it out (the serverless.yml defaults). */
+export const LAYOUT: Readonly<BucketLayout> = Object.freeze({
+  bucket: DATA_BUCKET,
+  inputPrefix: 'input/',
+  configPrefix: 'config/',
+  stagingPrefix: 'staging/',
+});
+
+/** The folder a run's staged input copy lives in, which is what Personalize is told to read. */
+export function stagedFolder(runId: string): string {
+  return `s3://${DATA_BUCKET}/staging/${runId}/`;
+}
 
 export function executionRef(name = 'run-2026-01-15-users'): ExecutionRef {
   return {
@@ -42,6 +58,7 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     jobCreatedAt: '2026-01-15T10:00:01.000Z',
     solutionVersionArn: SOLUTION_VERSION_ARN,
     inputPath: INPUT_PATH,
+    jobInputPath: stagedFolder(runId),
     outputPath: `${OUTPUT_BASE_URI}${runId}/`,
     outputLocation: `${OUTPUT_BASE_URI}${runId}/users.jsonl.out`,
     numResults: 25,
@@ -114,10 +131,18 @@ export class FakeExecutions implements Executions {
   readonly requests: Array<{ name: string; input: unknown }> = [];
   readonly existing = new Set<string>();
   failWith: Error | undefined;
+  /**
+   * true: the executions are still running, and Step Functions answers a repeated name and input
+   * with the original response. false: they have closed, and a repeat gets ExecutionAlreadyExists.
+   */
+  stillRunning = false;
 
   async start(request: { name: string; input: unknown }): Promise<StartResult> {
     this.requests.push(request);
     if (this.failWith) throw this.failWith;
+    if (this.existing.has(request.name) && this.stillRunning) {
+      return { started: true, executionArn: `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${request.name}`, startDate: new Date(0) };
+    }
     if (this.existing.has(request.name)) {
       return { started: false, reason: 'ALREADY_EXISTS', message: `Execution Already Exists: '${request.name}'` };
     }
@@ -135,5 +160,63 @@ export class FakeRunsStore implements RunsStore {
 
   async get(runId: string): Promise<RunRecord | undefined> {
     return this.records.get(runId);
+  }
+}
+
+/**
+ * The trigger's ledger, remembering every entry in the order it was written. Like the runs table,
+ * it counts the accepted deliveries of each run, so a repeated StartExecution (which Step Functions
+ * answers with the original response while the execution runs) shows up as a second delivery.
+ */
+export class FakeRunLedger implements RunLedger {
+  readonly deliveries = new Map<string, number>();
+  readonly entries: Array<
+    | { kind: 'accepted'; entry: Parameters<RunLedger['accepted']>[0] }
+    | { kind: 'rejected'; entry: Parameters<RunLedger['rejected']>[0] }
+    | { kind: 'duplicate'; entry: Parameters<RunLedger['duplicate']>[0] }
+  > = [];
+
+  async accepted(entry: Parameters<RunLedger['accepted']>[0]): Promise<number> {
+    this.entries.push({ kind: 'accepted', entry });
+    const deliveries = (this.deliveries.get(entry.runId) ?? 0) + 1;
+    this.deliveries.set(entry.runId, deliveries);
+    return deliveries;
+  }
+
+  async rejected(entry: Parameters<RunLedger['rejected']>[0]): Promise<void> {
+    this.entries.push({ kind: 'rejected', entry });
+  }
+
+  async duplicate(entry: Parameters<RunLedger['duplicate']>[0]): Promise<void> {
+    this.entries.push({ kind: 'duplicate', entry });
+    this.deliveries.set(entry.runId, (this.deliveries.get(entry.runId) ?? 0) + 1);
+  }
+
+  kinds(): string[] {
+    return this.entries.map((item) => item.kind);
+  }
+}
+
+type CopyRequest = Parameters<InputStaging['copy']>;
+
+/** The data bucket as the start step sees it: configuration files to read, inputs to copy. */
+export class FakeDataBucket implements ConfigFiles, InputStaging {
+  /** `bucket/key` → file text. */
+  readonly files = new Map<string, string>();
+  readonly reads: string[] = [];
+  readonly copies: Array<{ source: CopyRequest[0]; destination: CopyRequest[1] }> = [];
+
+  withFile(key: string, content: unknown, bucket = DATA_BUCKET): this {
+    this.files.set(`${bucket}/${key}`, typeof content === 'string' ? content : JSON.stringify(content));
+    return this;
+  }
+
+  async read(bucket: string, key: string): Promise<string | undefined> {
+    this.reads.push(`${bucket}/${key}`);
+    return this.files.get(`${bucket}/${key}`);
+  }
+
+  async copy(source: CopyRequest[0], destination: CopyRequest[1]): Promise<void> {
+    this.copies.push({ source, destination });
   }
 }

@@ -1,0 +1,218 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
+import type { RunRecord } from '../../src/domain/run';
+import { INPUT_PATH } from '../unit/support/sample-run';
+import { itemSetBy } from './dynamodb-updates';
+
+const documents = mockClient(DynamoDBDocumentClient);
+const TABLE = 'personalize-batch-dev-runs';
+const AT = '2026-01-15T10:21:34.000Z';
+const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:run-1';
+
+function store(): DynamoDbRunsStore {
+  return new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }) });
+}
+
+function onlyUpdate() {
+  const calls = documents.commandCalls(UpdateCommand);
+  expect(calls).toHaveLength(1);
+  return calls[0]!.args[0].input;
+}
+
+describe('DynamoDbRunsStore', () => {
+  beforeEach(() => {
+    documents.reset();
+    documents.on(UpdateCommand).resolves({});
+    documents.on(PutCommand).resolves({});
+  });
+
+  describe('put', () => {
+    const record: RunRecord = {
+      runId: 'run-1',
+      executionArn: EXECUTION_ARN,
+      status: 'SUCCEEDED',
+      startedAt: '2026-01-15T10:00:00.000Z',
+      completedAt: '2026-01-15T11:00:00.000Z',
+      inputPath: INPUT_PATH,
+      numResults: 25,
+      source: { type: 's3', key: 'input/users.jsonl' },
+      filterArn: undefined,
+    };
+
+    it('updates the run’s item with a SET of each defined field, keyed by runId', async () => {
+      // Act
+      await store().put(record);
+
+      // Assess
+      expect(documents).not.toReceiveCommand(PutCommand);
+      const input = onlyUpdate();
+      expect(input).toMatchObject({ TableName: TABLE, Key: { runId: 'run-1' } });
+      const { filterArn: _left, ...defined } = record;
+      expect(itemSetBy(input)).toEqual(defined);
+    });
+
+    it('never sets runId, the key, and never sets an undefined field', async () => {
+      // Act
+      await store().put(record);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(Object.values(input.ExpressionAttributeNames ?? {})).not.toContain('runId');
+      expect(Object.values(input.ExpressionAttributeNames ?? {})).not.toContain('filterArn');
+      expect(Object.values(input.ExpressionAttributeValues ?? {})).not.toContain(undefined);
+    });
+
+    it('names every attribute through a placeholder, so reserved words such as status are safe', async () => {
+      // Act
+      await store().put(record);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(input.UpdateExpression).toMatch(/^SET #f0 = :v0(, #f\d+ = :v\d+)+$/);
+      expect(input.UpdateExpression).not.toMatch(/\bstatus\b/);
+    });
+
+    it('leaves the trigger’s own fields alone', async () => {
+      // Act
+      await store().put(record);
+
+      // Assess
+      const names = Object.values(onlyUpdate().ExpressionAttributeNames ?? {});
+      expect(names).not.toContain('acceptedAt');
+      expect(names).not.toContain('deliveries');
+    });
+
+    it('lets a DynamoDB failure through', async () => {
+      // Prepare
+      documents.on(UpdateCommand).rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException' }));
+
+      // Act & Assess
+      await expect(store().put(record)).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
+    });
+  });
+
+  describe('get', () => {
+    it('reads the run’s item consistently', async () => {
+      // Prepare
+      documents.on(GetCommand).resolves({ Item: { runId: 'run-1', status: 'ACCEPTED' } });
+
+      // Act
+      const item = await store().get('run-1');
+
+      // Assess
+      expect(documents).toReceiveCommandWith(GetCommand, { TableName: TABLE, Key: { runId: 'run-1' }, ConsistentRead: true });
+      expect(item).toEqual({ runId: 'run-1', status: 'ACCEPTED' });
+    });
+
+    it('returns undefined for a run with no item', async () => {
+      // Prepare
+      documents.on(GetCommand).resolves({});
+
+      // Act & Assess
+      await expect(store().get('run-9')).resolves.toBeUndefined();
+    });
+  });
+
+  describe('accepted', () => {
+    const entry = { runId: 'run-1', executionArn: EXECUTION_ARN, inputPath: INPUT_PATH, source: { type: 'schedule', name: 'nightly' }, at: AT };
+
+    it('sets ACCEPTED only where no status exists yet, so a finished run stays finished', async () => {
+      // Act
+      await store().accepted(entry);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(input).toMatchObject({ TableName: TABLE, Key: { runId: 'run-1' } });
+      expect(input.UpdateExpression).toContain('#status = if_not_exists(#status, :accepted)');
+      expect(input.ExpressionAttributeNames).toMatchObject({ '#status': 'status' });
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':accepted': 'ACCEPTED' });
+    });
+
+    it('keeps the first acceptance’s time, execution, input and source', async () => {
+      // Act
+      await store().accepted(entry);
+
+      // Assess
+      const input = onlyUpdate();
+      for (const [attribute, placeholder] of [
+        ['acceptedAt', ':at'],
+        ['executionArn', ':executionArn'],
+        ['inputPath', ':inputPath'],
+        ['#source', ':source'],
+      ]) {
+        expect(input.UpdateExpression).toContain(`${attribute} = if_not_exists(${attribute}, ${placeholder})`);
+      }
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':at': AT, ':executionArn': EXECUTION_ARN, ':inputPath': INPUT_PATH, ':source': entry.source });
+    });
+
+    it('counts the delivery atomically and returns the count DynamoDB reports', async () => {
+      // Prepare
+      documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 2 } });
+
+      // Act
+      const deliveries = await store().accepted(entry);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(input.UpdateExpression).toMatch(/ADD deliveries :one$/);
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':one': 1 });
+      expect(input.ReturnValues).toBe('UPDATED_NEW');
+      expect(deliveries).toBe(2);
+    });
+
+    it('counts a first delivery as 1 when DynamoDB reports no count', async () => {
+      // Act & Assess
+      await expect(store().accepted(entry)).resolves.toBe(1);
+    });
+  });
+
+  describe('rejected', () => {
+    const entry = { runId: 'schedule-invalid-0123456789abcdef', reason: 'Invalid schedule payload: schedule.name: must be …', source: { type: 'schedule' }, at: AT };
+
+    it('writes a REJECTED item only where none exists', async () => {
+      // Act
+      await store().rejected(entry);
+
+      // Assess
+      expect(documents).toReceiveCommandWith(PutCommand, {
+        TableName: TABLE,
+        Item: { runId: entry.runId, status: 'REJECTED', failureReason: entry.reason, source: entry.source, rejectedAt: AT },
+        ConditionExpression: 'attribute_not_exists(runId)',
+      });
+    });
+
+    it('treats an existing item as the same rejection delivered again', async () => {
+      // Prepare
+      documents.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } }));
+
+      // Act & Assess
+      await expect(store().rejected(entry)).resolves.toBeUndefined();
+    });
+
+    it('lets any other DynamoDB failure through', async () => {
+      // Prepare
+      documents.on(PutCommand).rejects(Object.assign(new Error('Requested resource not found'), { name: 'ResourceNotFoundException' }));
+
+      // Act & Assess
+      await expect(store().rejected(entry)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    });
+  });
+
+  describe('duplicate', () => {
+    it('adds one to the run’s deliveries and notes when', async () => {
+      // Act
+      await store().duplicate({ runId: 'run-1', at: AT });
+
+      // Assess
+      expect(documents).toReceiveCommandWith(UpdateCommand, {
+        TableName: TABLE,
+        Key: { runId: 'run-1' },
+        UpdateExpression: expect.stringMatching(/^ADD deliveries :one SET lastDeliveryAt = :at$/),
+        ExpressionAttributeValues: { ':one': 1, ':at': AT },
+      });
+      expect(documents).not.toReceiveCommand(PutCommand);
+    });
+  });
+});
