@@ -51,7 +51,7 @@ export async function readConfigFile(path: string | undefined): Promise<ConfigFi
   const { local, ...jobSettings } = raw as Record<string, unknown>;
   const parsed = LocalSectionSchema.safeParse(local ?? {});
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `local.${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues.map((issue) => `${['local', ...issue.path].join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid config file ${path}: ${problems}`);
   }
   const { catalog, ...rest } = parsed.data;

@@ -59,6 +59,30 @@ describe('personalize-batch run', () => {
     expect(lines.at(-1)).toMatch(/^✘ Run upload-not-json-jsonl-[0-9a-f]{16} FAILED: .*JSON/);
   });
 
+  it('applies the job settings in --config to the run as its job group configuration', async () => {
+    const config = join(workDirectory, 'config.json');
+    await writeFile(config, JSON.stringify({ numResults: 4, local: { jobDurations: { pendingMs: 1000, inProgressMs: 1000 } } }));
+    const lines: string[] = [];
+
+    const exitCode = await main(['run', EXAMPLE, '--config', config, '--group', 'weekly', '--out-dir', workDirectory], (line) => lines.push(line));
+
+    expect(exitCode).toBe(0);
+    expect(lines.join('\n')).toContain('Writing job group "weekly" configuration to s3://personalize-batch-orchestrator-local-data/config/weekly.json');
+    const records = (await readFile(join(workDirectory, 'users.jsonl.out'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(records.map((record) => record.output.recommendedItems.length)).toEqual(records.map(() => 4));
+  });
+
+  it('fails the run, exit 1, when the job settings in --config are invalid', async () => {
+    const config = join(workDirectory, 'config.json');
+    await writeFile(config, JSON.stringify({ numResults: 'ten' }));
+    const lines: string[] = [];
+
+    const exitCode = await main(['run', EXAMPLE, '--config', config, '--out-dir', workDirectory], (line) => lines.push(line));
+
+    expect(exitCode).toBe(1);
+    expect(lines.at(-1)).toMatch(/FAILED: Invalid run input: s3:\/\/.*\/config\/local-run\.json: numResults: must be a number, got the string "ten"$/);
+  });
+
   it('exits 2 naming the file when the input file does not exist', async () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
@@ -80,15 +104,15 @@ describe('personalize-batch run', () => {
     }
   });
 
-  it('rejects a config file with unknown settings, naming them', async () => {
+  it('rejects a config file whose local section has wrong or unknown settings, naming them', async () => {
     const config = join(workDirectory, 'config.json');
-    await writeFile(config, JSON.stringify({ jobDurations: { pendingMs: 'soon', inProgressMs: 1 }, colour: 'blue' }));
+    await writeFile(config, JSON.stringify({ numResults: 5, local: { jobDurations: { pendingMs: 'soon', inProgressMs: 1 }, colour: 'blue' } }));
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       expect(await main(['run', EXAMPLE, '--config', config], () => undefined)).toBe(2);
       const message = stderr.mock.calls.map(([chunk]) => String(chunk)).join('');
-      expect(message).toContain('jobDurations.pendingMs');
-      expect(message).toContain('colour');
+      expect(message).toContain('local.jobDurations.pendingMs');
+      expect(message).toContain('local: Unrecognized key: "colour"');
     } finally {
       stderr.mockRestore();
     }
@@ -117,7 +141,7 @@ describe('personalize-batch local up', () => {
     const stopped = new Promise<void>((resolveStop) => (stop = resolveStop));
     const lines: string[] = [];
     const command = localUpCommand({
-      config: { jobDurations: { pendingMs: 100, inProgressMs: 100 } },
+      config: { local: { jobDurations: { pendingMs: 100, inProgressMs: 100 } }, jobSettings: {} },
       verbose: false,
       print: (line) => lines.push(line),
       untilSignal: () => stopped,
@@ -135,7 +159,8 @@ describe('personalize-batch local up', () => {
       await s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: `${info.inputPrefix}users.jsonl`, Body: '{"userId":"user-001"}\n' }));
       let runId: string | undefined;
       let record: Record<string, unknown> | undefined;
-      for (let attempt = 0; attempt < 200 && record?.status === undefined; attempt++) {
+      const finished = (status: unknown) => status === 'SUCCEEDED' || status === 'FAILED' || status === 'TIMED_OUT';
+      for (let attempt = 0; attempt < 200 && !finished(record?.status); attempt++) {
         await new Promise((tick) => setTimeout(tick, 50));
         const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: info.stateMachineArn }));
         runId = executions?.[0]?.name;
