@@ -42,6 +42,7 @@ const CHILD_ENV = {
   PERSONALIZE_ROLE_ARN: 'arn:aws:iam::123456789012:role/bench',
   OUTPUT_BASE_URI: 's3://bench-bucket/output/',
   RUNS_TABLE_NAME: 'bench-runs',
+  DATA_BUCKET: 'bench-bucket',
 };
 
 const USAGE = 'usage: node bench/bundle-report.mjs [--runs N] [--enable-source-maps] [--keep]';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { EXECUTION_NAME_MAX_LENGTH, shortHash, toSafeNameSegment } from './naming';
 
 /**
@@ -6,24 +6,19 @@ import { EXECUTION_NAME_MAX_LENGTH, shortHash, toSafeNameSegment } from './namin
  * `<aws.scheduler.scheduled-time>`, the same on every retry of one tick, which is what makes the
  * execution name, and so the run, unique per tick.
  */
-export const ScheduleInvocationSchema = z
-  .object({
-    schedule: z
-      .object({
-        name: z.string().regex(/^[0-9a-zA-Z-_.]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."'),
-        scheduledTime: z.string().refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time'),
-        jobGroup: z.string().optional(),
-        /** A full `s3://bucket/key` input, or... */
-        inputPath: z.string().optional(),
-        /** ...a key in the data bucket. */
-        inputKey: z.string().optional(),
-      })
-      .strict()
-      .refine((schedule) => Boolean(schedule.inputPath) !== Boolean(schedule.inputKey), {
-        message: 'needs exactly one of inputPath and inputKey',
-      }),
-  })
-  .strict();
+export const ScheduleInvocationSchema = z.strictObject({
+  schedule: z
+    .strictObject({
+      name: z.string().check(z.regex(/^[0-9a-zA-Z-_.]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."')),
+      scheduledTime: z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be an ISO 8601 time')),
+      jobGroup: z.optional(z.string()),
+      /** A full `s3://bucket/key` input, or... */
+      inputPath: z.optional(z.string()),
+      /** ...a key in the data bucket. */
+      inputKey: z.optional(z.string()),
+    })
+    .check(z.refine((schedule) => Boolean(schedule.inputPath) !== Boolean(schedule.inputKey), 'needs exactly one of inputPath and inputKey')),
+});
 
 export type ScheduleInvocation = z.infer<typeof ScheduleInvocationSchema>;
 

@@ -1,5 +1,6 @@
 import type { Executions } from '../adapters/executions';
 import { executionNameForS3Object, shortHash } from '../domain/naming';
+import { describeSchemaIssues } from '../domain/schema-issues';
 import { selectUploadedObjects, type IgnoredRecord, type UploadedObject, type UploadEvent, type UploadFilter } from '../domain/s3-event';
 import {
   executionNameForSchedule,
@@ -120,7 +121,8 @@ export async function startScheduledRun(event: unknown, deps: TriggerDependencie
   }
   const parsed = ScheduleInvocationSchema.safeParse(event);
   if (!parsed.success) {
-    const reason = `Invalid schedule payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`;
+    const issues = describeSchemaIssues(parsed.error, event);
+    const reason = `Invalid schedule payload: ${issues.map((issue) => `${issue.field || '(root)'}: ${issue.message}`).join('; ')}`;
     await reject(`schedule-invalid-${shortHash(JSON.stringify(event))}`, reason, { type: 'schedule', payload: event }, at, deps, summary);
     return summary;
   }

@@ -1,4 +1,5 @@
 import { SAFE_EXECUTION_NAME_PATTERN } from '../../src/domain/naming';
+import { describeSchemaIssues } from '../../src/domain/schema-issues';
 import {
   executionNameForSchedule,
   isScheduledRuleEvent,
@@ -14,7 +15,7 @@ const withSchedule = (schedule: Record<string, unknown>) => ({ schedule: { ...sc
 function issuesOf(payload: unknown): string[] {
   const result = ScheduleInvocationSchema.safeParse(payload);
   if (result.success) throw new Error(`ScheduleInvocationSchema accepted ${JSON.stringify(payload)}`);
-  return result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  return describeSchemaIssues(result.error, payload).map((issue) => `${issue.field}: ${issue.message}`);
 }
 
 describe('ScheduleInvocationSchema', () => {
