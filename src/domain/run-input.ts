@@ -36,22 +36,18 @@ const kmsKeyArn = z
     z.regex(KMS_KEY_ARN, 'must be a KMS key ARN (arn:aws:kms:<region>:<12-digit account>:key/<id>)'),
   );
 
-const s3Uri = z
-  .string()
-  .check(
-    z.maxLength(256, 'must be at most 256 characters (Personalize limit)'),
-    z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
-    z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
-  );
+const s3UriChecks = [
+  z.maxLength(256, 'must be at most 256 characters (Personalize limit)'),
+  z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
+  z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
+];
 
-const s3Folder = z
-  .string()
-  .check(
-    z.maxLength(256, 'must be at most 256 characters (Personalize limit)'),
-    z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
-    z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
-    z.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"'),
-  );
+const s3Uri = z.string().check(...s3UriChecks);
+
+const s3Folder = z.string().check(
+  ...s3UriChecks,
+  z.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"'),
+);
 
 const text = (min: number, max: number) =>
   z.string().check(...(min > 0 ? [z.minLength(min, 'must not be empty')] : []), z.maxLength(max, `must be at most ${max} characters`));
