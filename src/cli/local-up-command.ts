@@ -1,9 +1,11 @@
 import { startLocalEnvironment } from '../local/local-environment';
 import type { ConfigFile } from './local-config';
+import { localStateOf, removeLocalState, writeLocalState } from './local-state';
 
 /**
  * `personalize-batch local up`: the stand-ins in real time, until interrupted. Prints one JSON
- * line describing them so scripts and the AWS CLI (`--endpoint-url`) can use them.
+ * line describing them so scripts and the AWS CLI (`--endpoint-url`) can use them, and keeps the
+ * same line in `.personalize-batch/local.json` so `start` and `local fire-schedule` find them.
  */
 export async function localUpCommand(options: {
   basePort?: number;
@@ -11,6 +13,8 @@ export async function localUpCommand(options: {
   verbose: boolean;
   print: (line: string) => void;
   untilSignal?: () => Promise<void>;
+  /** Where the state file goes; the current directory by default. */
+  stateDirectory?: string;
 }): Promise<number> {
   const environment = await startLocalEnvironment({
     time: 'realtime',
@@ -21,24 +25,18 @@ export async function localUpCommand(options: {
     retryIntervalMs: 500,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
   });
-  const catalog = environment.personalize.catalog;
-  options.print(
-    JSON.stringify({
-      region: environment.region,
-      endpoints: environment.endpoints,
-      bucket: environment.bucket,
-      inputPrefix: environment.inputPrefix,
-      outputPrefix: environment.outputPrefix,
-      runsTable: environment.runsTable,
-      stateMachineArn: environment.stateMachineArn,
-      solutionVersionArn: catalog.solutionVersions[0]?.arn,
-      solutionVersionArns: catalog.solutionVersions.map((version) => version.arn),
-      filterArn: catalog.filters[0]?.arn,
-      personalizeRoleArn: environment.personalizeRoleArn,
-    }),
-  );
-  await (options.untilSignal ?? waitForTermination)();
-  await environment.close();
+  const stateDirectory = options.stateDirectory ?? process.cwd();
+  let written: string | undefined;
+  try {
+    const state = localStateOf(environment);
+    written = await writeLocalState(stateDirectory, state);
+    options.print(JSON.stringify(state));
+    await (options.untilSignal ?? waitForTermination)();
+  } finally {
+    // The file must not outlive the environment: a stale one would send other commands to dead ports.
+    if (written !== undefined) await removeLocalState(stateDirectory, written);
+    await environment.close();
+  }
   return 0;
 }
 

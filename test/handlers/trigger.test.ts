@@ -183,7 +183,7 @@ describe('trigger handler', () => {
       // Assess
       expect(sfn).toReceiveCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: TICK_NAME });
       expect(startedInput()).toEqual({
-        inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+        inputPath: `s3://${DATA_BUCKET}/scheduled/users/nightly.jsonl`,
         jobGroup: 'users',
         source: { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' },
       });
@@ -195,7 +195,7 @@ describe('trigger handler', () => {
         Key: { runId: TICK_NAME },
         ExpressionAttributeValues: expect.objectContaining({
           ':accepted': 'ACCEPTED',
-          ':inputPath': `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+          ':inputPath': `s3://${DATA_BUCKET}/scheduled/users/nightly.jsonl`,
           ':source': { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' },
         }),
       });

@@ -44,8 +44,8 @@ describe('exactly one run per trigger', () => {
   it('starts one job when Scheduler delivers the same tick twice, concurrently and again later', async () => {
     // Prepare
     await environment.upload('config/users.json', JSON.stringify({ numResults: 5 }));
-    await environment.upload('input/users/nightly.jsonl', users(2));
-    const tick = { schedule: { name: 'nightly-users', scheduledTime: '2026-11-28T03:00:00Z', jobGroup: 'users', inputKey: 'input/users/nightly.jsonl' } };
+    await environment.upload('scheduled/users/nightly.jsonl', users(2));
+    const tick = { schedule: { name: 'nightly-users', scheduledTime: '2026-11-28T03:00:00Z', jobGroup: 'users', inputKey: 'scheduled/users/nightly.jsonl' } };
     const jobsBefore = environment.personalize.jobs().length;
 
     // Act

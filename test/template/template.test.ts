@@ -338,6 +338,7 @@ describe('serverless package', () => {
     const byAction = Object.fromEntries(s3.map((statement) => [actionsOf(statement).join(','), JSON.stringify(statement.Resource)]));
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/config/*');
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/input/*');
+    expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/scheduled/*');
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).not.toContain('/output/');
     expect(byAction['s3:PutObject']).toContain('/staging/*');
     expect(byAction['s3:PutObject']).not.toContain('/output/');

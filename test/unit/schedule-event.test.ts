@@ -25,7 +25,7 @@ describe('ScheduleInvocationSchema', () => {
 
     // Assess
     expect(parsed).toEqual({
-      schedule: { name: 'nightly-example', scheduledTime: TICK, jobGroup: 'users', inputKey: 'input/users/nightly.jsonl' },
+      schedule: { name: 'nightly-example', scheduledTime: TICK, jobGroup: 'users', inputKey: 'scheduled/users/nightly.jsonl' },
     });
   });
 

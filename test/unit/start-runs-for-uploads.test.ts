@@ -305,7 +305,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     expect(executionNameForSchedule('nightly-example', '2026-11-28T02:00:00Z')).toBe(TICK_NAME);
     const source = { type: 'schedule', name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' };
     expect(deps.executions.requests).toEqual([
-      { name: TICK_NAME, input: { inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`, jobGroup: 'users', source } },
+      { name: TICK_NAME, input: { inputPath: `s3://${DATA_BUCKET}/scheduled/users/nightly.jsonl`, jobGroup: 'users', source } },
     ]);
     expect(summary).toEqual({
       started: [{ schedule: 'nightly-example', executionName: TICK_NAME, executionArn: executionArnFor(TICK_NAME) }],
@@ -319,7 +319,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
         entry: {
           runId: TICK_NAME,
           executionArn: executionArnFor(TICK_NAME),
-          inputPath: `s3://${DATA_BUCKET}/input/users/nightly.jsonl`,
+          inputPath: `s3://${DATA_BUCKET}/scheduled/users/nightly.jsonl`,
           source,
           at: new Date(NOW).toISOString(),
         },
@@ -372,7 +372,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
   it('rejects and records a payload that cannot name its run, starting nothing', async () => {
     // Prepare
     const deps = dependencies();
-    const event = { schedule: { name: 'nightly-example', scheduledTime: '<aws.scheduler.scheduled-time>', inputKey: 'input/users/nightly.jsonl' } };
+    const event = { schedule: { name: 'nightly-example', scheduledTime: '<aws.scheduler.scheduled-time>', inputKey: 'scheduled/users/nightly.jsonl' } };
 
     // Act
     const summary = await handleTriggerEvent(event, deps);

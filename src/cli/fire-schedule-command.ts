@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { z } from 'zod';
+import { ScheduleInvocationSchema } from '../domain/schedule-event';
+import { LOCAL_CREDENTIALS } from '../local/local-aws';
+import { LOCAL_STAGE } from '../local/local-environment';
+import { SERVICE_NAME } from '../middleware/handler-kit';
+import type { TriggerSummary } from '../use-cases/start-runs-for-uploads';
+import { LOCAL_STATE_FILE, NoLocalEnvironmentError, readLocalState } from './local-state';
+
+export interface FireScheduleOptions {
+  scheduleName: string;
+  /** `--time`: the tick to fire, any ISO 8601 time; by default the current minute. */
+  time?: string | undefined;
+  /** By default `schedules.json` in `cwd`. */
+  schedulesFile?: string | undefined;
+  /** Where `schedules.json` and `.personalize-batch/local.json` are looked for; the current directory by default. */
+  cwd?: string;
+  now?: () => Date;
+  print: (line: string) => void;
+}
+
+/** The deployed trigger's name: what EventBridge Scheduler targets in AWS. */
+export const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
+/** The context attribute Scheduler replaces in a target's Input with the tick's time. */
+export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';
+
+/*
+ * The rules resources/schedules.js applies when it deploys schedules.json (that script reads a fixed
+ * path, so it cannot read another file; these checks must stay in step with it). Unknown members are
+ * allowed there, so they are here.
+ */
+const ScheduleEntrySchema = z
+  .looseObject({
+    name: z.string().regex(/^[0-9a-zA-Z-_.]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."'),
+    expression: z.string().regex(/^(cron|rate|at)\(.+\)$/, 'must be cron(...), rate(...) or at(...)'),
+    jobGroup: z.string().optional(),
+    inputKey: z.string().optional(),
+    inputPath: z.string().optional(),
+    enabled: z.unknown().optional(),
+  })
+  .refine((schedule) => Boolean(schedule.inputKey) !== Boolean(schedule.inputPath), 'needs exactly one of inputKey and inputPath');
+
+const SchedulesFileSchema = z.looseObject({ schedules: z.array(ScheduleEntrySchema).optional() });
+
+export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
+
+/**
+ * `personalize-batch local fire-schedule <name>`: one tick of a schedule from schedules.json, sent to
+ * the running local environment's trigger through Lambda's Invoke API, with the payload
+ * EventBridge Scheduler would send. The same tick fired twice is one run: the trigger names the
+ * execution after the schedule and the time, as it does for Scheduler's retries.
+ * Returns the exit code: 0 when the tick has its run (started now or before), 1 otherwise.
+ */
+export async function fireScheduleCommand(options: FireScheduleOptions): Promise<number> {
+  const { print } = options;
+  const cwd = options.cwd ?? process.cwd();
+  const schedulesFile = options.schedulesFile ?? join(cwd, 'schedules.json');
+  const schedule = findSchedule(await readSchedules(schedulesFile), options.scheduleName, schedulesFile);
+  const scheduledTime = scheduledTimeFor(options.time, (options.now ?? (() => new Date()))());
+  const payload = schedulerPayload(schedule, scheduledTime);
+  const state = await readLocalState(cwd);
+
+  const disabled = schedule.enabled === false ? ' (disabled in the schedules file: deployed, it would not fire on its own)' : '';
+  print(`Firing schedule ${schedule.name} for ${scheduledTime}${disabled}`);
+  print(`Payload: ${payload}`);
+  const lambda = new LambdaClient({ endpoint: state.endpoints.lambda, region: state.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    const response = await lambda
+      .send(new InvokeCommand({ FunctionName: LOCAL_TRIGGER_FUNCTION_NAME, Payload: payload }))
+      .catch((error: unknown) => {
+        throw (error as NodeJS.ErrnoException).code === 'ECONNREFUSED' ? new NoLocalEnvironmentError(`nothing answers at ${state.endpoints.lambda}; ${LOCAL_STATE_FILE} was left by one that stopped`) : error;
+      });
+    const result: unknown = JSON.parse(new TextDecoder().decode(response.Payload ?? new Uint8Array()) || 'null');
+    if (response.FunctionError) {
+      const { errorType, errorMessage } = (result ?? {}) as { errorType?: string; errorMessage?: string };
+      print(`✘ The trigger failed: ${errorType ?? response.FunctionError}: ${errorMessage ?? ''}`.trimEnd());
+      return 1;
+    }
+    return printSummary(result as TriggerSummary, print);
+  } finally {
+    lambda.destroy();
+  }
+}
+
+/** Reads and checks a schedules file as the deployment does. */
+export async function readSchedules(path: string): Promise<ScheduleEntry[]> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    throw new Error(`Cannot read schedules file ${path}: ${reason}`);
+  }
+  const parsed = SchedulesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid schedules file ${path}: ${problems}`);
+  }
+  const schedules = parsed.data.schedules ?? [];
+  const names = schedules.map((schedule) => schedule.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new Error(`Invalid schedules file ${path}: schedule "${repeated}": name is used twice`);
+  return schedules;
+}
+
+function findSchedule(schedules: ScheduleEntry[], name: string, path: string): ScheduleEntry {
+  const schedule = schedules.find((candidate) => candidate.name === name);
+  if (schedule) return schedule;
+  const known = schedules.length > 0 ? `known schedules: ${schedules.map((candidate) => candidate.name).join(', ')}` : 'it has no schedules';
+  throw new Error(`Unknown schedule "${name}" in ${path}; ${known}`);
+}
+
+/**
+ * Scheduler's `<aws.scheduler.scheduled-time>` is UTC ISO 8601 without milliseconds, and a cron
+ * tick falls on a whole minute: that is the default. `--time` is normalized the same way, so two
+ * spellings of one instant are one tick.
+ */
+export function scheduledTimeFor(time: string | undefined, now: Date): string {
+  const instant = time === undefined ? Math.floor(now.getTime() / 60_000) * 60_000 : Date.parse(time);
+  if (Number.isNaN(instant)) throw new Error(`--time must be an ISO 8601 time, got ${time}`);
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * The Input resources/schedules.js deploys for this schedule, with the time filled in as Scheduler
+ * does: a text substitution in the JSON it sends.
+ */
+export function schedulerPayload(schedule: ScheduleEntry, scheduledTime: string): string {
+  const template = JSON.stringify({
+    schedule: {
+      name: schedule.name,
+      scheduledTime: SCHEDULED_TIME_PLACEHOLDER,
+      ...(schedule.jobGroup && { jobGroup: schedule.jobGroup }),
+      ...(schedule.inputKey ? { inputKey: schedule.inputKey } : { inputPath: schedule.inputPath }),
+    },
+  });
+  const payload = template.split(SCHEDULED_TIME_PLACEHOLDER).join(scheduledTime);
+  // The trigger would record a bad payload as a rejected run; say it here, before anything is sent.
+  const checked = ScheduleInvocationSchema.safeParse(JSON.parse(payload));
+  if (!checked.success) {
+    throw new Error(`Schedule ${schedule.name} would send an invalid payload: ${checked.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  }
+  return payload;
+}
+
+function printSummary(summary: TriggerSummary, print: (line: string) => void): number {
+  for (const started of summary.started ?? []) {
+    print(`✔ Started execution ${started.executionName}`);
+    print(`  ${started.executionArn}`);
+  }
+  for (const duplicate of summary.duplicates ?? []) {
+    print(`= Duplicate: this tick already has its run, ${duplicate.executionName}; nothing new was started`);
+  }
+  for (const rejected of summary.rejected ?? []) print(`✘ Rejected (${rejected.runId}): ${rejected.reason}`);
+  const answered = (summary.started?.length ?? 0) + (summary.duplicates?.length ?? 0);
+  print(`Trigger summary: ${summary.started?.length ?? 0} started, ${summary.duplicates?.length ?? 0} duplicate, ${summary.rejected?.length ?? 0} rejected`);
+  return answered > 0 && (summary.rejected?.length ?? 0) === 0 ? 0 : 1;
+}
