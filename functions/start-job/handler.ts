@@ -1,6 +1,7 @@
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
+import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
-import { bucketLayoutFromEnv, runDefaultsFromEnv } from '../../src/config/environment';
+import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../../src/config/environment';
 import { createStartJobHandler } from './create-handler';
 
 const bucket = new DataBucketObjects();
@@ -11,5 +12,6 @@ export const handler = createStartJobHandler({
   layout: bucketLayoutFromEnv(),
   configs: bucket,
   staging: bucket,
+  progress: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME')),
   now: Date.now,
 });

@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
+import type { RunProgress } from '../use-cases/start-run';
 import type { RunLedger } from '../use-cases/start-runs-for-uploads';
 
 /** The port the record use case depends on. */
@@ -11,13 +12,14 @@ export interface RunsStore {
 
 /** Statuses a record can have before its run ends. */
 export const TRIGGER_STATUS = { accepted: 'ACCEPTED', rejected: 'REJECTED' } as const;
+export const IN_PROGRESS_STATUS = { running: 'RUNNING', waitingForCapacity: 'WAITING_FOR_CAPACITY' } as const;
 
 /**
  * Adapter over the runs table (partition key `runId`). One item per run: the trigger creates it
  * (ACCEPTED or REJECTED), the record step completes it. Every write is an update of that one item,
  * so redeliveries and retried steps never make a second record.
  */
-export class DynamoDbRunsStore implements RunsStore, RunLedger {
+export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
   private readonly documents: DynamoDBDocumentClient;
 
   constructor(
@@ -104,5 +106,41 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger {
         ExpressionAttributeValues: { ':one': 1, ':at': entry.at },
       }),
     );
+  }
+
+  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void> {
+    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.running, { jobArn: entry.jobArn, jobName: entry.jobName, jobCreatedAt: entry.jobCreatedAt });
+  }
+
+  async waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void> {
+    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.waitingForCapacity, { capacityAttempts: entry.attempts, queuedSince: entry.since });
+  }
+
+  /**
+   * Sets an in-progress status unless the run already has its final one: the condition keeps a
+   * late or retried progress write from reopening a finished run.
+   */
+  private async markInProgress(runId: string, status: string, fields: Record<string, string | number>): Promise<void> {
+    const entries = Object.entries(fields);
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { runId },
+          UpdateExpression: `SET #status = :status, ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#status) OR #status IN (:accepted, :running, :waiting)',
+          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])) },
+          ExpressionAttributeValues: {
+            ':status': status,
+            ':accepted': TRIGGER_STATUS.accepted,
+            ':running': IN_PROGRESS_STATUS.running,
+            ':waiting': IN_PROGRESS_STATUS.waitingForCapacity,
+            ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
   }
 }

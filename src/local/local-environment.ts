@@ -180,6 +180,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
           layout: { bucket: LOCAL_BUCKET, inputPrefix: INPUT_PREFIX, configPrefix: CONFIG_PREFIX, stagingPrefix: STAGING_PREFIX },
           configs: bucketObjects,
           staging: bucketObjects,
+          progress: runsStore,
           now,
           ...(options.random && { random: options.random }),
         },

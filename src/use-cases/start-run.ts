@@ -1,5 +1,5 @@
 import type { BatchJobDescription, BatchJobs } from '../adapters/personalize-jobs';
-import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout } from '../domain/bucket-layout';
+import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout, type StagingPlan } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused, type CapacityState } from '../domain/capacity-policy';
 import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
 import { jobNameForRun } from '../domain/naming';
@@ -27,8 +27,18 @@ export interface InputStaging {
   copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void>;
 }
 
+/**
+ * Marks a run's record while it is under way, so an operator sees `RUNNING` (with the job) or
+ * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
+ */
+export interface RunProgress {
+  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void>;
+  waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
+}
+
 export interface StartRunDependencies {
   jobs: BatchJobs;
+  progress?: RunProgress;
   defaults: RunDefaults;
   layout: BucketLayout;
   configs: ConfigFiles;
@@ -69,7 +79,7 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
 
   const staging = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath));
   const jobInputPath = staging?.jobInputPath ?? settings.inputPath;
-  if (staging && !previousCapacity) await deps.staging.copy(staging.source, staging.destination);
+  if (staging && !previousCapacity) await stageInput(staging, settings.inputPath, deps.staging);
   const jobSettings: JobSettings = { ...settings, inputPath: jobInputPath };
 
   let created;
@@ -80,6 +90,7 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
     const capacityPolicy = { ...DEFAULT_CAPACITY_POLICY, ...(input.maxQueueSeconds !== undefined && { maxQueueSeconds: input.maxQueueSeconds }) };
     const decision = onCapacityRefused(capacityPolicy, previousCapacity, error.message, deps.now(), deps.random ?? Math.random);
     if ('giveUp' in decision) throw new CapacityWaitExceededError(decision.giveUp);
+    await deps.progress?.waitingForCapacity({ runId, attempts: decision.wait.attempts, since: decision.wait.since });
     return { capacity: decision.wait };
   }
 
@@ -96,6 +107,8 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
     jobCreatedAt = existing.createdAt ?? new Date(deps.now());
     adoptedExistingJob = true;
   }
+
+  await deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() });
 
   return {
     run: {
@@ -198,5 +211,29 @@ function assertSameJob(existing: BatchJobDescription, settings: JobSettings): vo
         'Job names can never be reused: give this run another jobName.',
       'ResourceAlreadyExistsException',
     );
+  }
+}
+
+/**
+ * Copies the input to the run's staging folder, turning S3's answers into what the user can act on:
+ * a missing file or one the start function may not read is a problem with the run's input.
+ */
+async function stageInput(plan: StagingPlan, inputPath: string, staging: InputStaging): Promise<void> {
+  try {
+    await staging.copy(plan.source, plan.destination);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion') {
+      throw new InvalidRunInputError([{ field: 'inputPath', message: `names ${inputPath}, which does not exist` }]);
+    }
+    if (name === 'AccessDenied' || name === 'Forbidden') {
+      throw new InvalidRunInputError([
+        {
+          field: 'inputPath',
+          message: `names ${inputPath}, which the start function may not read: keep run inputs under the input or scheduled prefix of the data bucket`,
+        },
+      ]);
+    }
+    throw error;
   }
 }

@@ -215,4 +215,37 @@ describe('DynamoDbRunsStore', () => {
       expect(documents).not.toReceiveCommand(PutCommand);
     });
   });
+
+  describe('progress', () => {
+    it('marks RUNNING with the job, only while the run is not finished', async () => {
+      // Act
+      await store().jobStarted({ runId: 'run-1', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT });
+
+      // Assess
+      const update = onlyUpdate();
+      expect(update.ConditionExpression).toBe('attribute_not_exists(#status) OR #status IN (:accepted, :running, :waiting)');
+      expect(update.ExpressionAttributeValues).toMatchObject({ ':accepted': 'ACCEPTED', ':running': 'RUNNING', ':waiting': 'WAITING_FOR_CAPACITY' });
+      expect(itemSetBy(update)).toEqual({ runId: 'run-1', status: 'RUNNING', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT });
+    });
+
+    it('marks WAITING_FOR_CAPACITY with the attempts and since when', async () => {
+      await store().waitingForCapacity({ runId: 'run-1', attempts: 3, since: AT });
+
+      expect(itemSetBy(onlyUpdate())).toEqual({ runId: 'run-1', status: 'WAITING_FOR_CAPACITY', capacityAttempts: 3, queuedSince: AT });
+    });
+
+    it('leaves a finished run finished: a failed condition is not an error', async () => {
+      documents.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } }));
+
+      await expect(store().jobStarted({ runId: 'run-1', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT })).resolves.toBeUndefined();
+    });
+
+    it('lets any other DynamoDB failure through', async () => {
+      documents.on(UpdateCommand).rejects(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+
+      await expect(store().waitingForCapacity({ runId: 'run-1', attempts: 1, since: AT })).rejects.toMatchObject({
+        name: 'ProvisionedThroughputExceededException',
+      });
+    });
+  });
 });

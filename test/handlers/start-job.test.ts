@@ -321,7 +321,8 @@ describe('start-job handler', () => {
     const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'AccessDenied' });
+    // An input the function may not read is the run's problem, recorded as such, not a crash.
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', message: expect.stringContaining('may not read') });
     expect(personalize).not.toReceiveAnyCommand();
   });
 

@@ -218,6 +218,36 @@ describe('when Personalize is at its concurrent job quota', () => {
   });
 });
 
+describe('the run record while a run is under way', () => {
+  it('says RUNNING with the job while it polls, then the outcome', async () => {
+    // Prepare: real pauses in the waits leave time to read the record mid-run.
+    const environment = await startLocalEnvironment({ realMsPerWait: 150, jobDurations: { pendingMs: 60_000, inProgressMs: 120_000 } });
+    const sfn = sfnClientFor(environment);
+    const seenWhilePolling: Array<Promise<unknown>> = [];
+    environment.stepFunctions.onHistoryEvent((_arn, event) => {
+      if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') {
+        seenWhilePolling.push(environment.getRunRecord('manual-progress'));
+      }
+    });
+    try {
+      await environment.upload('manual/progress.jsonl', users(1));
+
+      // Act
+      await runManually(environment, sfn, 'manual-progress', { inputPath: `s3://${environment.bucket}/manual/progress.jsonl` });
+      const during = await Promise.all(seenWhilePolling);
+      const after = await environment.getRunRecord('manual-progress');
+
+      // Assess
+      expect(during.length).toBeGreaterThan(0);
+      expect(during[0]).toMatchObject({ status: 'RUNNING', jobArn: expect.stringContaining(':batch-inference-job/manual-progress') });
+      expect(after).toMatchObject({ status: 'SUCCEEDED', jobArn: (during[0] as { jobArn: string }).jobArn });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+});
+
 /** Jobs in flight: created and not yet finished (their last update is the final transition). */
 function maxJobsInFlight(jobs: BatchInferenceJobSummary[]): number {
   const events = jobs.flatMap((job) => [

@@ -139,6 +139,7 @@ describe('serverless package', () => {
     [
       'StartJobRole',
       [
+        'dynamodb:UpdateItem',
         'iam:PassRole',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
@@ -191,7 +192,7 @@ describe('serverless package', () => {
   it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    for (const roleId of ['RecordResultRole', 'TriggerRole']) {
+    for (const roleId of ['RecordResultRole', 'StartJobRole', 'TriggerRole']) {
       const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
     }

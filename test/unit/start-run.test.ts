@@ -625,3 +625,81 @@ describe('batchInferenceJobArn', () => {
     expect(() => batchInferenceJobArn(solutionVersionArn, 'job')).toThrow(JobRejectedError);
   });
 });
+
+describe('startRun progress and staging errors', () => {
+  /** Remembers the progress marks a start makes on the run's record. */
+  class FakeProgress {
+    readonly marks: Array<{ kind: string; entry: Record<string, unknown> }> = [];
+    async jobStarted(entry: Record<string, unknown>): Promise<void> {
+      this.marks.push({ kind: 'jobStarted', entry });
+    }
+    async waitingForCapacity(entry: Record<string, unknown>): Promise<void> {
+      this.marks.push({ kind: 'waitingForCapacity', entry });
+    }
+  }
+
+  it('marks the record RUNNING with the job it started', async () => {
+    // Prepare
+    const progress = new FakeProgress();
+    const deps = { ...dependencies(), progress };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-progress') }, deps));
+
+    // Assess
+    expect(progress.marks).toEqual([
+      { kind: 'jobStarted', entry: { runId: 'run-progress', jobArn: state.run.jobArn, jobName: 'run-progress', jobCreatedAt: state.run.jobCreatedAt } },
+    ]);
+  });
+
+  it('marks the record WAITING_FOR_CAPACITY with the attempts so far', async () => {
+    // Prepare
+    const progress = new FakeProgress();
+    const jobs = new FakeBatchJobs();
+    jobs.create = async () => {
+      throw busy();
+    };
+    const deps = { ...dependencies(jobs), progress };
+
+    // Act
+    const capacity = waiting(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-queued') }, deps));
+
+    // Assess
+    expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since } }]);
+  });
+
+  it.each([
+    ['NoSuchKey', `names ${INPUT_PATH}, which does not exist`],
+    ['AccessDenied', 'which the start function may not read'],
+  ])('reports a staging copy failing with %s as a problem with inputPath, and starts no job', async (errorName, message) => {
+    // Prepare
+    const bucket = new FakeDataBucket();
+    bucket.copy = async () => {
+      const error = new Error('S3 said no');
+      error.name = errorName;
+      throw error;
+    };
+    const deps = dependencies(new FakeBatchJobs(), bucket);
+
+    // Act
+    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-missing') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(InvalidRunInputError);
+    await expect(attempt).rejects.toThrow(message);
+    expect(deps.jobs.created).toHaveLength(0);
+  });
+
+  it('lets other staging errors through for the state machine to retry or record', async () => {
+    const bucket = new FakeDataBucket();
+    bucket.copy = async () => {
+      const error = new Error('slow down');
+      error.name = 'SlowDown';
+      throw error;
+    };
+
+    await expect(startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-slow') }, dependencies(new FakeBatchJobs(), bucket))).rejects.toThrow(
+      'slow down',
+    );
+  });
+});
