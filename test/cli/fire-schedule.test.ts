@@ -7,6 +7,7 @@ import { localStateOf, writeLocalState } from '../../src/cli/local-state';
 import { main } from '../../src/cli/main';
 import { startLambdaStandIn } from '../../src/local/lambda';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
+import { withStderr } from '../support/capture-stderr';
 
 const SCHEDULES = {
   schedules: [
@@ -23,15 +24,6 @@ const SCHEDULES = {
   ],
 };
 
-async function withStderr(act: () => Promise<number>): Promise<{ exitCode: number; stderr: string }> {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const exitCode = await act();
-    return { exitCode, stderr: spy.mock.calls.map(([chunk]) => String(chunk)).join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('personalize-batch local fire-schedule', () => {
   let environment: LocalEnvironment;

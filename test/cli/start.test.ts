@@ -11,21 +11,13 @@ import { main } from '../../src/cli/main';
 import { defaultExecutionName, startCommand, type StartCommandOptions } from '../../src/cli/start-command';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
 import { sfnClientFor } from '../support/local-run';
+import { withStderr } from '../support/capture-stderr';
 
 const INPUT_KEY = 'input/manual/users.jsonl';
 const INPUT_LINES = '{"userId":"user-001"}\n{"userId":"user-002"}\n';
 const noSleep = async () => undefined;
 
 /** Captures what main() writes to stderr, for the commands that fail before printing anything. */
-async function withStderr(act: () => Promise<number>): Promise<{ exitCode: number; stderr: string }> {
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const exitCode = await act();
-    return { exitCode, stderr: spy.mock.calls.map(([chunk]) => String(chunk)).join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('personalize-batch start on the local environment', () => {
   let environment: LocalEnvironment;
