@@ -6,8 +6,9 @@ import { startRun, type StartRunDependencies, type StartRunRequest, type StartRu
 export type StartJobEvent = StartRunRequest;
 
 export function createStartJobHandler(deps: StartRunDependencies, logger: Logger = createLogger()) {
+  const warn = (message: string, details: Record<string, unknown>) => logger.warn(message, details);
   return withMiddleware<StartJobEvent, StartRunResult>(logger, async (event) => {
-    const result = await startRun(event, deps);
+    const result = await startRun(event, { warn, ...deps });
     if ('capacity' in result) {
       logger.info('Personalize is at its job quota; waiting for capacity', { runId: event.execution.name, ...result.capacity });
     } else {

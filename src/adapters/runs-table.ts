@@ -22,10 +22,18 @@ export const IN_PROGRESS_STATUS = { running: 'RUNNING', waitingForCapacity: 'WAI
 export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
   private readonly documents: DynamoDBDocumentClient;
 
+  private readonly retentionDays: number;
+
   constructor(
     private readonly tableName: string,
-    options: { client?: DynamoDBClient; clientConfig?: DynamoDBClientConfig } = {},
+    options: {
+      client?: DynamoDBClient;
+      clientConfig?: DynamoDBClientConfig;
+      /** Days a record the trigger writes is kept if its run never completes it (0: forever). */
+      recordRetentionDays?: number | undefined;
+    } = {},
   ) {
+    this.retentionDays = options.recordRetentionDays ?? 0;
     const client = options.client ?? new DynamoDBClient(options.clientConfig ?? {});
     this.documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
@@ -65,7 +73,9 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
         UpdateExpression:
           'SET #status = if_not_exists(#status, :accepted), acceptedAt = if_not_exists(acceptedAt, :at), ' +
           'executionArn = if_not_exists(executionArn, :executionArn), inputPath = if_not_exists(inputPath, :inputPath), ' +
-          '#source = if_not_exists(#source, :source) ADD deliveries :one',
+          '#source = if_not_exists(#source, :source)' +
+          (this.retentionDays > 0 ? ', expiresAt = if_not_exists(expiresAt, :expiresAt)' : '') +
+          ' ADD deliveries :one',
         ExpressionAttributeNames: { '#status': 'status', '#source': 'source' },
         ExpressionAttributeValues: {
           ':accepted': TRIGGER_STATUS.accepted,
@@ -74,6 +84,7 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
           ':inputPath': entry.inputPath,
           ':source': entry.source,
           ':one': 1,
+          ...(this.retentionDays > 0 && { ':expiresAt': this.expiresAt(entry.at) }),
         },
         ReturnValues: 'UPDATED_NEW',
       }),
@@ -87,13 +98,25 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
       await this.documents.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { runId: entry.runId, status: TRIGGER_STATUS.rejected, failureReason: entry.reason, source: entry.source, rejectedAt: entry.at },
+          Item: {
+            runId: entry.runId,
+            status: TRIGGER_STATUS.rejected,
+            failureReason: entry.reason,
+            source: entry.source,
+            rejectedAt: entry.at,
+            ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(entry.at) }),
+          },
           ConditionExpression: 'attribute_not_exists(runId)',
         }),
       );
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
     }
+  }
+
+  /** DynamoDB TTL reads epoch seconds. The record step sets its own when the run completes. */
+  private expiresAt(isoTime: string): number {
+    return Math.floor(Date.parse(isoTime) / 1000) + this.retentionDays * 86_400;
   }
 
   /** Counts a redelivered trigger on the run it belongs to. */

@@ -38,6 +38,9 @@ export class DataBucketObjects implements ObjectExistence, ConfigFiles, InputSta
         Bucket: destination.bucket,
         Key: destination.key,
         CopySource: `${source.bucket}/${sourceKey}${versionSuffix}`,
+        // Tags are not needed on a staged copy, and copying them would need s3:GetObjectTagging
+        // on the source and s3:PutObjectTagging on the copy: a tagged upload would be refused.
+        TaggingDirective: 'REPLACE',
       }),
     );
   }

@@ -30,15 +30,19 @@ export function toSafeNameSegment(text: string): string {
 }
 
 /**
- * The Personalize job name for a run. Deterministic, because a job name can be used only once ever:
- * a retried or re-driven start finds its own job by name instead of starting a second one.
- * A run id that is already a valid job name is used as is; anything else keeps a readable prefix
- * and gains a hash of the full run id, so two different run ids never map to the same job name.
+ * The Personalize job name for a run. Deterministic, because a job name can be used only once ever
+ * in an account and region: a retried start finds its own job by name instead of starting a second
+ * one. The name keeps the run id readable and ends in a hash of the execution ARN and start time:
+ * - the ARN names the state machine, so two stages in one account never compete for a name, even
+ *   for the same run id (a schedule tick, a manual name used in both);
+ * - the start time tells this execution from an earlier one of the same name (Step Functions frees
+ *   a name 90 days after its execution closed), so a name that is taken is always this execution's.
  */
-export function jobNameForRun(runId: string): string {
-  if (runId.length <= JOB_NAME_MAX_LENGTH && JOB_NAME_PATTERN.test(runId)) return runId;
-  const hash = shortHash(runId);
-  const readable = toSafeNameSegment(runId).slice(0, JOB_NAME_MAX_LENGTH - HASH_LENGTH - 1);
+export function jobNameForRun(runId: string, executionArn: string, executionStartTime: string): string {
+  const hash = shortHash('job', executionArn, executionStartTime);
+  const readable = toSafeNameSegment(runId)
+    .slice(0, JOB_NAME_MAX_LENGTH - HASH_LENGTH - 1)
+    .replace(/[-_]+$/, '');
   const name = readable ? `${readable}-${hash}` : `run-${hash}`;
   return /^[a-zA-Z0-9]/.test(name) ? name : `r${name}`.slice(0, JOB_NAME_MAX_LENGTH);
 }

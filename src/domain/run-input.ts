@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { InvalidRunInputError, type InputIssue } from './errors';
 import { describeSchemaIssues } from './schema-issues';
-import { MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
+import { DEFAULT_CAPACITY_POLICY, MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT, type PollingPolicy } from './polling-policy';
 
 /*
@@ -228,6 +228,16 @@ function crossFieldIssues(input: RunInput): InputIssue[] {
   }
   if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
     issues.push({ field: 'batchInferenceJobMode', message: 'must be THEME_GENERATION when themeGenerationConfig is given' });
+  }
+  // A run may queue for capacity and then watch its job; both must end before the state machine's
+  // TimeoutSeconds, which no Catch can record.
+  const queue = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;
+  const watch = input.maxWaitSeconds ?? DEFAULT_POLLING_POLICY.maxElapsedSeconds;
+  if (queue + watch > MAX_ELAPSED_SECONDS_LIMIT) {
+    issues.push({
+      field: 'maxWaitSeconds',
+      message: `plus maxQueueSeconds must be at most ${MAX_ELAPSED_SECONDS_LIMIT} (6 days, under the state machine's 7-day timeout); they add up to ${queue + watch}`,
+    });
   }
   return issues;
 }

@@ -30,6 +30,7 @@ import {
   realTimeWaits,
   virtualTimeWaits,
   type AslDefinition,
+  type InjectedFault,
   type LocalLambdaHandler,
   type WaitStrategy,
 } from './local-runner';
@@ -64,7 +65,7 @@ export interface LocalEnvironmentOptions {
   maxConcurrentJobs?: number;
   /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda from this one up. */
   basePort?: number;
-  injectFault?: (functionKey: string, invocationNumber: number) => string | undefined;
+  injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
   /**
    * false: uploads produce notifications (see `notifications()`) but nobody delivers them, so a
    * test can deliver one as often and as concurrently as S3's at-least-once delivery might.

@@ -26,10 +26,12 @@ export interface LocalRunnerOptions {
   /** Real milliseconds between retries of a failed Task (Step Functions' own would be seconds). */
   retryIntervalMs?: number;
   /**
-   * Makes an invocation fail before the handler runs, as Lambda's service sometimes does
-   * (`Lambda.TooManyRequestsException` and friends). Returns the error name to raise, or undefined.
+   * Makes an invocation fail as Lambda sometimes does. An error name alone fails it before the
+   * handler runs (`Lambda.TooManyRequestsException` and friends); `{ error, afterHandler: true }`
+   * lets the handler run to completion and then loses its response (a timeout, `Lambda.Unknown`),
+   * so the retry meets whatever the first attempt already did.
    */
-  injectFault?: (functionKey: string, invocationNumber: number) => string | undefined;
+  injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
 }
 
 export interface AslDefinition {
@@ -49,6 +51,8 @@ interface AslState {
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+export type InjectedFault = string | { error: string; afterHandler: true };
 
 /**
  * Executes the deployed ASL file in process with aws-local-stepfunctions, mapping each
@@ -84,7 +88,7 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
           const count = (invocationCounts.get(functionKey) ?? 0) + 1;
           invocationCounts.set(functionKey, count);
           const fault = options.injectFault?.(functionKey, count);
-          if (fault) throw lambdaError(fault, `Injected fault: ${fault}`);
+          if (typeof fault === 'string') throw lambdaError(fault, `Injected fault: ${fault}`);
           const handler = options.handlers[functionKey];
           if (!handler) throw lambdaError('Lambda.ResourceNotFoundException', `No local handler for ${functionKey}`);
           const payload = roundTripJson(taskInput.Payload ?? {});
@@ -94,6 +98,7 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
           } catch (error) {
             throw asLambdaFunctionError(error);
           }
+          if (fault) throw lambdaError(fault.error, `Injected fault after the handler ran: ${fault.error}`);
           lastTaskOutput = result;
           return { Payload: result, StatusCode: 200, ExecutedVersion: '$LATEST' };
         },

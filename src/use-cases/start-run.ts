@@ -11,7 +11,6 @@ import {
   parseJobGroupConfig,
   parseRunInputFields,
   resolveJobSettings,
-  type JobGroupConfig,
   type JobSettings,
   type RunDefaults,
   type RunInput,
@@ -39,6 +38,8 @@ export interface RunProgress {
 export interface StartRunDependencies {
   jobs: BatchJobs;
   progress?: RunProgress;
+  /** Where a failed progress write is reported; it never fails the start. */
+  warn?: (message: string, details: Record<string, unknown>) => void;
   defaults: RunDefaults;
   layout: BucketLayout;
   configs: ConfigFiles;
@@ -56,31 +57,48 @@ export interface StartRunRequest {
 }
 
 /** Either the job started and the polling loop begins, or the run waits for a free job slot. */
-export type StartRunResult = RunState | { capacity: CapacityState };
+export type StartRunResult = RunState | { capacity: CapacityState; pending: PendingStart };
+
+/**
+ * What a run waiting for capacity carries to its next attempt: its settings as resolved on the
+ * first attempt, so a configuration file edited meanwhile does not change a queued run.
+ */
+export interface PendingStart {
+  input: RunInput;
+  settings: JobSettings;
+}
 
 /**
  * Starts the Personalize job for one run.
  *
  * Primary course: validate the input, merge it over its job group's configuration file and the
  * stage defaults, stage the input file in a folder of its own, create the job under a name derived
- * from the run id, and hand the polling loop its first wait.
+ * from the execution, and hand the polling loop its first wait.
  * Alternate courses:
- * - The name is taken. Job names are single-use and deterministic per run, so this is a retry of
- *   this same run (a Lambda retry, a redrive): adopt the job if it matches this run's request,
- *   refuse clearly if it does not.
+ * - The name is taken. A derived name belongs to this execution alone (see `jobNameForRun`), so
+ *   this is a retry of this same run whose first attempt created the job: adopt it. A name the
+ *   user chose is adopted only if the job matches this run's request, and refused clearly if not.
  * - Personalize is at its concurrent-job quota: return a capacity state; the state machine waits
  *   and calls again, until `maxQueueSeconds` runs out.
  */
 export async function startRun(request: StartRunRequest, deps: StartRunDependencies): Promise<StartRunResult> {
   const runId = request.execution.name;
-  const input = await resolveRunInput(request.input, deps);
-  const settings = resolveJobSettings(input, deps.defaults, runId, jobNameForRun(runId));
   const previousCapacity = capacityOf(request.previous);
+  const pending = previousCapacity ? pendingOf(request.previous) : undefined;
 
-  const staging = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath));
-  const jobInputPath = staging?.jobInputPath ?? settings.inputPath;
-  if (staging && !previousCapacity) await stageInput(staging, settings.inputPath, deps.staging);
-  const jobSettings: JobSettings = { ...settings, inputPath: jobInputPath };
+  let input: RunInput;
+  let jobSettings: JobSettings;
+  if (pending) {
+    ({ input, settings: jobSettings } = pending);
+  } else {
+    const resolved = await resolveRunInput(request.input, deps);
+    input = resolved.input;
+    const settings = resolveJobSettings(input, resolved.defaults, runId, jobNameForRun(runId, request.execution.arn, request.execution.startTime));
+    const staging = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath));
+    if (staging) await stageInput(staging, settings.inputPath, deps.staging);
+    jobSettings = { ...settings, inputPath: staging?.jobInputPath ?? settings.inputPath };
+  }
+  const askedInputPath = input.inputPath;
 
   let created;
   try {
@@ -90,8 +108,8 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
     const capacityPolicy = { ...DEFAULT_CAPACITY_POLICY, ...(input.maxQueueSeconds !== undefined && { maxQueueSeconds: input.maxQueueSeconds }) };
     const decision = onCapacityRefused(capacityPolicy, previousCapacity, error.message, deps.now(), deps.random ?? Math.random);
     if ('giveUp' in decision) throw new CapacityWaitExceededError(decision.giveUp);
-    await deps.progress?.waitingForCapacity({ runId, attempts: decision.wait.attempts, since: decision.wait.since });
-    return { capacity: decision.wait };
+    await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts: decision.wait.attempts, since: decision.wait.since }), deps);
+    return { capacity: decision.wait, pending: { input, settings: jobSettings } };
   }
 
   let jobArn: string;
@@ -102,13 +120,21 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
     jobCreatedAt = new Date(deps.now());
   } else {
     const existing = await deps.jobs.describe(batchInferenceJobArn(jobSettings.solutionVersionArn, jobSettings.jobName));
-    assertSameJob(existing, jobSettings);
+    if (input.jobName) assertSameJob(existing, jobSettings);
+    // The run reports the job it adopted: where that job reads and writes, even if a setting
+    // changed between the attempt that created it and this one.
+    jobSettings = {
+      ...jobSettings,
+      solutionVersionArn: existing.solutionVersionArn ?? jobSettings.solutionVersionArn,
+      inputPath: existing.inputPath ?? jobSettings.inputPath,
+      outputPath: existing.outputPath ?? jobSettings.outputPath,
+    };
     jobArn = existing.jobArn;
     jobCreatedAt = existing.createdAt ?? new Date(deps.now());
     adoptedExistingJob = true;
   }
 
-  await deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() });
+  await reportProgress(() => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() }), deps);
 
   return {
     run: {
@@ -121,10 +147,10 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
       jobCreatedAt: jobCreatedAt.toISOString(),
       jobGroup: input.jobGroup,
       solutionVersionArn: jobSettings.solutionVersionArn,
-      inputPath: settings.inputPath,
-      jobInputPath,
+      inputPath: askedInputPath,
+      jobInputPath: jobSettings.inputPath,
       outputPath: jobSettings.outputPath,
-      outputLocation: outputLocation(settings.inputPath, jobSettings.outputPath),
+      outputLocation: outputLocation(askedInputPath, jobSettings.outputPath),
       numResults: jobSettings.numResults,
       filterArn: jobSettings.filterArn,
       polling: jobSettings.polling,
@@ -146,10 +172,10 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
  * names, or the one its upload folder implies. A group named explicitly must have a file; an
  * implied one may have none (stage defaults apply).
  */
-async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promise<RunInput> {
+async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promise<{ input: RunInput; defaults: RunDefaults }> {
   const input = parseRunInputFields(raw);
   const jobGroup = input.jobGroup ?? jobGroupForInput(input.inputPath, deps.layout);
-  if (!jobGroup) return mergeRunInput({}, input);
+  if (!jobGroup) return { input: mergeRunInput({}, input), defaults: deps.defaults };
   const key = configKey(jobGroup, deps.layout);
   const location = `s3://${deps.layout.bucket}/${key}`;
   const text = await deps.configs.read(deps.layout.bucket, key);
@@ -157,7 +183,7 @@ async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promis
     if (input.jobGroup && input.jobGroup !== DEFAULT_JOB_GROUP) {
       throw new InvalidRunInputError([{ field: 'jobGroup', message: `names "${input.jobGroup}", which has no configuration file at ${location}` }]);
     }
-    return { ...mergeRunInput({}, input), jobGroup };
+    return { input: { ...mergeRunInput({}, input), jobGroup }, defaults: deps.defaults };
   }
   let parsed: unknown;
   try {
@@ -165,8 +191,33 @@ async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promis
   } catch (error) {
     throw new InvalidRunInputError([{ field: location, message: `is not valid JSON (${error instanceof Error ? error.message : String(error)})` }]);
   }
-  const config: JobGroupConfig = parseJobGroupConfig(parsed, location);
-  return { ...mergeRunInput(config, input), jobGroup };
+  // A group's outputPath is where its runs write, each in a folder of its own: runs of the same
+  // file name would otherwise overwrite each other's `<file>.out`.
+  const { outputPath: groupOutputPath, ...config } = parseJobGroupConfig(parsed, location);
+  return {
+    input: { ...mergeRunInput(config, input), jobGroup },
+    defaults: groupOutputPath ? { ...deps.defaults, outputBaseUri: groupOutputPath } : deps.defaults,
+  };
+}
+
+/**
+ * The record's RUNNING / WAITING_FOR_CAPACITY mark is for operators; failing the start over it
+ * would leave a created job unwatched, so a failed write is reported and the run goes on.
+ */
+async function reportProgress(write: () => Promise<void> | undefined, deps: StartRunDependencies): Promise<void> {
+  try {
+    await write();
+  } catch (error) {
+    deps.warn?.('Could not mark the run in the runs table', { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
+}
+
+function pendingOf(previous: unknown): PendingStart | undefined {
+  if (typeof previous !== 'object' || previous === null || !('pending' in previous)) return undefined;
+  const pending = (previous as { pending: unknown }).pending;
+  if (typeof pending !== 'object' || pending === null) return undefined;
+  const { input, settings } = pending as Partial<PendingStart>;
+  return input && settings ? { input, settings } : undefined;
 }
 
 function capacityOf(previous: unknown): CapacityState | undefined {
@@ -215,8 +266,8 @@ function assertSameJob(existing: BatchJobDescription, settings: JobSettings): vo
 }
 
 /**
- * Copies the input to the run's staging folder, turning S3's answers into what the user can act on:
- * a missing file or one the start function may not read is a problem with the run's input.
+ * Copies the input to the run's staging folder. A missing file is a problem with the run's input;
+ * any other failure is reported as S3 gave it, saying which copy failed.
  */
 async function stageInput(plan: StagingPlan, inputPath: string, staging: InputStaging): Promise<void> {
   try {
@@ -226,13 +277,10 @@ async function stageInput(plan: StagingPlan, inputPath: string, staging: InputSt
     if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchVersion') {
       throw new InvalidRunInputError([{ field: 'inputPath', message: `names ${inputPath}, which does not exist` }]);
     }
-    if (name === 'AccessDenied' || name === 'Forbidden') {
-      throw new InvalidRunInputError([
-        {
-          field: 'inputPath',
-          message: `names ${inputPath}, which the start function may not read: keep run inputs under the input or scheduled prefix of the data bucket`,
-        },
-      ]);
+    // Anything else (AccessDenied on either side, KMS, throttling) keeps S3's name for Retry/Catch
+    // and the record, with the copy it happened on.
+    if (error instanceof Error) {
+      error.message = `Staging ${inputPath} to s3://${plan.destination.bucket}/${plan.destination.key} failed: ${error.message}`;
     }
     throw error;
   }

@@ -11,8 +11,11 @@ const TABLE = 'personalize-batch-dev-runs';
 const AT = '2026-01-15T10:21:34.000Z';
 const EXECUTION_ARN = 'arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:run-1';
 
-function store(): DynamoDbRunsStore {
-  return new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }) });
+/** 2026-01-15T10:21:34Z in epoch seconds, the unit DynamoDB TTL reads. */
+const AT_EPOCH_SECONDS = 1_768_472_494;
+
+function store(options: { recordRetentionDays?: number | undefined } = {}): DynamoDbRunsStore {
+  return new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }), ...options });
 }
 
 function onlyUpdate() {
@@ -166,6 +169,33 @@ describe('DynamoDbRunsStore', () => {
       // Act & Assess
       await expect(store().accepted(entry)).resolves.toBe(1);
     });
+
+    it('sets expiresAt, in epoch seconds retention days after the acceptance, only where none exists yet', async () => {
+      // Act
+      await store({ recordRetentionDays: 30 }).accepted(entry);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(input.UpdateExpression).toContain('expiresAt = if_not_exists(expiresAt, :expiresAt)');
+      expect(input.ExpressionAttributeValues?.[':expiresAt']).toBe(AT_EPOCH_SECONDS + 30 * 86_400);
+      // The other assignments and the delivery count are unchanged.
+      expect(input.UpdateExpression).toContain('#status = if_not_exists(#status, :accepted)');
+      expect(input.UpdateExpression).toMatch(/ADD deliveries :one$/);
+    });
+
+    it.each([
+      ['no retention given', {}],
+      ['a retention of 0 (keep forever)', { recordRetentionDays: 0 }],
+      ['an unset retention', { recordRetentionDays: undefined }],
+    ])('sets no expiresAt with %s', async (_label, options) => {
+      // Act
+      await store(options).accepted(entry);
+
+      // Assess
+      const input = onlyUpdate();
+      expect(input.UpdateExpression).not.toContain('expiresAt');
+      expect(input.ExpressionAttributeValues).not.toHaveProperty(':expiresAt');
+    });
   });
 
   describe('rejected', () => {
@@ -181,6 +211,33 @@ describe('DynamoDbRunsStore', () => {
         Item: { runId: entry.runId, status: 'REJECTED', failureReason: entry.reason, source: entry.source, rejectedAt: AT },
         ConditionExpression: 'attribute_not_exists(runId)',
       });
+    });
+
+    it('writes expiresAt, in epoch seconds retention days after the rejection, with a retention', async () => {
+      // Act
+      await store({ recordRetentionDays: 7 }).rejected(entry);
+
+      // Assess
+      const calls = documents.commandCalls(PutCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.args[0].input).toEqual({
+        TableName: TABLE,
+        Item: { runId: entry.runId, status: 'REJECTED', failureReason: entry.reason, source: entry.source, rejectedAt: AT, expiresAt: AT_EPOCH_SECONDS + 7 * 86_400 },
+        ConditionExpression: 'attribute_not_exists(runId)',
+      });
+    });
+
+    it.each([
+      ['no retention given', {}],
+      ['a retention of 0 (keep forever)', { recordRetentionDays: 0 }],
+    ])('writes no expiresAt with %s', async (_label, options) => {
+      // Act
+      await store(options).rejected(entry);
+
+      // Assess
+      const calls = documents.commandCalls(PutCommand);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]!.args[0].input.Item).not.toHaveProperty('expiresAt');
     });
 
     it('treats an existing item as the same rejection delivered again', async () => {

@@ -14,9 +14,10 @@ import { createStartJobHandler } from '../../functions/start-job/create-handler'
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import type { RunState } from '../../src/domain/run';
-import type { StartRunResult } from '../../src/use-cases/start-run';
+import type { StartRunDependencies, StartRunResult } from '../../src/use-cases/start-run';
 import {
   DATA_BUCKET,
+  derivedJobName,
   executionRef,
   FILTER_ARN,
   INPUT_PATH,
@@ -34,11 +35,12 @@ const personalize = mockClient(PersonalizeClient);
 const s3 = mockClient(S3Client);
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const RUN_ID = 'run-2026-01-15-users';
-const JOB_ARN = jobArnFor(RUN_ID);
+const JOB_NAME = derivedJobName(RUN_ID);
+const JOB_ARN = jobArnFor(JOB_NAME);
 const STAGED = stagedFolder(RUN_ID);
 const LIMIT_MESSAGE = 'The limit of 5 pending or in progress batch inference jobs has been reached';
 
-function handler() {
+function handler(extra: Partial<StartRunDependencies> = {}, logger = new Logger({ logLevel: 'SILENT' })) {
   const bucket = new DataBucketObjects({ client: new S3Client({ region: 'us-east-1' }) });
   return createStartJobHandler(
     {
@@ -49,8 +51,9 @@ function handler() {
       staging: bucket,
       now: () => NOW,
       random: () => 0.5,
+      ...extra,
     },
-    new Logger({ logLevel: 'SILENT' }),
+    logger,
   );
 }
 
@@ -90,10 +93,12 @@ describe('start-job handler', () => {
       Bucket: DATA_BUCKET,
       Key: `staging/${RUN_ID}/users.jsonl`,
       CopySource: `${DATA_BUCKET}/input/users.jsonl`,
+      TaggingDirective: 'REPLACE',
     });
     expect(personalize).toReceiveCommandTimes(CreateBatchInferenceJobCommand, 1);
+    expect(JOB_NAME).toMatch(new RegExp(`^${RUN_ID}-[0-9a-f]{16}$`));
     expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, {
-      jobName: RUN_ID,
+      jobName: JOB_NAME,
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,
       jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } },
@@ -103,6 +108,7 @@ describe('start-job handler', () => {
     expect(personalize).not.toReceiveCommand(DescribeBatchInferenceJobCommand);
     expect(state.run).toMatchObject({
       runId: RUN_ID,
+      jobName: JOB_NAME,
       jobArn: JOB_ARN,
       adoptedExistingJob: false,
       jobCreatedAt: '2026-01-15T10:00:05.000Z',
@@ -154,7 +160,7 @@ describe('start-job handler', () => {
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(ResourceAlreadyExistsException, `Batch inference job ${JOB_ARN} already exists`));
     personalize.on(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN }).resolves({
       batchInferenceJob: {
-        jobName: RUN_ID,
+        jobName: JOB_NAME,
         batchInferenceJobArn: JOB_ARN,
         solutionVersionArn: SOLUTION_VERSION_ARN,
         roleArn: ROLE_ARN,
@@ -173,12 +179,12 @@ describe('start-job handler', () => {
     expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: true, jobCreatedAt: '2026-01-15T09:58:00.000Z' });
   });
 
-  it('refuses to adopt a job with the same name and a different input, as JobRejectedError', async () => {
+  it('adopts the job under its derived name even when it reads another input, since the name is this execution’s', async () => {
     // Prepare
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(ResourceAlreadyExistsException, 'already exists'));
-    personalize.on(DescribeBatchInferenceJobCommand).resolves({
+    personalize.on(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN }).resolves({
       batchInferenceJob: {
-        jobName: RUN_ID,
+        jobName: JOB_NAME,
         batchInferenceJobArn: JOB_ARN,
         solutionVersionArn: SOLUTION_VERSION_ARN,
         jobInput: { s3DataSource: { path: 's3://personalize-batch-dev-data/input/other.jsonl' } },
@@ -188,7 +194,29 @@ describe('start-job handler', () => {
     });
 
     // Act
-    const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+    const state = started(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()));
+
+    // Assess
+    expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: true });
+  });
+
+  it('refuses to adopt a job under the input’s jobName that reads a different input, as JobRejectedError', async () => {
+    // Prepare
+    const jobArn = jobArnFor('my-own-job');
+    personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(ResourceAlreadyExistsException, 'already exists'));
+    personalize.on(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: jobArn }).resolves({
+      batchInferenceJob: {
+        jobName: 'my-own-job',
+        batchInferenceJobArn: jobArn,
+        solutionVersionArn: SOLUTION_VERSION_ARN,
+        jobInput: { s3DataSource: { path: 's3://personalize-batch-dev-data/input/other.jsonl' } },
+        jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/` } },
+        status: 'ACTIVE',
+      },
+    });
+
+    // Act
+    const attempt = handler()({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef(RUN_ID) }, lambdaContext());
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'JobRejectedError', message: expect.stringContaining('inputPath is s3://personalize-batch-dev-data/input/other.jsonl') });
@@ -210,21 +238,31 @@ describe('start-job handler', () => {
         waitSeconds: 45,
         lastRefusal: `Personalize is busy (LimitExceededException): ${LIMIT_MESSAGE}`,
       },
+      pending: {
+        input: { inputPath: INPUT_PATH, jobGroup: 'default' },
+        settings: expect.objectContaining({ jobName: JOB_NAME, inputPath: STAGED, outputPath: `${OUTPUT_BASE_URI}${RUN_ID}/`, numResults: 25 }),
+      },
     });
     expect(s3).toReceiveCommandTimes(CopyObjectCommand, 1);
   });
 
-  it('counts the next refusal without copying the input again', async () => {
-    // Prepare
+  it('counts the next refusal without reading the configuration or copying the input again', async () => {
+    // Prepare: the first refusal's whole result, as Step Functions hands it back (JSON).
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
-    const previous = { capacity: { waiting: true, since: '2026-01-15T09:59:20.000Z', attempts: 1, waitSeconds: 45, lastRefusal: 'x' } };
+    const first = JSON.parse(JSON.stringify(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()))) as {
+      capacity: { since: string };
+      pending: unknown;
+    };
+    s3.resetHistory();
+    personalize.resetHistory();
 
     // Act
-    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous }, lambdaContext());
+    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous: first }, lambdaContext());
 
     // Assess
-    expect(result).toEqual({ capacity: expect.objectContaining({ attempts: 2, since: '2026-01-15T09:59:20.000Z' }) });
-    expect(s3).not.toReceiveCommand(CopyObjectCommand);
+    expect(result).toEqual({ capacity: expect.objectContaining({ attempts: 2, since: first.capacity.since }), pending: first.pending });
+    expect(s3).not.toReceiveAnyCommand();
+    expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobName: JOB_NAME, jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } } });
   });
 
   it('gives up as CapacityWaitExceededError when the run’s maxQueueSeconds is spent', async () => {
@@ -309,11 +347,26 @@ describe('start-job handler', () => {
       Bucket: DATA_BUCKET,
       Key: `staging/${RUN_ID}/users 2026+01+15.jsonl`,
       CopySource: `${DATA_BUCKET}/input/users%202026%2B01%2B15.jsonl?versionId=096fKKXTRTtl3on89fVO.nfljtsv6qko`,
+      TaggingDirective: 'REPLACE',
     });
     expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } } });
   });
 
-  it('does not start the job when the staging copy fails', async () => {
+  it('replaces the tags on the staged copy, so a tagged upload needs no tagging permissions', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+
+    // Act
+    await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    const copies = s3.commandCalls(CopyObjectCommand);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]!.args[0].input.TaggingDirective).toBe('REPLACE');
+    expect(copies[0]!.args[0].input.Tagging).toBeUndefined();
+  });
+
+  it('does not start the job when the staging copy is denied, and fails under S3’s own error name naming the copy', async () => {
     // Prepare
     s3.on(CopyObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } }));
 
@@ -321,9 +374,43 @@ describe('start-job handler', () => {
     const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
 
     // Assess
-    // An input the function may not read is the run's problem, recorded as such, not a crash.
-    await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', message: expect.stringContaining('may not read') });
+    await expect(attempt).rejects.toMatchObject({
+      name: 'AccessDenied',
+      message: `Staging ${INPUT_PATH} to s3://${DATA_BUCKET}/staging/${RUN_ID}/users.jsonl failed: Access Denied`,
+    });
     expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('refuses an input whose file does not exist as InvalidRunInputError, without starting the job', async () => {
+    // Prepare
+    s3.on(CopyObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
+
+    // Act
+    const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', issues: [{ field: 'inputPath', message: `names ${INPUT_PATH}, which does not exist` }] });
+    expect(personalize).not.toReceiveAnyCommand();
+  });
+
+  it('returns the started run and logs a warning when the runs table refuses the RUNNING mark', async () => {
+    // Prepare
+    personalize.on(CreateBatchInferenceJobCommand).resolves({ batchInferenceJobArn: JOB_ARN });
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const warn = jest.spyOn(logger, 'warn');
+    const progress = {
+      jobStarted: async () => {
+        throw Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' });
+      },
+      waitingForCapacity: async () => undefined,
+    };
+
+    // Act
+    const state = started(await handler({ progress }, logger)({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()));
+
+    // Assess
+    expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: false });
+    expect(warn).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ error: expect.stringContaining('ProvisionedThroughputExceededException') }));
   });
 
   it('reads an input in another bucket in place, without S3 calls', async () => {

@@ -2,7 +2,6 @@ import { CreateBatchInferenceJobCommand, PersonalizeClient } from '@aws-sdk/clie
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import validate from 'asl-validator';
 import definition from '../../statemachine/batch-inference.asl.json';
-import { jobNameForRun } from '../../src/domain/naming';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
 import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor } from '../support/local-run';
@@ -199,41 +198,12 @@ describe('a run through the local engine and stand-ins', () => {
     }
   });
 
-  it('adopts the job a previous attempt of the same run created instead of starting a second one', async () => {
-    // Prepare: the job this run would create already exists, as after a start whose response was lost.
-    const runId = 'manual-retried-start';
-    const inputPath = `s3://${environment.bucket}/input/weekly users.jsonl`;
-    const personalize = new PersonalizeClient({ endpoint: environment.endpoints.personalize, region: environment.region, credentials: LOCAL_CREDENTIALS });
-    const solutionVersionArn = environment.personalize.catalog.solutionVersions[0]?.arn;
-    await personalize.send(
-      new CreateBatchInferenceJobCommand({
-        jobName: jobNameForRun(runId),
-        solutionVersionArn,
-        roleArn: environment.personalizeRoleArn,
-        // What the first attempt gave Personalize: the run's staged copy of the input.
-        jobInput: { s3DataSource: { path: `s3://${environment.bucket}/staging/${runId}/` } },
-        jobOutput: { s3DataDestination: { path: `s3://${environment.bucket}/output/${runId}/` } },
-      }),
-    );
-    personalize.destroy();
-    const jobsBefore = environment.personalize.jobs().length;
-
-    // Act
-    const execution = await runManually(environment, sfn, runId, { inputPath });
-    const record = await environment.getRunRecord(runId);
-
-    // Assess
-    expect(execution.status).toBe('SUCCEEDED');
-    expect(record).toMatchObject({ status: 'SUCCEEDED', adoptedExistingJob: true, jobName: jobNameForRun(runId) });
-    expect(environment.personalize.jobs()).toHaveLength(jobsBefore);
-  });
-
-  it('refuses to adopt a job of the same name that belongs to a different request', async () => {
-    const runId = 'manual-name-taken';
+  it('refuses to adopt a job of the same user-chosen name that belongs to a different request', async () => {
+    // Prepare: someone else's job already took the name this run asks for.
     const personalize = new PersonalizeClient({ endpoint: environment.endpoints.personalize, region: environment.region, credentials: LOCAL_CREDENTIALS });
     await personalize.send(
       new CreateBatchInferenceJobCommand({
-        jobName: jobNameForRun(runId),
+        jobName: 'weekly-users-by-hand',
         solutionVersionArn: environment.personalize.catalog.solutionVersions[0]?.arn,
         roleArn: environment.personalizeRoleArn,
         jobInput: { s3DataSource: { path: `s3://${environment.bucket}/input/other.jsonl` } },
@@ -242,15 +212,46 @@ describe('a run through the local engine and stand-ins', () => {
     );
     personalize.destroy();
 
-    const execution = await runManually(environment, sfn, runId, { inputPath: `s3://${environment.bucket}/input/weekly users.jsonl` });
-    const record = await environment.getRunRecord(runId);
+    // Act
+    const execution = await runManually(environment, sfn, 'manual-name-taken', {
+      inputPath: `s3://${environment.bucket}/input/weekly users.jsonl`,
+      jobName: 'weekly-users-by-hand',
+    });
+    const record = await environment.getRunRecord('manual-name-taken');
 
+    // Assess
     expect(execution).toMatchObject({ status: 'FAILED', error: 'JobRejectedError' });
     expect(record?.failureReason).toMatch(/already used by a different batch inference job.*inputPath/);
   });
 });
 
 describe('Lambda transient errors', () => {
+  it('adopts the job its first attempt created when that attempt\'s response was lost', async () => {
+    // Prepare: the first start creates the job, then its response is lost (as in a Lambda timeout).
+    const environment = await startLocalEnvironment({
+      jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
+      injectFault: (functionKey, invocation) => (functionKey === 'startJob' && invocation === 1 ? { error: 'Lambda.Unknown', afterHandler: true } : undefined),
+    });
+    const sfn = sfnClientFor(environment);
+    try {
+      await environment.upload('manual/users.jsonl', USERS);
+
+      // Act
+      const execution = await runManually(environment, sfn, 'manual-lost-response', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const history = await historyOf(sfn, execution.executionArn);
+      const record = await environment.getRunRecord('manual-lost-response');
+
+      // Assess
+      expect(history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['Lambda.Unknown']);
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(record).toMatchObject({ status: 'SUCCEEDED', adoptedExistingJob: true });
+      expect(environment.personalize.jobs()).toHaveLength(1);
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
   it('retries a throttled invocation and the run still succeeds', async () => {
     // Prepare: the first status check is throttled by Lambda itself.
     const environment = await startLocalEnvironment({
@@ -273,6 +274,41 @@ describe('Lambda transient errors', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]?.taskFailedEventDetails?.error).toBe('Lambda.TooManyRequestsException');
       expect(await environment.getRunRecord('manual-throttled')).toMatchObject({ status: 'SUCCEEDED' });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
+  it('retries a failure of the function code itself (a network timeout), so one bad poll does not end the run', async () => {
+    const environment = await startLocalEnvironment({
+      jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
+      injectFault: (functionKey, invocation) => (functionKey === 'getJobStatus' && invocation <= 2 ? 'TimeoutError' : undefined),
+    });
+    const sfn = sfnClientFor(environment);
+    try {
+      await environment.upload('manual/users.jsonl', USERS);
+
+      const execution = await runManually(environment, sfn, 'manual-flaky-network', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const history = await historyOf(sfn, execution.executionArn);
+
+      expect(history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['TimeoutError', 'TimeoutError']);
+      expect(execution.status).toBe('SUCCEEDED');
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
+  it('never retries a domain error: bad input fails on its first attempt', async () => {
+    const environment = await startLocalEnvironment();
+    const sfn = sfnClientFor(environment);
+    try {
+      const execution = await runManually(environment, sfn, 'manual-no-retry', { inputPath: 'not-s3' });
+      const history = await historyOf(sfn, execution.executionArn);
+
+      expect(history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['InvalidRunInputError']);
+      expect(execution.error).toBe('InvalidRunInputError');
     } finally {
       sfn.destroy();
       await environment.close();

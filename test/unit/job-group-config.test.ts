@@ -154,6 +154,28 @@ describe('mergeRunInput', () => {
     ).toEqual([{ field: 'batchInferenceJobMode', message: 'must be THEME_GENERATION when themeGenerationConfig is given' }]);
   });
 
+  it('refuses a maxQueueSeconds from the file and a maxWaitSeconds from the run that add up to more than 518400', () => {
+    // Act & Assess
+    expect(issuesOf(() => mergeRunInput({ maxQueueSeconds: 432_000 }, input({ maxWaitSeconds: 86_401 })))).toEqual([
+      { field: 'maxWaitSeconds', message: expect.stringContaining('plus maxQueueSeconds must be at most 518400') },
+    ]);
+  });
+
+  it('refuses a maxWaitSeconds from the file with a maxQueueSeconds from the run that add up to more than 518400', () => {
+    // Act & Assess
+    expect(issuesOf(() => mergeRunInput({ maxWaitSeconds: 500_000 }, input({ maxQueueSeconds: 18_401 })))).toEqual([
+      { field: 'maxWaitSeconds', message: expect.stringContaining('they add up to 518401') },
+    ]);
+  });
+
+  it('accepts halves from the file and the run that add up to exactly 518400', () => {
+    // Act
+    const merged = mergeRunInput({ maxQueueSeconds: 432_000 }, input({ maxWaitSeconds: 86_400 }));
+
+    // Assess
+    expect(merged).toMatchObject({ maxQueueSeconds: 432_000, maxWaitSeconds: 86_400 });
+  });
+
   it('keeps jobGroup and source from the run', () => {
     // Act
     const merged = mergeRunInput({ numResults: 50 }, input({ jobGroup: 'users', source: { type: 'manual' } }));

@@ -53,21 +53,33 @@ describe('toSafeNameSegment', () => {
 });
 
 describe('jobNameForRun', () => {
+  const START_TIME = '2026-01-15T10:00:00.000Z';
+  const STAGE_ARN = (stage: string, runId: string) =>
+    `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-orchestrator-${stage}-batch-inference:${runId}`;
+  const arnOf = (runId: string) => STAGE_ARN('dev', runId);
+  const nameOf = (runId: string) => jobNameForRun(runId, arnOf(runId), START_TIME);
+
   it.each([
     ['a plain run id', 'run-2026-01-15'],
     ['underscores and digits first', '2026_01_15_users'],
-    ['exactly 63 characters', 'a'.repeat(63)],
+    ['a schedule tick', 'schedule-nightly-users-20261128T020000Z'],
     ['one character', 'x'],
-  ])('passes %s through unchanged', (_label, runId) => {
-    // Act & Assess
-    expect(jobNameForRun(runId)).toBe(runId);
+  ])('keeps %s readable and adds the execution hash, never using the bare run id', (_label, runId) => {
+    // Act
+    const name = nameOf(runId);
+
+    // Assess
+    expect(name).toMatch(new RegExp(`^${runId}-[0-9a-f]{16}$`));
+    expect(name).not.toBe(runId);
   });
 
   it.each([
+    ['63 characters', 'a'.repeat(63)],
     ['64 characters', 'a'.repeat(64)],
     ['200 characters', 'weekly-users-'.repeat(16)],
     ['a leading hyphen', '-run'],
     ['a leading underscore', '_run'],
+    ['a hyphen where the readable part is cut', `${'a'.repeat(45)}-${'b'.repeat(20)}`],
     ['spaces', 'weekly users run'],
     ['dots and colons', 'users.jsonl:2026-01-15T10:00:00Z'],
     ['only punctuation', '...///'],
@@ -76,29 +88,61 @@ describe('jobNameForRun', () => {
     ['emoji', '🚀🚀🚀'],
   ])('turns a run id with %s into a valid job name', (_label, runId) => {
     // Act
-    const name = jobNameForRun(runId);
+    const name = nameOf(runId);
 
     // Assess
     expect(name.length).toBeLessThanOrEqual(JOB_NAME_MAX_LENGTH);
+    expect(name.length).toBeLessThanOrEqual(63);
     expect(name.length).toBeGreaterThan(0);
     expect(name).toMatch(PERSONALIZE_JOB_NAME);
+    expect(name).toMatch(/-[0-9a-f]{16}$/);
     expect(name).not.toBe(runId);
   });
 
   it('keeps a readable prefix of an invalid run id', () => {
     // Act
-    const name = jobNameForRun('weekly users 2026-01-15');
+    const name = nameOf('weekly users 2026-01-15');
 
     // Assess
     expect(name).toMatch(/^weekly-users-2026-01-15-[0-9a-f]{16}$/);
   });
 
-  it('returns the same name for the same run id every time', () => {
+  it('returns the same name for the same execution every time', () => {
     // Prepare
     const runId = `upload ${'x'.repeat(100)}`;
 
-    // Act & Assess
-    expect(jobNameForRun(runId)).toBe(jobNameForRun(runId));
+    // Act
+    const first = jobNameForRun(runId, arnOf(runId), START_TIME);
+    const retried = jobNameForRun(runId, arnOf(runId), START_TIME);
+
+    // Assess
+    expect(retried).toBe(first);
+  });
+
+  it('gives the same run id in two stages different job names', () => {
+    // Prepare: dev and prod in one account both fire the nightly schedule at 03:00.
+    const runId = 'schedule-nightly-users-20261128T020000Z';
+
+    // Act
+    const dev = jobNameForRun(runId, STAGE_ARN('dev', runId), START_TIME);
+    const prod = jobNameForRun(runId, STAGE_ARN('prod', runId), START_TIME);
+
+    // Assess
+    expect(dev).not.toBe(prod);
+    expect(dev.startsWith(`${runId}-`)).toBe(true);
+    expect(prod.startsWith(`${runId}-`)).toBe(true);
+  });
+
+  it('gives an execution name reused after 90 days a different job name than the first execution of that name', () => {
+    // Prepare: Step Functions frees an execution name 90 days after its execution closed.
+    const runId = 'monthly-users';
+
+    // Act
+    const first = jobNameForRun(runId, arnOf(runId), '2026-01-15T10:00:00.000Z');
+    const reused = jobNameForRun(runId, arnOf(runId), '2026-04-20T10:00:00.000Z');
+
+    // Assess
+    expect(reused).not.toBe(first);
   });
 
   it('gives distinct run ids sharing a 100-character prefix distinct names', () => {
@@ -107,7 +151,7 @@ describe('jobNameForRun', () => {
     const runIds = ['a', 'b', 'c', '1', ' ', '.'].map((suffix) => `${prefix}${suffix}`);
 
     // Act
-    const names = runIds.map(jobNameForRun);
+    const names = runIds.map(nameOf);
 
     // Assess
     expect(new Set(names).size).toBe(runIds.length);
@@ -119,7 +163,7 @@ describe('jobNameForRun', () => {
 
   it('gives run ids that differ only in characters it replaces distinct names', () => {
     // Act
-    const names = ['users 1', 'users.1', 'users:1', 'users/1'].map(jobNameForRun);
+    const names = ['users 1', 'users.1', 'users:1', 'users/1'].map(nameOf);
 
     // Assess
     expect(new Set(names).size).toBe(4);

@@ -360,3 +360,36 @@ describe('parseS3Uri', () => {
     expect(parseS3Uri(uri)).toBeUndefined();
   });
 });
+
+describe('parseRunInput: maxQueueSeconds plus maxWaitSeconds', () => {
+  // Both must end before the state machine's 7-day timeout: at most 6 days (518400 s) together.
+  // Defaults: maxQueueSeconds 21600 (6 h), maxWaitSeconds 86400 (24 h).
+
+  it.each([
+    ['both at their defaults', {}],
+    ['maxQueueSeconds at its 5-day limit with the default maxWaitSeconds (exactly 518400)', { maxQueueSeconds: 432_000 }],
+    ['maxWaitSeconds alone up to the limit less the default queue (exactly 518400)', { maxWaitSeconds: 496_800 }],
+    ['both given, adding up to exactly 518400', { maxQueueSeconds: 18_400, maxWaitSeconds: 500_000 }],
+    ['maxWaitSeconds at its own limit with no queueing at all', { maxQueueSeconds: 0, maxWaitSeconds: 518_400 }],
+  ])('accepts %s', (_label, extra) => {
+    // Act
+    const input = parseRunInput({ ...minimal, ...extra });
+
+    // Assess
+    expect(input).toEqual({ ...minimal, ...extra });
+  });
+
+  it.each([
+    ['maxQueueSeconds at its limit and maxWaitSeconds one second over the rest', { maxQueueSeconds: 432_000, maxWaitSeconds: 86_401 }, 518_401],
+    ['maxWaitSeconds one second over the limit less the default queue', { maxWaitSeconds: 496_801 }, 518_401],
+    ['maxWaitSeconds at its own limit with the default queue', { maxWaitSeconds: 518_400 }, 540_000],
+    ['both given, one second over', { maxQueueSeconds: 18_401, maxWaitSeconds: 500_000 }, 518_401],
+  ])('refuses %s, on maxWaitSeconds with the sum', (_label, extra, sum) => {
+    // Act
+    const issues = issuesOf({ ...minimal, ...extra });
+
+    // Assess
+    expect(issues).toEqual([{ field: 'maxWaitSeconds', message: expect.stringContaining('plus maxQueueSeconds must be at most 518400') }]);
+    expect(issues[0]?.message).toContain(`they add up to ${sum}`);
+  });
+});

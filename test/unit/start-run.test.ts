@@ -3,9 +3,10 @@ import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, Pers
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
 import type { RunState } from '../../src/domain/run';
 import type { RunDefaults } from '../../src/domain/run-input';
-import { batchInferenceJobArn, startRun, type StartRunDependencies, type StartRunResult } from '../../src/use-cases/start-run';
+import { batchInferenceJobArn, startRun, type PendingStart, type StartRunDependencies, type StartRunResult } from '../../src/use-cases/start-run';
 import {
   DATA_BUCKET,
+  derivedJobName,
   executionRef,
   FakeBatchJobs,
   FakeDataBucket,
@@ -42,21 +43,43 @@ function waiting(result: StartRunResult): CapacityState {
   return result.capacity;
 }
 
+/** The whole result of a refused start, as the state machine hands it to the next attempt. */
+function refused(result: StartRunResult): { capacity: CapacityState; pending: PendingStart } {
+  if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
+  // Step Functions carries the state as JSON: undefined members do not survive.
+  return JSON.parse(JSON.stringify(result)) as { capacity: CapacityState; pending: PendingStart };
+}
+
+/** A job Personalize already has under `jobName`, as a first attempt would have created it for run-1. */
+function existingJob(jobName: string, overrides: Record<string, unknown> = {}) {
+  return {
+    jobArn: jobArnFor(jobName),
+    jobName,
+    status: 'ACTIVE',
+    solutionVersionArn: SOLUTION_VERSION_ARN,
+    inputPath: stagedFolder('run-1'),
+    outputPath: `${OUTPUT_BASE_URI}run-1/`,
+    ...overrides,
+  };
+}
+
 const busy = () => new PersonalizeBusyError('Personalize is busy (LimitExceededException): The limit of 5 pending or in progress batch inference jobs has been reached');
 
 describe('startRun', () => {
-  it('creates the job under the run id and hands the loop its first wait', async () => {
+  it('creates the job under a name derived from the execution and hands the loop its first wait', async () => {
     // Prepare
     const deps = dependencies();
     const execution = executionRef('run-2026-01-15-users');
+    const jobName = derivedJobName('run-2026-01-15-users');
 
     // Act
     const state = started(await startRun({ input: { inputPath: INPUT_PATH, source: { type: 'manual' } }, execution }, deps));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(1);
+    expect(jobName).toMatch(/^run-2026-01-15-users-[0-9a-f]{16}$/);
     expect(deps.jobs.created[0]).toMatchObject({
-      jobName: 'run-2026-01-15-users',
+      jobName,
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,
       // Personalize reads the run's own staged copy, not the upload folder.
@@ -69,8 +92,8 @@ describe('startRun', () => {
         runId: 'run-2026-01-15-users',
         executionArn: execution.arn,
         executionStartTime: execution.startTime,
-        jobName: 'run-2026-01-15-users',
-        jobArn: jobArnFor('run-2026-01-15-users'),
+        jobName,
+        jobArn: jobArnFor(jobName),
         adoptedExistingJob: false,
         jobCreatedAt: '2026-01-15T10:00:05.000Z',
         jobGroup: 'default',
@@ -128,17 +151,18 @@ describe('startRun', () => {
     // Prepare
     const deps = dependencies();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-retried') };
+    const jobArn = jobArnFor(derivedJobName('run-retried'));
     await startRun(request, deps);
-    deps.jobs.jobs.get(jobArnFor('run-retried'))!.status = 'IN PROGRESS';
+    deps.jobs.jobs.get(jobArn)!.status = 'IN PROGRESS';
 
     // Act
     const state = started(await startRun(request, { ...deps, now: () => NOW + 120_000 }));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(2);
-    expect(deps.jobs.described).toEqual([jobArnFor('run-retried')]);
+    expect(deps.jobs.described).toEqual([jobArn]);
     expect(state.run).toMatchObject({
-      jobArn: jobArnFor('run-retried'),
+      jobArn,
       adoptedExistingJob: true,
       // The guard counts from the job's own creation, not from the retry.
       jobCreatedAt: '2026-01-15T10:00:01.000Z',
@@ -149,14 +173,7 @@ describe('startRun', () => {
   it('falls back to now when the adopted job has no creation time', async () => {
     // Prepare
     const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('run-1'), {
-      jobArn: jobArnFor('run-1'),
-      jobName: 'run-1',
-      status: 'ACTIVE',
-      solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: stagedFolder('run-1'),
-      outputPath: `${OUTPUT_BASE_URI}run-1/`,
-    });
+    jobs.jobs.set(jobArnFor(derivedJobName('run-1')), existingJob(derivedJobName('run-1')));
 
     // Act
     const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
@@ -165,25 +182,67 @@ describe('startRun', () => {
     expect(state.run).toMatchObject({ adoptedExistingJob: true, jobCreatedAt: new Date(NOW).toISOString() });
   });
 
+  it('adopts a job under its derived name without comparing it, since that name belongs to this execution alone', async () => {
+    // Prepare: every field the old check compared differs.
+    const jobs = new FakeBatchJobs();
+    const jobName = derivedJobName('run-1');
+    jobs.jobs.set(
+      jobArnFor(jobName),
+      existingJob(jobName, { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, inputPath: INPUT_PATH, outputPath: 's3://x-bucket/y/', createdAt: new Date('2026-01-15T10:00:02.000Z') }),
+    );
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
+
+    // Assess
+    expect(jobs.described).toEqual([jobArnFor(jobName)]);
+    expect(state.run).toMatchObject({ jobName, jobArn: jobArnFor(jobName), adoptedExistingJob: true, jobCreatedAt: '2026-01-15T10:00:02.000Z' });
+  });
+
+  it('adopts the job a first attempt created even when the job group’s configuration changed before the retry', async () => {
+    // Prepare: the first attempt creates the job but its answer is lost; then the file is edited.
+    const bucket = new FakeDataBucket().withFile('config/default.json', { numResults: 40, outputPath: `s3://${DATA_BUCKET}/results/` });
+    const deps = dependencies(new FakeBatchJobs(), bucket);
+    const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
+    const first = started(await startRun(request, deps));
+    bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
+
+    // Act
+    const retried = started(await startRun(request, { ...deps, now: () => NOW + 60_000 }));
+
+    // Assess
+    expect(deps.jobs.created).toHaveLength(2);
+    expect(deps.jobs.created[1]).toMatchObject({ jobName: first.run.jobName, numResults: 99 });
+    expect(deps.jobs.jobs.size).toBe(1);
+    expect(retried.run).toMatchObject({ jobName: first.run.jobName, jobArn: first.run.jobArn, adoptedExistingJob: true });
+    // The guard counts from the job Personalize already has, not from the retry.
+    expect(retried.run.jobCreatedAt).toBe(deps.jobs.jobs.get(first.run.jobArn)?.createdAt?.toISOString());
+  });
+
+  it('adopts a job under the jobName the input gives when it matches this run’s request', async () => {
+    // Prepare
+    const jobs = new FakeBatchJobs();
+    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { createdAt: new Date('2026-01-15T09:59:00.000Z') }));
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
+
+    // Assess
+    expect(jobs.described).toEqual([jobArnFor('my-own-job')]);
+    expect(state.run).toMatchObject({ jobName: 'my-own-job', jobArn: jobArnFor('my-own-job'), adoptedExistingJob: true, jobCreatedAt: '2026-01-15T09:59:00.000Z' });
+  });
+
   it.each([
     ['solutionVersionArn', { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN }],
     ['inputPath', { inputPath: 's3://personalize-batch-dev-data/input/other.jsonl' }],
     ['outputPath', { outputPath: 's3://personalize-batch-dev-data/elsewhere/' }],
-  ])('refuses to adopt a job whose %s differs, naming the field', async (field, difference) => {
+  ])('refuses to adopt a job under the input’s jobName whose %s differs, naming the field', async (field, difference) => {
     // Prepare
     const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('run-1'), {
-      jobArn: jobArnFor('run-1'),
-      jobName: 'run-1',
-      status: 'ACTIVE',
-      solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: stagedFolder('run-1'),
-      outputPath: `${OUTPUT_BASE_URI}run-1/`,
-      ...difference,
-    });
+    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', difference));
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(JobRejectedError);
@@ -196,23 +255,19 @@ describe('startRun', () => {
     for (const other of ['solutionVersionArn', 'inputPath', 'outputPath'].filter((name) => name !== field)) {
       expect(message).not.toContain(`${other} is `);
     }
-    expect(message).toContain('Job name run-1 is already used');
+    expect(message).toContain('Job name my-own-job is already used');
   });
 
   it('names every mismatched field and says unset for one Personalize did not report', async () => {
     // Prepare
     const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('run-1'), {
-      jobArn: jobArnFor('run-1'),
-      jobName: 'run-1',
-      status: 'ACTIVE',
-      solutionVersionArn: OTHER_SOLUTION_VERSION_ARN,
-      inputPath: undefined,
-      outputPath: 's3://x-bucket/y/',
-    });
+    jobs.jobs.set(
+      jobArnFor('my-own-job'),
+      existingJob('my-own-job', { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, inputPath: undefined, outputPath: 's3://x-bucket/y/' }),
+    );
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toThrow(
@@ -405,6 +460,19 @@ describe('startRun with job group configuration files', () => {
     expect(deps.jobs.created).toEqual([]);
   });
 
+  it('refuses a queue from the file and a watch from the run that together outlast the state machine, before staging or asking Personalize', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { maxQueueSeconds: 432_000 }));
+
+    // Act
+    const attempt = startRun({ input: { inputPath: GROUP_INPUT, maxWaitSeconds: 86_401 }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', issues: [expect.objectContaining({ field: 'maxWaitSeconds' })] });
+    expect(deps.bucket.copies).toEqual([]);
+    expect(deps.jobs.created).toEqual([]);
+  });
+
   it('reads no configuration for an input in another bucket that names no group', async () => {
     // Prepare
     const deps = dependencies();
@@ -472,39 +540,25 @@ describe('startRun staging the input', () => {
     expect(state.run.jobInputPath).toBe(inputPath);
   });
 
-  it('adopts an existing job only when it reads the staged folder', async () => {
+  it('adopts a job under the input’s jobName when it reads the staged folder', async () => {
     // Prepare
     const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('run-1'), {
-      jobArn: jobArnFor('run-1'),
-      jobName: 'run-1',
-      status: 'ACTIVE',
-      solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: stagedFolder('run-1'),
-      outputPath: `${OUTPUT_BASE_URI}run-1/`,
-    });
+    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: stagedFolder('run-1') }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(state.run.adoptedExistingJob).toBe(true);
   });
 
-  it('refuses to adopt a job that reads the unstaged file', async () => {
+  it('refuses to adopt a job under the input’s jobName that reads the unstaged file', async () => {
     // Prepare
     const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('run-1'), {
-      jobArn: jobArnFor('run-1'),
-      jobName: 'run-1',
-      status: 'ACTIVE',
-      solutionVersionArn: SOLUTION_VERSION_ARN,
-      inputPath: INPUT_PATH,
-      outputPath: `${OUTPUT_BASE_URI}run-1/`,
-    });
+    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: INPUT_PATH }));
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toThrow(`inputPath is ${INPUT_PATH}, this run wants ${stagedFolder('run-1')}`);
@@ -512,7 +566,7 @@ describe('startRun staging the input', () => {
 });
 
 describe('startRun at Personalize’s job quota', () => {
-  it('returns a capacity state on the first refusal', async () => {
+  it('returns a capacity state and the resolved start on the first refusal', async () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
@@ -530,25 +584,119 @@ describe('startRun at Personalize’s job quota', () => {
         waitSeconds: 45,
         lastRefusal: busy().message,
       },
+      pending: {
+        input: { inputPath: INPUT_PATH, jobGroup: 'default' },
+        settings: expect.objectContaining({
+          jobName: derivedJobName('run-1'),
+          solutionVersionArn: SOLUTION_VERSION_ARN,
+          roleArn: ROLE_ARN,
+          // The staged folder: the next attempt does not stage again.
+          inputPath: stagedFolder('run-1'),
+          outputPath: `${OUTPUT_BASE_URI}run-1/`,
+          numResults: 25,
+          polling: { ...DEFAULT_POLLING_POLICY },
+        }),
+      },
     });
     expect(deps.bucket.copies).toHaveLength(1);
   });
 
-  it('counts a later refusal, keeps the first refusal time and does not copy the input again', async () => {
+  it('counts a later refusal, keeps the first refusal time and neither reads the configuration nor copies the input again', async () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = waiting(await startRun(request, deps));
+    const first = refused(await startRun(request, deps));
 
     // Act
-    const second = waiting(await startRun({ ...request, previous: { capacity: first } }, { ...deps, now: () => NOW + 45_000 }));
+    const second = refused(await startRun({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
-    expect(second).toMatchObject({ attempts: 2, since: first.since });
+    expect(second.capacity).toMatchObject({ attempts: 2, since: first.capacity.since });
     // 90 s second interval: 45 s fixed + 0.5 × 45 s jitter.
-    expect(second.waitSeconds).toBe(68);
+    expect(second.capacity.waitSeconds).toBe(68);
+    expect(second.pending).toEqual(first.pending);
     expect(deps.jobs.created).toHaveLength(2);
+    expect(deps.jobs.created[1]).toEqual(deps.jobs.created[0]);
+    expect(deps.bucket.copies).toHaveLength(1);
+    expect(deps.bucket.reads).toHaveLength(1);
+  });
+
+  it('starts the queued run with the settings it resolved first, even when the configuration file changed meanwhile', async () => {
+    // Prepare
+    const bucket = new FakeDataBucket().withFile('config/default.json', { numResults: 40, filterArn: FILTER_ARN });
+    const deps = dependencies(new FakeBatchJobs(), bucket);
+    deps.jobs.createResult = busy();
+    const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
+    const first = refused(await startRun(request, deps));
+    bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
+    deps.jobs.createResult = undefined;
+
+    // Act
+    const state = started(await startRun({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
+
+    // Assess
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`]);
+    expect(deps.bucket.copies).toHaveLength(1);
+    expect(deps.jobs.created[1]).toMatchObject({
+      jobName: derivedJobName('run-1'),
+      solutionVersionArn: SOLUTION_VERSION_ARN,
+      inputPath: stagedFolder('run-1'),
+      outputPath: `${OUTPUT_BASE_URI}run-1/`,
+      numResults: 40,
+      filterArn: FILTER_ARN,
+    });
+    expect(state.run).toMatchObject({
+      numResults: 40,
+      filterArn: FILTER_ARN,
+      inputPath: INPUT_PATH,
+      jobInputPath: stagedFolder('run-1'),
+      outputLocation: `${OUTPUT_BASE_URI}run-1/users.jsonl.out`,
+      capacityWait: { attempts: 1, since: first.capacity.since, waitedSeconds: 45 },
+    });
+  });
+
+  it('creates the job from the pending settings as carried, not from the input resolved again', async () => {
+    // Prepare: settings no resolution of this input could produce.
+    const deps = dependencies();
+    const pending: PendingStart = {
+      input: { inputPath: INPUT_PATH, jobGroup: 'default', maxQueueSeconds: 3600 },
+      settings: {
+        jobName: 'carried-job-name',
+        solutionVersionArn: SOLUTION_VERSION_ARN,
+        roleArn: ROLE_ARN,
+        inputPath: stagedFolder('run-1'),
+        outputPath: `s3://${DATA_BUCKET}/carried/`,
+        numResults: 7,
+        polling: { ...DEFAULT_POLLING_POLICY, maxPolls: 3 },
+      },
+    };
+    const previous = { capacity: { waiting: true, since: new Date(NOW - 60_000).toISOString(), attempts: 1, waitSeconds: 45, lastRefusal: 'x' }, pending };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+
+    // Assess
+    expect(deps.jobs.created).toEqual([pending.settings]);
+    expect(deps.bucket.reads).toEqual([]);
+    expect(deps.bucket.copies).toEqual([]);
+    expect(state.run).toMatchObject({ jobName: 'carried-job-name', numResults: 7, outputPath: `s3://${DATA_BUCKET}/carried/`, polling: { maxPolls: 3 } });
+  });
+
+  it('takes maxQueueSeconds from the pending input on a later refusal', async () => {
+    // Prepare
+    const deps = { ...dependencies(), now: () => NOW + 590_000 };
+    deps.jobs.createResult = busy();
+    const first = refused(
+      await startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1') }, { ...deps, now: () => NOW }),
+    );
+    const previous = { ...first, capacity: { ...first.capacity, attempts: 4 } };
+
+    // Act: the execution input is the same; only the pending input is read.
+    const attempt = startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (600s)') });
     expect(deps.bucket.copies).toHaveLength(1);
   });
 
@@ -584,6 +732,24 @@ describe('startRun at Personalize’s job quota', () => {
   it('records the wait on the run when a later attempt gets its job', async () => {
     // Prepare
     const deps = dependencies();
+    deps.jobs.createResult = busy();
+    const first = refused(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    deps.jobs.createResult = undefined;
+    const since = new Date(NOW - 300_000).toISOString();
+    const previous = { ...first, capacity: { ...first.capacity, since, attempts: 3 } };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+
+    // Assess
+    expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
+    expect(deps.jobs.created[1]?.inputPath).toBe(stagedFolder('run-1'));
+    expect(deps.bucket.copies).toHaveLength(1);
+  });
+
+  it('still starts a run whose capacity state carries no pending start, resolving its input again', async () => {
+    // Prepare: a capacity state as an execution started before `pending` existed carries it.
+    const deps = dependencies();
     const since = new Date(NOW - 300_000).toISOString();
     const previous = { capacity: { waiting: true, since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' } };
 
@@ -592,8 +758,7 @@ describe('startRun at Personalize’s job quota', () => {
 
     // Assess
     expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
-    expect(deps.jobs.created[0]?.inputPath).toBe(stagedFolder('run-1'));
-    expect(deps.bucket.copies).toEqual([]);
+    expect(deps.jobs.created[0]).toMatchObject({ jobName: derivedJobName('run-1'), inputPath: stagedFolder('run-1') });
   });
 
   it('leaves capacityWait out of a run that never waited', async () => {
@@ -602,6 +767,19 @@ describe('startRun at Personalize’s job quota', () => {
 
     // Assess
     expect(state.run).not.toHaveProperty('capacityWait');
+  });
+
+  it('ignores a pending start that comes without a capacity state', async () => {
+    // Prepare
+    const deps = dependencies();
+    const pending = { input: { inputPath: INPUT_PATH }, settings: { jobName: 'stale', solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, inputPath: INPUT_PATH, outputPath: OUTPUT_BASE_URI, polling: DEFAULT_POLLING_POLICY } };
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { pending } }, deps));
+
+    // Assess
+    expect(state.run.jobName).toBe(derivedJobName('run-1'));
+    expect(deps.bucket.copies).toHaveLength(1);
   });
 });
 
@@ -638,6 +816,25 @@ describe('startRun progress and staging errors', () => {
     }
   }
 
+  /** A runs table that refuses every write, as a throttled or misconfigured one would. */
+  class FailingProgress {
+    readonly attempts: string[] = [];
+    async jobStarted(): Promise<void> {
+      this.attempts.push('jobStarted');
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException' });
+    }
+    async waitingForCapacity(): Promise<void> {
+      this.attempts.push('waitingForCapacity');
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ThrottlingException' });
+    }
+  }
+
+  /** Collects what `warn` receives. */
+  function warnings() {
+    const calls: Array<{ message: string; details: Record<string, unknown> }> = [];
+    return { calls, warn: (message: string, details: Record<string, unknown>) => void calls.push({ message, details }) };
+  }
+
   it('marks the record RUNNING with the job it started', async () => {
     // Prepare
     const progress = new FakeProgress();
@@ -648,7 +845,10 @@ describe('startRun progress and staging errors', () => {
 
     // Assess
     expect(progress.marks).toEqual([
-      { kind: 'jobStarted', entry: { runId: 'run-progress', jobArn: state.run.jobArn, jobName: 'run-progress', jobCreatedAt: state.run.jobCreatedAt } },
+      {
+        kind: 'jobStarted',
+        entry: { runId: 'run-progress', jobArn: state.run.jobArn, jobName: derivedJobName('run-progress'), jobCreatedAt: state.run.jobCreatedAt },
+      },
     ]);
   });
 
@@ -668,38 +868,199 @@ describe('startRun progress and staging errors', () => {
     expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since } }]);
   });
 
-  it.each([
-    ['NoSuchKey', `names ${INPUT_PATH}, which does not exist`],
-    ['AccessDenied', 'which the start function may not read'],
-  ])('reports a staging copy failing with %s as a problem with inputPath, and starts no job', async (errorName, message) => {
+  it('still hands back the started run when the RUNNING mark fails, and warns', async () => {
     // Prepare
-    const bucket = new FakeDataBucket();
-    bucket.copy = async () => {
-      const error = new Error('S3 said no');
-      error.name = errorName;
-      throw error;
-    };
-    const deps = dependencies(new FakeBatchJobs(), bucket);
+    const progress = new FailingProgress();
+    const { calls, warn } = warnings();
+    const deps = { ...dependencies(), progress, warn };
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-missing') }, deps);
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
 
     // Assess
-    await expect(attempt).rejects.toThrow(InvalidRunInputError);
-    await expect(attempt).rejects.toThrow(message);
-    expect(deps.jobs.created).toHaveLength(0);
+    expect(progress.attempts).toEqual(['jobStarted']);
+    expect(deps.jobs.created).toHaveLength(1);
+    expect(state.run).toMatchObject({ runId: 'run-1', jobArn: jobArnFor(derivedJobName('run-1')), adoptedExistingJob: false });
+    expect(calls).toEqual([
+      { message: expect.any(String), details: { error: expect.stringContaining('ThrottlingException: Rate of requests exceeds the allowed throughput') } },
+    ]);
   });
 
-  it('lets other staging errors through for the state machine to retry or record', async () => {
-    const bucket = new FakeDataBucket();
-    bucket.copy = async () => {
-      const error = new Error('slow down');
-      error.name = 'SlowDown';
-      throw error;
-    };
+  it('still hands back the capacity state when the WAITING_FOR_CAPACITY mark fails, and warns', async () => {
+    // Prepare
+    const progress = new FailingProgress();
+    const { calls, warn } = warnings();
+    const deps = { ...dependencies(), progress, warn };
+    deps.jobs.createResult = busy();
 
-    await expect(startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-slow') }, dependencies(new FakeBatchJobs(), bucket))).rejects.toThrow(
-      'slow down',
-    );
+    // Act
+    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(waiting(result)).toMatchObject({ attempts: 1, waitSeconds: 45 });
+    expect(progress.attempts).toEqual(['waitingForCapacity']);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.details.error).toContain('ThrottlingException');
+  });
+
+  it('still hands back the started run when a failing progress write has nowhere to warn', async () => {
+    // Prepare
+    const deps = { ...dependencies(), progress: new FailingProgress() };
+
+    // Act
+    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(started(result).run.jobName).toBe(derivedJobName('run-1'));
+  });
+
+  it('does not warn when the progress writes succeed', async () => {
+    // Prepare
+    const { calls, warn } = warnings();
+    const deps = { ...dependencies(), progress: new FakeProgress(), warn };
+
+    // Act
+    await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(calls).toEqual([]);
+  });
+
+  it.each([['NoSuchKey'], ['NotFound'], ['NoSuchVersion']])(
+    'reports a staging copy failing with %s as an inputPath that does not exist, and starts no job',
+    async (errorName) => {
+      // Prepare
+      const bucket = new FakeDataBucket();
+      bucket.copy = async () => {
+        throw Object.assign(new Error('S3 said no'), { name: errorName });
+      };
+      const deps = dependencies(new FakeBatchJobs(), bucket);
+
+      // Act
+      const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-missing') }, deps);
+
+      // Assess
+      await expect(attempt).rejects.toThrow(InvalidRunInputError);
+      await expect(attempt).rejects.toMatchObject({ issues: [{ field: 'inputPath', message: `names ${INPUT_PATH}, which does not exist` }] });
+      expect(deps.jobs.created).toHaveLength(0);
+    },
+  );
+
+  it.each([['AccessDenied'], ['Forbidden'], ['KMS.DisabledException'], ['SlowDown'], ['InternalError']])(
+    'lets a staging copy failing with %s through under its own name, saying which copy failed, and starts no job',
+    async (errorName) => {
+      // Prepare
+      const bucket = new FakeDataBucket();
+      bucket.copy = async () => {
+        throw Object.assign(new Error('S3 said no'), { name: errorName });
+      };
+      const deps = dependencies(new FakeBatchJobs(), bucket);
+
+      // Act
+      const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-denied') }, deps);
+
+      // Assess
+      const error = await attempt.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(InvalidRunInputError);
+      expect(error).toMatchObject({
+        name: errorName,
+        message: `Staging ${INPUT_PATH} to s3://${DATA_BUCKET}/staging/run-denied/users.jsonl failed: S3 said no`,
+      });
+      expect(deps.jobs.created).toHaveLength(0);
+    },
+  );
+});
+
+describe('startRun with a job group’s outputPath', () => {
+  const GROUP_INPUT = `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl`;
+  const GROUP_OUTPUT = `s3://${DATA_BUCKET}/results/users/`;
+
+  it('writes each run of the group to a folder of its own under the group’s outputPath', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT }));
+
+    // Act
+    const first = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+    const second = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-2') }, deps));
+
+    // Assess
+    expect(deps.jobs.created.map((job) => job.outputPath)).toEqual([`${GROUP_OUTPUT}run-1/`, `${GROUP_OUTPUT}run-2/`]);
+    expect(first.run).toMatchObject({ outputPath: `${GROUP_OUTPUT}run-1/`, outputLocation: `${GROUP_OUTPUT}run-1/2026-01-15.jsonl.out` });
+    expect(second.run.outputLocation).toBe(`${GROUP_OUTPUT}run-2/2026-01-15.jsonl.out`);
+  });
+
+  it('uses the outputPath the run’s own input gives exactly, over the group’s', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT }));
+    const outputPath = `s3://${DATA_BUCKET}/manual/exact/`;
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: GROUP_INPUT, outputPath }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.jobs.created[0]?.outputPath).toBe(outputPath);
+    expect(state.run).toMatchObject({ outputPath, outputLocation: `${outputPath}2026-01-15.jsonl.out` });
+  });
+
+  it('uses the stage’s output base for a group whose file names no outputPath', async () => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-1/`);
+  });
+
+  it('does not carry one group’s outputPath over to a run of another group', async () => {
+    // Prepare
+    const bucket = new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT });
+    const deps = dependencies(new FakeBatchJobs(), bucket);
+    await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-2') }, deps));
+
+    // Assess
+    expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-2/`);
+    expect(deps.defaults.outputBaseUri).toBe(OUTPUT_BASE_URI);
+  });
+});
+
+describe('startRun adopting a job whose settings changed since it was created', () => {
+  it('reports where the adopted job reads and writes, not this attempt\'s settings', async () => {
+    // Prepare: the first attempt created the job writing to results/run-1/; the group's file has
+    // since moved the output elsewhere.
+    const jobs = new FakeBatchJobs();
+    const bucket = new FakeDataBucket().withFile('config/default.json', { outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
+    const deps = dependencies(jobs, bucket);
+    const jobName = derivedJobName('run-1');
+    jobs.create = async () => ({ created: false, reason: 'NAME_IN_USE' });
+    jobs.describe = async (jobArn) => ({
+      jobArn,
+      jobName,
+      status: 'CREATE IN_PROGRESS',
+      solutionVersionArn: OTHER_SOLUTION_VERSION_ARN,
+      inputPath: stagedFolder('run-1'),
+      outputPath: `s3://${DATA_BUCKET}/results/run-1/`,
+      createdAt: new Date(NOW - 60_000),
+    });
+
+    // Act
+    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(state.run).toMatchObject({
+      adoptedExistingJob: true,
+      solutionVersionArn: OTHER_SOLUTION_VERSION_ARN,
+      jobInputPath: stagedFolder('run-1'),
+      outputPath: `s3://${DATA_BUCKET}/results/run-1/`,
+      outputLocation: `s3://${DATA_BUCKET}/results/run-1/users.jsonl.out`,
+    });
   });
 });

@@ -3,6 +3,7 @@ import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../../../s
 import type { Executions, StartResult } from '../../../src/adapters/executions';
 import type { RunsStore } from '../../../src/adapters/runs-table';
 import type { BucketLayout } from '../../../src/domain/bucket-layout';
+import { jobNameForRun } from '../../../src/domain/naming';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../../src/domain/polling-policy';
 import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../../src/domain/run';
 import type { JobSettings } from '../../../src/domain/run-input';
@@ -40,6 +41,12 @@ export function executionRef(name = 'run-2026-01-15-users'): ExecutionRef {
     name,
     startTime: '2026-01-15T10:00:00.000Z',
   };
+}
+
+/** The job name a start derives for `executionRef(runId)`: the run id plus a hash of the execution. */
+export function derivedJobName(runId = 'run-2026-01-15-users'): string {
+  const execution = executionRef(runId);
+  return jobNameForRun(runId, execution.arn, execution.startTime);
 }
 
 export function jobArnFor(jobName: string): string {
