@@ -15,7 +15,7 @@ import testEvent from '../fixtures/s3-test-event.json';
 import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
 import schedulerInvocation from '../fixtures/scheduler-invocation.json';
-import { DATA_BUCKET, s3Event, STATE_MACHINE_ARN } from '../unit/support/sample-run';
+import { DATA_BUCKET, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from '../unit/support/sample-run';
 import { lambdaContext } from './lambda-context';
 
 const sfn = mockClient(SFNClient);
@@ -64,19 +64,7 @@ describe('trigger handler', () => {
     // Assess
     expect(sfn).toReceiveCommandTimes(StartExecutionCommand, 1);
     expect(sfn).toReceiveCommandWith(StartExecutionCommand, { stateMachineArn: STATE_MACHINE_ARN, name: expect.stringMatching(EXECUTION_NAME) });
-    expect(startedInput()).toEqual({
-      inputPath: 's3://personalize-batch-dev-data/input/users 2026-01-15.jsonl',
-      source: {
-        type: 's3',
-        bucket: 'personalize-batch-dev-data',
-        key: 'input/users 2026-01-15.jsonl',
-        size: 1024,
-        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-        versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
-        sequencer: '0055AED6DCD90281E5',
-        eventTime: '2026-01-15T10:21:33.417Z',
-      },
-    });
+    expect(startedInput()).toEqual(PUT_FIXTURE_RUN_INPUT);
     const name = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.name;
     expect(summary.started).toEqual([
       { key: 'input/users 2026-01-15.jsonl', executionName: name, executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${name}` },

@@ -3,6 +3,7 @@ import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
 import { s3Event } from './support/sample-run';
+import { PUT_FIXTURE_OBJECT } from './support/sample-run';
 
 const inputs = { inputPrefix: 'input/' };
 
@@ -33,17 +34,7 @@ describe('selectUploadedObjects', () => {
 
     // Assess
     expect(ignored).toEqual([]);
-    expect(objects).toEqual([
-      {
-        bucket: 'personalize-batch-dev-data',
-        key: 'input/users 2026-01-15.jsonl',
-        size: 1024,
-        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-        versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
-        sequencer: '0055AED6DCD90281E5',
-        eventTime: '2026-01-15T10:21:33.417Z',
-      },
-    ]);
+    expect(objects).toEqual([PUT_FIXTURE_OBJECT]);
   });
 
   it('ignores the s3:TestEvent sent when a notification is configured', () => {

@@ -13,7 +13,7 @@ import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
 import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
 import schedulerInvocation from '../fixtures/scheduler-invocation.json';
-import { DATA_BUCKET, FakeExecutions, FakeRunLedger, s3Event, STATE_MACHINE_ARN } from './support/sample-run';
+import { DATA_BUCKET, FakeExecutions, FakeRunLedger, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from './support/sample-run';
 
 const NOW = Date.parse('2026-01-15T10:21:34.000Z');
 
@@ -62,19 +62,7 @@ describe('startRunsForUploads', () => {
     expect(deps.executions.requests).toHaveLength(1);
     const request = deps.executions.requests[0]!;
     expect(request.name).toMatch(/^upload-users-2026-01-15-jsonl-[0-9a-f]{16}$/);
-    expect(request.input).toEqual({
-      inputPath: 's3://personalize-batch-dev-data/input/users 2026-01-15.jsonl',
-      source: {
-        type: 's3',
-        bucket: 'personalize-batch-dev-data',
-        key: 'input/users 2026-01-15.jsonl',
-        size: 1024,
-        eTag: 'd41d8cd98f00b204e9800998ecf8427e',
-        versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
-        sequencer: '0055AED6DCD90281E5',
-        eventTime: '2026-01-15T10:21:33.417Z',
-      },
-    });
+    expect(request.input).toEqual(PUT_FIXTURE_RUN_INPUT);
     expect(summary).toEqual({
       started: [
         {

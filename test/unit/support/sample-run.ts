@@ -227,3 +227,20 @@ export class FakeDataBucket implements ConfigFiles, InputStaging {
     this.copies.push({ source, destination });
   }
 }
+
+/** The object described by test/fixtures/s3-put-event.json, with its key decoded. */
+export const PUT_FIXTURE_OBJECT = {
+  bucket: 'personalize-batch-dev-data',
+  key: 'input/users 2026-01-15.jsonl',
+  size: 1024,
+  eTag: 'd41d8cd98f00b204e9800998ecf8427e',
+  versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko',
+  sequencer: '0055AED6DCD90281E5',
+  eventTime: '2026-01-15T10:21:33.417Z',
+} as const;
+
+/** The execution input the trigger builds for that upload. */
+export const PUT_FIXTURE_RUN_INPUT = {
+  inputPath: `s3://${PUT_FIXTURE_OBJECT.bucket}/${PUT_FIXTURE_OBJECT.key}`,
+  source: { type: 's3', ...PUT_FIXTURE_OBJECT },
+};
