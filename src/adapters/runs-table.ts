@@ -1,6 +1,8 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
+import type { ClosingRecord } from '../domain/closed-execution';
+import type { OpenRunCloser } from '../use-cases/record-closed-execution';
 import type { RunProgress } from '../use-cases/start-run';
 import type { RunLedger } from '../use-cases/start-runs-for-uploads';
 
@@ -19,7 +21,7 @@ export const IN_PROGRESS_STATUS = { running: 'RUNNING', waitingForCapacity: 'WAI
  * (ACCEPTED or REJECTED), the record step completes it. Every write is an update of that one item,
  * so redeliveries and retried steps never make a second record.
  */
-export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
+export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, OpenRunCloser {
   private readonly documents: DynamoDBDocumentClient;
 
   private readonly retentionDays: number;
@@ -164,6 +166,36 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress {
       );
     } catch (error) {
       if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+    }
+  }
+
+  /**
+   * Gives a run its final status when the state machine could not: only a record that is missing
+   * or still under way is changed, so an outcome the run recorded itself always stands.
+   */
+  async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+    const { runId, ...fields } = record;
+    const entries = Object.entries({ ...fields, ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(record.completedAt) }) });
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { runId },
+          UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          ConditionExpression: 'attribute_not_exists(#open) OR #open IN (:accepted, :running, :waiting)',
+          ExpressionAttributeNames: { '#open': 'status', ...Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])) },
+          ExpressionAttributeValues: {
+            ':accepted': TRIGGER_STATUS.accepted,
+            ':running': IN_PROGRESS_STATUS.running,
+            ':waiting': IN_PROGRESS_STATUS.waitingForCapacity,
+            ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
     }
   }
 }

@@ -46,7 +46,7 @@ export interface RunState {
 
 export type RunOutcome = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
 /** A record's status: the trigger's verdict until the run ends, then the run's outcome. */
-export type RunStatus = RunOutcome | 'ACCEPTED' | 'REJECTED' | 'RUNNING' | 'WAITING_FOR_CAPACITY';
+export type RunStatus = RunOutcome | 'ACCEPTED' | 'REJECTED' | 'RUNNING' | 'WAITING_FOR_CAPACITY' | 'ABORTED';
 
 /** An error as Step Functions' Catch hands it over (`ResultPath: $.error`). */
 export interface CaughtError {

@@ -9,11 +9,13 @@ import definition from '../../statemachine/batch-inference.asl.json';
 import { createGetJobStatusHandler } from '../../functions/get-job-status/create-handler';
 import { createRecordResultHandler } from '../../functions/record-result/create-handler';
 import { createStartJobHandler } from '../../functions/start-job/create-handler';
+import { createRecordClosedExecutionHandler } from '../../functions/record-closed-execution/create-handler';
 import { createTriggerHandler } from '../../functions/trigger/create-handler';
 import { StepFunctionsExecutions } from '../adapters/executions';
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
 import { DataBucketObjects } from '../adapters/s3-objects';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
+import type { ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import type { RunRecord } from '../domain/run';
 import { decodeS3EventKey } from '../domain/s3-event';
 import type { RunDefaults } from '../domain/run-input';
@@ -35,7 +37,7 @@ import {
   type WaitStrategy,
 } from './local-runner';
 import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, type StandInCatalog } from './personalize';
-import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
+import { startStepFunctionsStandIn, type ExecutionSnapshot, type StepFunctionsStandIn } from './step-functions';
 
 export const LOCAL_STAGE = 'local';
 export const LOCAL_BUCKET = `${SERVICE_NAME}-${LOCAL_STAGE}-data`;
@@ -101,8 +103,10 @@ export interface LocalEnvironment {
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
   deliverS3Event(event: TriggerEvent): Promise<UploadTriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
+  /** Resolves once every closed-execution event so far has been handled by recordClosedExecution. */
+  closedExecutionsSettled(): Promise<void>;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
-  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordResult', LocalLambdaHandler>;
+  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordResult' | 'recordClosedExecution', LocalLambdaHandler>;
   close(): Promise<void>;
 }
 
@@ -225,10 +229,23 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     );
     const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
 
+    // The EventBridge rule in serverless.yml: an execution that closes FAILED, TIMED_OUT or ABORTED
+    // sends "Step Functions Execution Status Change" to recordClosedExecution.
+    const recordClosedExecution = createRecordClosedExecutionHandler({ runs: runsStore, now }, logger);
+    const pendingClosures: Array<Promise<unknown>> = [];
+    stepFunctions.onHistoryEvent((executionArn, event) => {
+      if (event.type !== 'ExecutionFailed' && event.type !== 'ExecutionTimedOut' && event.type !== 'ExecutionAborted') return;
+      const delivery = stepFunctions
+        .waitForExecution(executionArn)
+        .then((execution) => invokeAsync(() => recordClosedExecution(statusChangeEvent(execution), localLambdaContext('recordClosedExecution'))));
+      delivery.catch(() => undefined);
+      pendingClosures.push(delivery);
+    });
+
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
     // `local fire-schedule`, `aws lambda invoke --endpoint-url`).
     const lambda = await startLambdaStandIn({
-      functions: { ...handlers, trigger } as LocalEnvironment['functions'],
+      functions: { ...handlers, trigger, recordClosedExecution } as LocalEnvironment['functions'],
       functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`,
       port: port(4),
     });
@@ -281,9 +298,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       notifications: () => [...notifications],
       deliverS3Event,
       getRunRecord: (runId) => runsStore.get(runId),
-      functions: { ...handlers, trigger } as LocalEnvironment['functions'],
+      closedExecutionsSettled: () => Promise.allSettled(pendingClosures).then(() => undefined),
+      functions: { ...handlers, trigger, recordClosedExecution } as LocalEnvironment['functions'],
       async close() {
         await stepFunctions.idle().catch(() => undefined);
+        await Promise.allSettled(pendingClosures);
         await closeAll(closers);
       },
     };
@@ -313,4 +332,28 @@ async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
   for (const close of closers.reverse()) {
     await close().catch(() => undefined);
   }
+}
+
+/** The event EventBridge delivers when an execution closes, as Step Functions publishes it. */
+function statusChangeEvent(execution: ExecutionSnapshot): ExecutionStatusChangeEvent {
+  return {
+    version: '0',
+    id: globalThis.crypto.randomUUID(),
+    'detail-type': 'Step Functions Execution Status Change',
+    source: 'aws.states',
+    account: LOCAL_ACCOUNT_ID,
+    time: (execution.stopDate ?? new Date()).toISOString(),
+    region: LOCAL_REGION,
+    resources: [execution.executionArn],
+    detail: {
+      executionArn: execution.executionArn,
+      stateMachineArn: execution.stateMachineArn,
+      name: execution.name,
+      status: execution.status,
+      startDate: execution.startDate.getTime(),
+      stopDate: execution.stopDate?.getTime() ?? null,
+      error: execution.error ?? null,
+      cause: execution.cause ?? null,
+    },
+  };
 }

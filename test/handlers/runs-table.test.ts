@@ -305,4 +305,37 @@ describe('DynamoDbRunsStore', () => {
       });
     });
   });
+
+  describe('closeIfOpen', () => {
+    const closing = {
+      runId: 'run-1',
+      executionArn: EXECUTION_ARN,
+      status: 'TIMED_OUT' as const,
+      errorType: 'States.Timeout',
+      failureReason: 'timed out',
+      completedAt: AT,
+    };
+
+    it('sets the final status only on a record that is missing or under way', async () => {
+      // Act
+      const written = await store().closeIfOpen(closing);
+
+      // Assess
+      const update = onlyUpdate();
+      expect(written).toBe(true);
+      expect(update.ConditionExpression).toBe('attribute_not_exists(#open) OR #open IN (:accepted, :running, :waiting)');
+      expect(update.ExpressionAttributeNames?.['#open']).toBe('status');
+      expect(itemSetBy({ ...update, ExpressionAttributeNames: Object.fromEntries(Object.entries(update.ExpressionAttributeNames ?? {}).filter(([key]) => key !== '#open')) })).toEqual(closing);
+    });
+
+    it('adds expiresAt when records have a retention', async () => {
+      await new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }), recordRetentionDays: 10 }).closeIfOpen(closing);
+      expect(itemSetBy(onlyUpdate())).toMatchObject({ expiresAt: Date.parse(AT) / 1000 + 10 * 86_400 });
+    });
+
+    it('leaves a recorded outcome alone and says so', async () => {
+      documents.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } }));
+      await expect(store().closeIfOpen(closing)).resolves.toBe(false);
+    });
+  });
 });

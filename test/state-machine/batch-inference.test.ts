@@ -315,6 +315,46 @@ describe('Lambda transient errors', () => {
     }
   });
 
+  it('completes the record of an execution that failed where no Catch could record it', async () => {
+    // Prepare: the record step itself keeps failing, so the state machine cannot record the run.
+    const environment = await startLocalEnvironment({
+      jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
+      injectFault: (functionKey) => (functionKey === 'recordResult' ? 'Lambda.ServiceException' : undefined),
+    });
+    const sfn = sfnClientFor(environment);
+    try {
+      await environment.upload('manual/users.jsonl', USERS);
+
+      // Act
+      const execution = await runManually(environment, sfn, 'manual-unrecordable', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      await environment.closedExecutionsSettled();
+      const record = await environment.getRunRecord('manual-unrecordable');
+
+      // Assess: the record was RUNNING (the start step marked it); the closed-execution event ends it.
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
+      expect(record).toMatchObject({ status: 'FAILED', errorType: 'Lambda.ServiceException', jobArn: expect.any(String), executionArn: execution.executionArn });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
+  it('leaves a run that recorded its own failure as it recorded it', async () => {
+    const environment = await startLocalEnvironment();
+    const sfn = sfnClientFor(environment);
+    try {
+      const execution = await runManually(environment, sfn, 'manual-recorded-failure', { inputPath: 'not-s3' });
+      await environment.closedExecutionsSettled();
+      const record = await environment.getRunRecord('manual-recorded-failure');
+
+      expect(execution.status).toBe('FAILED');
+      expect(record).toMatchObject({ status: 'FAILED', errorType: 'InvalidRunInputError', failureReason: expect.stringContaining('inputPath') });
+    } finally {
+      sfn.destroy();
+      await environment.close();
+    }
+  });
+
   it('records a failed run when a Lambda error outlasts its retries', async () => {
     const environment = await startLocalEnvironment({
       injectFault: (functionKey) => (functionKey === 'getJobStatus' ? 'Lambda.ServiceException' : undefined),

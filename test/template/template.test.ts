@@ -7,7 +7,7 @@ type ScheduleEntry = { name: string; expression: string; timezone?: string; enab
 const SCHEDULES = schedulesFile.schedules as ScheduleEntry[];
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
-const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordResult'];
+const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordResult', 'RecordClosedExecution'];
 
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -117,7 +117,16 @@ describe('serverless package', () => {
   it('has no IAM role besides the ones it declares (no unused default Lambda role)', () => {
     const roles = Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === 'AWS::IAM::Role').map(([id]) => id);
     expect(roles.sort()).toEqual(
-      ['BatchInferenceStateMachineRole', 'GetJobStatusRole', 'PersonalizeServiceRole', 'RecordResultRole', 'SchedulerRole', 'StartJobRole', 'TriggerRole'].sort(),
+      [
+        'BatchInferenceStateMachineRole',
+        'GetJobStatusRole',
+        'PersonalizeServiceRole',
+        'RecordClosedExecutionRole',
+        'RecordResultRole',
+        'SchedulerRole',
+        'StartJobRole',
+        'TriggerRole',
+      ].sort(),
     );
   });
 
@@ -158,6 +167,7 @@ describe('serverless package', () => {
     ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
     ['RecordResultRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
+    ['RecordClosedExecutionRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', ...XRAY]],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
     const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
@@ -192,14 +202,20 @@ describe('serverless package', () => {
   it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    for (const roleId of ['RecordResultRole', 'StartJobRole', 'TriggerRole']) {
+    for (const roleId of ['RecordClosedExecutionRole', 'RecordResultRole', 'StartJobRole', 'TriggerRole']) {
       const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
     }
   });
 
   it('limits each function to writing its own log group', () => {
-    for (const [roleId, functionKey] of [['TriggerRole', 'trigger'], ['StartJobRole', 'startJob'], ['GetJobStatusRole', 'getJobStatus'], ['RecordResultRole', 'recordResult']]) {
+    for (const [roleId, functionKey] of [
+      ['TriggerRole', 'trigger'],
+      ['StartJobRole', 'startJob'],
+      ['GetJobStatusRole', 'getJobStatus'],
+      ['RecordResultRole', 'recordResult'],
+      ['RecordClosedExecutionRole', 'recordClosedExecution'],
+    ]) {
       const logs = allowStatements(template, roleId ?? '').find((statement) => actionsOf(statement).includes('logs:PutLogEvents'));
       expect(resourcesOf(logs ?? {})).toEqual([`arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/personalize-batch-orchestrator-test-${functionKey}:*`]);
     }
@@ -298,7 +314,7 @@ describe('serverless package', () => {
       Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': ['StateMachineLogGroup', 'Arn'] } } }],
     });
     const logGroups = Object.values(template.Resources).filter((candidate) => candidate.Type === 'AWS::Logs::LogGroup');
-    expect(logGroups).toHaveLength(5);
+    expect(logGroups).toHaveLength(FUNCTIONS.length + 1);
     for (const group of logGroups) expect(group.Properties?.RetentionInDays).toBe(30);
     for (const name of FUNCTIONS) expect(resource(`${name}LambdaFunction`).Properties?.TracingConfig).toEqual({ Mode: 'Active' });
   });
@@ -392,6 +408,20 @@ describe('serverless package', () => {
     });
     const invoke = allowStatements(template, 'SchedulerRole').find((statement) => actionsOf(statement).includes('lambda:InvokeFunction'));
     expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
+  });
+
+  it('sends executions that close FAILED, TIMED_OUT or ABORTED to recordClosedExecution, with a failure queue', () => {
+    const rule = Object.values(template.Resources).find(
+      (candidate) => candidate.Type === 'AWS::Events::Rule' && JSON.stringify(candidate.Properties?.Targets).includes('RecordClosedExecutionLambdaFunction'),
+    );
+    expect(rule?.Properties?.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'BatchInferenceStateMachine' }] },
+    });
+    expect(resource('RecordClosedExecutionLambdaEvConf').Properties).toMatchObject({
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } } },
+    });
   });
 });
 

@@ -1,0 +1,13 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
+import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
+import { recordClosedExecution, type RecordClosedExecutionDependencies } from '../../src/use-cases/record-closed-execution';
+
+/** Invoked by EventBridge when an execution of the state machine closes unsuccessfully. */
+export function createRecordClosedExecutionHandler(deps: RecordClosedExecutionDependencies, logger: Logger = createLogger()) {
+  return withMiddleware<ExecutionStatusChangeEvent, { runId: string; written: boolean; status?: string }>(logger, async (event) => {
+    const result = await recordClosedExecution(event, deps);
+    if (result.written) logger.warn('Recorded an execution that closed without recording its run', { ...result, executionArn: event.detail.executionArn });
+    return result;
+  });
+}

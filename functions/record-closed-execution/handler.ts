@@ -1,0 +1,8 @@
+import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
+import { optionalCountEnv, requireEnv } from '../../src/config/environment';
+import { createRecordClosedExecutionHandler } from './create-handler';
+
+export const handler = createRecordClosedExecutionHandler({
+  runs: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME'), { recordRetentionDays: optionalCountEnv('RUN_RECORD_RETENTION_DAYS') }),
+  now: Date.now,
+});
