@@ -46,14 +46,14 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
    */
   async put(record: RunRecord): Promise<void> {
     const { runId, ...fields } = record;
-    const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+    const set = setFields(fields);
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { runId },
-        UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-        ExpressionAttributeNames: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
-        ExpressionAttributeValues: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+        UpdateExpression: `SET ${set.expression}`,
+        ExpressionAttributeNames: set.names,
+        ExpressionAttributeValues: set.values,
       }),
     );
   }
@@ -146,49 +146,29 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
    * late or retried progress write from reopening a finished run.
    */
   private async markInProgress(runId: string, status: string, fields: Record<string, string | number>): Promise<void> {
-    const entries = Object.entries(fields);
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { runId },
-          UpdateExpression: `SET #status = :status, ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-          ConditionExpression: 'attribute_not_exists(#status) OR #status IN (:accepted, :running, :waiting)',
-          ExpressionAttributeNames: { '#status': 'status', ...Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])) },
-          ExpressionAttributeValues: {
-            ':status': status,
-            ':accepted': TRIGGER_STATUS.accepted,
-            ':running': IN_PROGRESS_STATUS.running,
-            ':waiting': IN_PROGRESS_STATUS.waitingForCapacity,
-            ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
-          },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    }
+    await this.updateWhileOpen(runId, { status, ...fields });
   }
 
   /**
-   * Gives a run its final status when the state machine could not: only a record that is missing
-   * or still under way is changed, so an outcome the run recorded itself always stands.
+   * Sets fields on a run's record only while it is missing or under way (ACCEPTED, RUNNING,
+   * WAITING_FOR_CAPACITY), so no late or retried write changes an outcome already recorded.
+   * Returns whether it wrote.
    */
-  async closeIfOpen(record: ClosingRecord): Promise<boolean> {
-    const { runId, ...fields } = record;
-    const entries = Object.entries({ ...fields, ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(record.completedAt) }) });
+  private async updateWhileOpen(runId: string, fields: Record<string, unknown>): Promise<boolean> {
+    const set = setFields(fields);
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { runId },
-          UpdateExpression: `SET ${entries.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          UpdateExpression: `SET ${set.expression}`,
           ConditionExpression: 'attribute_not_exists(#open) OR #open IN (:accepted, :running, :waiting)',
-          ExpressionAttributeNames: { '#open': 'status', ...Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])) },
+          ExpressionAttributeNames: { '#open': 'status', ...set.names },
           ExpressionAttributeValues: {
             ':accepted': TRIGGER_STATUS.accepted,
             ':running': IN_PROGRESS_STATUS.running,
             ':waiting': IN_PROGRESS_STATUS.waitingForCapacity,
-            ...Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+            ...set.values,
           },
         }),
       );
@@ -198,4 +178,26 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
       throw error;
     }
   }
+
+  /**
+   * Gives a run its final status when the state machine could not: only a record that is missing
+   * or still under way is changed, so an outcome the run recorded itself always stands.
+   */
+  async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+    const { runId, ...fields } = record;
+    return this.updateWhileOpen(runId, { ...fields, ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(record.completedAt) }) });
+  }
+}
+
+/**
+ * `#f0 = :v0, #f1 = :v1, ...` for the defined fields. Placeholders for every name keep reserved
+ * words (`status`, `source`) out of the expression.
+ */
+function setFields(fields: Record<string, unknown>): { expression: string; names: Record<string, string>; values: Record<string, unknown> } {
+  const entries = Object.entries(fields).filter(([, value]) => value !== undefined);
+  return {
+    expression: entries.map((_, index) => `#f${index} = :v${index}`).join(', '),
+    names: Object.fromEntries(entries.map(([name], index) => [`#f${index}`, name])),
+    values: Object.fromEntries(entries.map(([, value], index) => [`:v${index}`, value])),
+  };
 }

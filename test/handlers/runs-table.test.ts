@@ -280,7 +280,8 @@ describe('DynamoDbRunsStore', () => {
 
       // Assess
       const update = onlyUpdate();
-      expect(update.ConditionExpression).toBe('attribute_not_exists(#status) OR #status IN (:accepted, :running, :waiting)');
+      expect(update.ConditionExpression).toBe('attribute_not_exists(#open) OR #open IN (:accepted, :running, :waiting)');
+      expect(update.ExpressionAttributeNames?.['#open']).toBe('status');
       expect(update.ExpressionAttributeValues).toMatchObject({ ':accepted': 'ACCEPTED', ':running': 'RUNNING', ':waiting': 'WAITING_FOR_CAPACITY' });
       expect(itemSetBy(update)).toEqual({ runId: 'run-1', status: 'RUNNING', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT });
     });
