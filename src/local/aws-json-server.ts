@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 
 /**
  * A modeled AWS error. `type` is the shape name the SDK turns into an exception class
@@ -49,13 +49,9 @@ export async function startAwsJsonServer(options: AwsJsonServerOptions): Promise
   });
   // Keep-alive sockets would hold `close()` open until the SDK's agent lets go of them.
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { endpoint, port } = await listenOnLoopback(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     port,
     close: () =>
       new Promise<void>((resolve, reject) => {

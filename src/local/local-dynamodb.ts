@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback';
 import dynalite from 'dynalite';
 
 export interface LocalDynamoDb {
@@ -9,13 +9,9 @@ export interface LocalDynamoDb {
 /** Starts dynalite in memory on a free loopback port; tables appear immediately ACTIVE. */
 export async function startLocalDynamoDb(options: { port?: number } = {}): Promise<LocalDynamoDb> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { endpoint } = await listenOnLoopback(server, options.port);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../loopback';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
 import { localLambdaContext, type LocalLambdaHandler } from '../local-runner';
 import { functionArnFor, resolveFunctionKey, type FunctionDirectory } from './function-names';
@@ -127,18 +127,14 @@ export async function startLambdaStandIn(options: LambdaStandInOptions): Promise
   });
   // Keep-alive sockets would hold `close()` open until the SDK's agent lets go of them.
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { endpoint, port } = await listenOnLoopback(server, options.port);
 
   const idle = async () => {
     while (inFlight.size > 0) await Promise.all([...inFlight]);
   };
   let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint,
     port,
     functionName: (key) => `${options.functionNamePrefix}${key}`,
     idle,
