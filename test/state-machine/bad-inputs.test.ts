@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
-import { runManually, sfnClientFor } from '../support/local-run';
+import { runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 import { CASES, prepareBucket } from './bad-inputs.cases';
 
 /**
@@ -42,17 +42,12 @@ describe('bad run input', () => {
   });
 
   it('fails a run with no role anywhere, naming the missing role', async () => {
-    const noRole = await startLocalEnvironment({ defaults: { roleArn: undefined } });
-    const noRoleSfn = sfnClientFor(noRole);
-    try {
+    await withLocalEnvironment({ defaults: { roleArn: undefined } }, async (noRole, noRoleSfn) => {
       await noRole.upload('manual/users.jsonl', '{"userId":"user-001"}\n');
       const execution = await runManually(noRole, noRoleSfn, 'no-role', { inputPath: `s3://${noRole.bucket}/manual/users.jsonl` });
       expect(execution.cause).toBe('Invalid run input: roleArn: is required: the input has none and no stage default is configured');
       expect(await noRole.getRunRecord('no-role')).toMatchObject({ status: 'FAILED', errorType: 'InvalidRunInputError' });
       expect(noRole.personalize.jobs()).toHaveLength(0);
-    } finally {
-      noRoleSfn.destroy();
-      await noRole.close();
-    }
+    });
   });
 });

@@ -4,7 +4,7 @@ import validate from 'asl-validator';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
-import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor } from '../support/local-run';
+import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 
 const USERS = ['user-001', 'user-002', 'user-003'].map((userId) => JSON.stringify({ userId })).join('\n');
 const LAMBDA_TRANSIENT_ERRORS = [
@@ -154,9 +154,7 @@ describe('a run through the local engine and stand-ins', () => {
 
   it('ends a run whose job outlives maxWaitSeconds as a recorded TIMED_OUT failure', async () => {
     // Prepare: a job that takes far longer than the run is allowed to wait.
-    const slow = await startLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } });
-    const slowSfn = sfnClientFor(slow);
-    try {
+    await withLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } }, async (slow, slowSfn) => {
       await slow.upload('manual/users.jsonl', USERS);
 
       // Act
@@ -173,16 +171,11 @@ describe('a run through the local engine and stand-ins', () => {
       // The guard clips the last wait to the deadline instead of overshooting by a whole interval.
       expect(record?.elapsedSeconds).toBeLessThan(3600 + 60);
       expect(record?.failureReason).toContain('maxWaitSeconds (3600s)');
-    } finally {
-      slowSfn.destroy();
-      await slow.close();
-    }
+    });
   });
 
   it('ends a run that reaches maxPolls as TIMED_OUT', async () => {
-    const slow = await startLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } });
-    const slowSfn = sfnClientFor(slow);
-    try {
+    await withLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 30 * 24 * 3600_000 } }, async (slow, slowSfn) => {
       await slow.upload('manual/users.jsonl', USERS);
       const execution = await runManually(slow, slowSfn, 'manual-max-polls', {
         inputPath: `s3://${slow.bucket}/manual/users.jsonl`,
@@ -192,10 +185,7 @@ describe('a run through the local engine and stand-ins', () => {
       expect(execution.error).toBe('RunTimedOut');
       expect(record).toMatchObject({ status: 'TIMED_OUT', pollCount: 3 });
       expect(record?.failureReason).toContain('maxPolls (3)');
-    } finally {
-      slowSfn.destroy();
-      await slow.close();
-    }
+    });
   });
 
   it('refuses to adopt a job of the same user-chosen name that belongs to a different request', async () => {
@@ -228,12 +218,10 @@ describe('a run through the local engine and stand-ins', () => {
 describe('Lambda transient errors', () => {
   it('adopts the job its first attempt created when that attempt\'s response was lost', async () => {
     // Prepare: the first start creates the job, then its response is lost (as in a Lambda timeout).
-    const environment = await startLocalEnvironment({
+    await withLocalEnvironment({
       jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
       injectFault: (functionKey, invocation) => (functionKey === 'startJob' && invocation === 1 ? { error: 'Lambda.Unknown', afterHandler: true } : undefined),
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    }, async (environment, sfn) => {
       await environment.upload('manual/users.jsonl', USERS);
 
       // Act
@@ -246,21 +234,16 @@ describe('Lambda transient errors', () => {
       expect(execution.status).toBe('SUCCEEDED');
       expect(record).toMatchObject({ status: 'SUCCEEDED', adoptedExistingJob: true });
       expect(environment.personalize.jobs()).toHaveLength(1);
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('retries a throttled invocation and the run still succeeds', async () => {
     // Prepare: the first status check is throttled by Lambda itself.
-    const environment = await startLocalEnvironment({
+    await withLocalEnvironment({
       jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
       injectFault: (functionKey, invocation) =>
         functionKey === 'getJobStatus' && invocation === 1 ? 'Lambda.TooManyRequestsException' : undefined,
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    }, async (environment, sfn) => {
       // Outside the input prefix: only the manual start runs it.
       await environment.upload('manual/users.jsonl', USERS);
 
@@ -274,19 +257,14 @@ describe('Lambda transient errors', () => {
       expect(failures).toHaveLength(1);
       expect(failures[0]?.taskFailedEventDetails?.error).toBe('Lambda.TooManyRequestsException');
       expect(await environment.getRunRecord('manual-throttled')).toMatchObject({ status: 'SUCCEEDED' });
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('retries a failure of the function code itself (a network timeout), so one bad poll does not end the run', async () => {
-    const environment = await startLocalEnvironment({
+    await withLocalEnvironment({
       jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
       injectFault: (functionKey, invocation) => (functionKey === 'getJobStatus' && invocation <= 2 ? 'TimeoutError' : undefined),
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    }, async (environment, sfn) => {
       await environment.upload('manual/users.jsonl', USERS);
 
       const execution = await runManually(environment, sfn, 'manual-flaky-network', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
@@ -294,35 +272,25 @@ describe('Lambda transient errors', () => {
 
       expect(history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['TimeoutError', 'TimeoutError']);
       expect(execution.status).toBe('SUCCEEDED');
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('never retries a domain error: bad input fails on its first attempt', async () => {
-    const environment = await startLocalEnvironment();
-    const sfn = sfnClientFor(environment);
-    try {
+    await withLocalEnvironment({}, async (environment, sfn) => {
       const execution = await runManually(environment, sfn, 'manual-no-retry', { inputPath: 'not-s3' });
       const history = await historyOf(sfn, execution.executionArn);
 
       expect(history.filter((event) => event.type === 'TaskFailed').map((event) => event.taskFailedEventDetails?.error)).toEqual(['InvalidRunInputError']);
       expect(execution.error).toBe('InvalidRunInputError');
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('completes the record of an execution that failed where no Catch could record it', async () => {
     // Prepare: the record step itself keeps failing, so the state machine cannot record the run.
-    const environment = await startLocalEnvironment({
+    await withLocalEnvironment({
       jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
       injectFault: (functionKey) => (functionKey === 'recordResult' ? 'Lambda.ServiceException' : undefined),
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    }, async (environment, sfn) => {
       await environment.upload('manual/users.jsonl', USERS);
 
       // Act
@@ -333,34 +301,24 @@ describe('Lambda transient errors', () => {
       // Assess: the record was RUNNING (the start step marked it); the closed-execution event ends it.
       expect(execution).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
       expect(record).toMatchObject({ status: 'FAILED', errorType: 'Lambda.ServiceException', jobArn: expect.any(String), executionArn: execution.executionArn });
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('leaves a run that recorded its own failure as it recorded it', async () => {
-    const environment = await startLocalEnvironment();
-    const sfn = sfnClientFor(environment);
-    try {
+    await withLocalEnvironment({}, async (environment, sfn) => {
       const execution = await runManually(environment, sfn, 'manual-recorded-failure', { inputPath: 'not-s3' });
       await environment.closedExecutionsSettled();
       const record = await environment.getRunRecord('manual-recorded-failure');
 
       expect(execution.status).toBe('FAILED');
       expect(record).toMatchObject({ status: 'FAILED', errorType: 'InvalidRunInputError', failureReason: expect.stringContaining('inputPath') });
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 
   it('records a failed run when a Lambda error outlasts its retries', async () => {
-    const environment = await startLocalEnvironment({
+    await withLocalEnvironment({
       injectFault: (functionKey) => (functionKey === 'getJobStatus' ? 'Lambda.ServiceException' : undefined),
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    }, async (environment, sfn) => {
       // Outside the input prefix: only the manual start runs it.
       await environment.upload('manual/users.jsonl', USERS);
       const execution = await runManually(environment, sfn, 'manual-lambda-down', { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
@@ -371,9 +329,6 @@ describe('Lambda transient errors', () => {
       expect(history.filter((event) => event.type === 'TaskFailed')).toHaveLength(7);
       expect(record).toMatchObject({ status: 'FAILED', errorType: 'Lambda.ServiceException' });
       expect(execution).toMatchObject({ status: 'FAILED', error: 'Lambda.ServiceException' });
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 });

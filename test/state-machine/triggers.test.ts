@@ -3,7 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { executionNameForSchedule } from '../../src/domain/schedule-event';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
-import { jsonLines, readS3Text, runManually, sfnClientFor } from '../support/local-run';
+import { jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 
 const users = (count: number, offset = 0) =>
   Array.from({ length: count }, (_, index) => JSON.stringify({ userId: `user-${String(index + 1 + offset).padStart(3, '0')}` })).join('\n');
@@ -190,13 +190,8 @@ describe('when Personalize is at its concurrent job quota', () => {
   }, 60_000);
 
   it('gives up after maxQueueSeconds and records that it was waiting for capacity', async () => {
-    const environment = await startLocalEnvironment({
-      maxConcurrentJobs: 1,
-      jobDurations: { pendingMs: 3_600_000, inProgressMs: 3_600_000 },
-      random: () => 0.5,
-    });
-    const sfn = sfnClientFor(environment);
-    try {
+    const options = { maxConcurrentJobs: 1, jobDurations: { pendingMs: 3_600_000, inProgressMs: 3_600_000 }, random: () => 0.5 };
+    await withLocalEnvironment(options, async (environment, sfn) => {
       await environment.upload('manual/one.jsonl', users(1));
       // A run that gives up watching after one poll, leaving its two-hour job holding the only slot.
       await runManually(environment, sfn, 'manual-blocker', { inputPath: `s3://${environment.bucket}/manual/one.jsonl`, maxPolls: 1 });
@@ -211,25 +206,20 @@ describe('when Personalize is at its concurrent job quota', () => {
       expect(record).toMatchObject({ status: 'FAILED', errorType: 'CapacityWaitExceededError', inputPath: `s3://${environment.bucket}/manual/one.jsonl` });
       expect(record?.capacityAttempts).toBeGreaterThan(1);
       expect(record?.failureReason).toMatch(/limit of concurrent batch inference jobs.*maxQueueSeconds \(600s\)/);
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 });
 
 describe('the run record while a run is under way', () => {
   it('says RUNNING with the job while it polls, then the outcome', async () => {
     // Prepare: real pauses in the waits leave time to read the record mid-run.
-    const environment = await startLocalEnvironment({ realMsPerWait: 150, jobDurations: { pendingMs: 60_000, inProgressMs: 120_000 } });
-    const sfn = sfnClientFor(environment);
-    const seenWhilePolling: Array<Promise<unknown>> = [];
-    environment.stepFunctions.onHistoryEvent((_arn, event) => {
-      if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') {
-        seenWhilePolling.push(environment.getRunRecord('manual-progress'));
-      }
-    });
-    try {
+    await withLocalEnvironment({ realMsPerWait: 150, jobDurations: { pendingMs: 60_000, inProgressMs: 120_000 } }, async (environment, sfn) => {
+      const seenWhilePolling: Array<Promise<unknown>> = [];
+      environment.stepFunctions.onHistoryEvent((_arn, event) => {
+        if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') {
+          seenWhilePolling.push(environment.getRunRecord('manual-progress'));
+        }
+      });
       await environment.upload('manual/progress.jsonl', users(1));
 
       // Act
@@ -241,10 +231,7 @@ describe('the run record while a run is under way', () => {
       expect(during.length).toBeGreaterThan(0);
       expect(during[0]).toMatchObject({ status: 'RUNNING', jobArn: expect.stringContaining(':batch-inference-job/manual-progress') });
       expect(after).toMatchObject({ status: 'SUCCEEDED', jobArn: (during[0] as { jobArn: string }).jobArn });
-    } finally {
-      sfn.destroy();
-      await environment.close();
-    }
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import type { LocalEnvironment } from '../../src/local/local-environment';
+import { startLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from '../../src/local/local-environment';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import type { ExecutionSnapshot } from '../../src/local/step-functions';
 
@@ -46,4 +46,22 @@ export function jsonLines(text: string): unknown[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as unknown);
+}
+
+/**
+ * Runs a test body against a local environment of its own, and always shuts it down. For tests
+ * that need options (faults, durations) the shared environment of their file cannot have.
+ */
+export async function withLocalEnvironment(
+  options: LocalEnvironmentOptions,
+  body: (environment: LocalEnvironment, sfn: SFNClient) => Promise<void>,
+): Promise<void> {
+  const environment = await startLocalEnvironment(options);
+  const sfn = sfnClientFor(environment);
+  try {
+    await body(environment, sfn);
+  } finally {
+    sfn.destroy();
+    await environment.close();
+  }
 }
