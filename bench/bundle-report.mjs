@@ -14,7 +14,7 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const HANDLERS = ['trigger', 'start-job', 'get-job-status', 'record-result', 'record-closed-execution'];
+const HANDLERS = ['trigger', 'start-job', 'get-job-status', 'record-run', 'record-closed-execution'];
 const BASELINE = 'baseline';
 const EMPTY = 'empty';
 

@@ -2,7 +2,7 @@ import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../../src/config/environment';
-import { createStartJobHandler } from './create-handler';
+import { createStartJobHandler } from '../../src/handlers/start-job';
 
 const bucket = new DataBucketObjects();
 

@@ -2,7 +2,7 @@ import { StepFunctionsExecutions } from '../../src/adapters/executions';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import { optionalCountEnv, optionalEnv, requireEnv } from '../../src/config/environment';
-import { createTriggerHandler } from './create-handler';
+import { createTriggerHandler } from '../../src/handlers/trigger';
 
 export const handler = createTriggerHandler({
   executions: new StepFunctionsExecutions(requireEnv('STATE_MACHINE_ARN')),

@@ -1,13 +1,6 @@
 import { SFNClient, StartExecutionCommand, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import type { Executions, StartResult } from '../use-cases/ports';
 
-export type StartResult =
-  | { started: true; executionArn: string; startDate: Date }
-  | { started: false; reason: 'ALREADY_EXISTS'; message: string };
-
-/** The port the trigger depends on. */
-export interface Executions {
-  start(request: { name: string; input: unknown }): Promise<StartResult>;
-}
 
 /** Adapter over `SFNClient` starting executions of one state machine. */
 export class StepFunctionsExecutions implements Executions {

@@ -8,25 +8,8 @@ import {
 } from '@aws-sdk/client-personalize';
 import { JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
 import type { JobSettings } from '../domain/run-input';
+import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../use-cases/ports';
 
-export interface BatchJobDescription {
-  jobArn: string;
-  jobName: string;
-  status: string | undefined;
-  failureReason?: string | undefined;
-  solutionVersionArn?: string | undefined;
-  inputPath?: string | undefined;
-  outputPath?: string | undefined;
-  createdAt?: Date | undefined;
-}
-
-export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
-
-/** The port the start and poll use cases depend on. */
-export interface BatchJobs {
-  create(settings: JobSettings): Promise<CreateJobResult>;
-  describe(jobArn: string): Promise<BatchJobDescription>;
-}
 
 /** Errors that mean Personalize will never accept this request as it stands. */
 const REJECTIONS = new Set([

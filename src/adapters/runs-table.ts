@@ -2,15 +2,8 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
 import type { ClosingRecord } from '../domain/closed-execution';
-import type { OpenRunCloser } from '../use-cases/record-closed-execution';
-import type { RunProgress } from '../use-cases/start-run';
-import type { RunLedger } from '../use-cases/start-runs-for-uploads';
+import type { OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
 
-/** The port the record use case depends on. */
-export interface RunsStore {
-  put(record: RunRecord): Promise<void>;
-  get(runId: string): Promise<RunRecord | undefined>;
-}
 
 /** Statuses a record can have before its run ends. */
 export const TRIGGER_STATUS = { accepted: 'ACCEPTED', rejected: 'REJECTED' } as const;

@@ -1,6 +1,5 @@
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import type { ConfigFiles, InputStaging } from '../use-cases/start-run';
-import type { ObjectExistence } from '../use-cases/start-runs-for-uploads';
+import type { ConfigFiles, InputStaging, ObjectExistence } from '../use-cases/ports';
 
 /** Adapter over `S3Client` for what the functions do with the data bucket. */
 export class DataBucketObjects implements ObjectExistence, ConfigFiles, InputStaging {

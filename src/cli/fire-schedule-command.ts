@@ -6,7 +6,7 @@ import { ScheduleInvocationSchema } from '../domain/schedule-event';
 import { LOCAL_CREDENTIALS } from '../local/local-aws';
 import { LOCAL_STAGE } from '../local/local-environment';
 import { SERVICE_NAME } from '../middleware/handler-kit';
-import type { TriggerSummary } from '../use-cases/start-runs-for-uploads';
+import type { TriggerSummary } from '../use-cases/trigger';
 import { LOCAL_STATE_FILE, NoLocalEnvironmentError, readLocalState } from './local-state';
 
 export interface FireScheduleOptions {

@@ -6,11 +6,11 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
-import { createGetJobStatusHandler } from '../../functions/get-job-status/create-handler';
-import { createRecordResultHandler } from '../../functions/record-result/create-handler';
-import { createStartJobHandler } from '../../functions/start-job/create-handler';
-import { createRecordClosedExecutionHandler } from '../../functions/record-closed-execution/create-handler';
-import { createTriggerHandler } from '../../functions/trigger/create-handler';
+import { createGetJobStatusHandler } from '../../src/handlers/get-job-status';
+import { createRecordRunHandler } from '../../src/handlers/record-run';
+import { createStartJobHandler } from '../../src/handlers/start-job';
+import { createRecordClosedExecutionHandler } from '../../src/handlers/record-closed-execution';
+import { createTriggerHandler } from '../../src/handlers/trigger';
 import { StepFunctionsExecutions } from '../adapters/executions';
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
 import { DataBucketObjects } from '../adapters/s3-objects';
@@ -19,7 +19,7 @@ import type { ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import type { RunRecord } from '../domain/run';
 import { decodeS3EventKey } from '../domain/s3-event';
 import type { RunDefaults } from '../domain/run-input';
-import type { TriggerEvent, UploadTriggerSummary } from '../use-cases/start-runs-for-uploads';
+import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { VirtualClock, systemClock, type Clock } from './clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
@@ -97,16 +97,16 @@ export interface LocalEnvironment {
   /** Uploads an input file; the bucket notification fires the trigger, as in AWS. */
   upload(key: string, body: string | Uint8Array): Promise<void>;
   /** Resolves with each trigger invocation's summary once every notification so far is handled. */
-  triggersSettled(): Promise<UploadTriggerSummary[]>;
+  triggersSettled(): Promise<TriggerSummary[]>;
   /** Every S3 notification the bucket sent the trigger so far (delivered or not). */
   notifications(): S3Event[];
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
-  deliverS3Event(event: TriggerEvent): Promise<UploadTriggerSummary>;
+  deliverS3Event(event: TriggerEvent): Promise<TriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
   /** Resolves once every closed-execution event so far has been handled by recordClosedExecution. */
   closedExecutionsSettled(): Promise<void>;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
-  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordResult' | 'recordClosedExecution', LocalLambdaHandler>;
+  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordRun' | 'recordClosedExecution', LocalLambdaHandler>;
   close(): Promise<void>;
 }
 
@@ -192,7 +192,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         logger,
       ),
       getJobStatus: createGetJobStatusHandler({ jobs, now }, logger),
-      recordResult: createRecordResultHandler({ store: runsStore, now }, logger),
+      recordRun: createRecordRunHandler({ store: runsStore, now }, logger),
     };
     const waits: WaitStrategy = virtualClock
       ? virtualTimeWaits(virtualClock, options.realMsPerWait ?? 0)
@@ -251,7 +251,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     closers.push(() => lambda.close());
 
-    const pendingTriggers: Array<Promise<UploadTriggerSummary>> = [];
+    const pendingTriggers: Array<Promise<TriggerSummary>> = [];
     const notifications: S3Event[] = [];
     // The bucket's notification configuration in serverless.yml: object-created events under the
     // input prefix go to the trigger; nothing else does (config files, staged copies, output).

@@ -1,9 +1,6 @@
-import { closingRecordFor, type ClosingRecord, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
+import { closingRecordFor, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
+import type { OpenRunCloser } from './ports';
 
-/** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
-export interface OpenRunCloser {
-  closeIfOpen(record: ClosingRecord): Promise<boolean>;
-}
 
 export interface RecordClosedExecutionDependencies {
   runs: OpenRunCloser;

@@ -1,4 +1,4 @@
-import type { RunsStore } from '../adapters/runs-table';
+import type { RunsStore } from './ports';
 import { buildRunRecord, type RecordRequest, type RunRecord } from '../domain/run';
 
 export interface RecordRunDependencies {

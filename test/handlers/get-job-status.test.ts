@@ -1,10 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DescribeBatchInferenceJobCommand, LimitExceededException, PersonalizeClient, ResourceNotFoundException } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createGetJobStatusHandler } from '../../functions/get-job-status/create-handler';
+import { createGetJobStatusHandler } from '../../src/handlers/get-job-status';
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
-import { jobArnFor, policy, runState } from '../unit/support/sample-run';
-import { lambdaContext } from './lambda-context';
+import { jobArnFor, policy, runState } from '../support/sample-run';
+import { lambdaContext } from '../support/lambda-context';
 
 const personalize = mockClient(PersonalizeClient);
 const JOB_ARN = jobArnFor('run-1');

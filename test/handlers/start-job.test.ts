@@ -10,11 +10,11 @@ import {
 } from '@aws-sdk/client-personalize';
 import { CopyObjectCommand, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createStartJobHandler } from '../../functions/start-job/create-handler';
+import { createStartJobHandler } from '../../src/handlers/start-job';
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
 import type { RunState } from '../../src/domain/run';
-import type { StartRunDependencies, StartRunResult } from '../../src/use-cases/start-run';
+import type { StartJobDependencies, StartJobResult } from '../../src/use-cases/start-job';
 import {
   DATA_BUCKET,
   derivedJobName,
@@ -28,8 +28,8 @@ import {
   ROLE_ARN,
   SOLUTION_VERSION_ARN,
   stagedFolder,
-} from '../unit/support/sample-run';
-import { lambdaContext } from './lambda-context';
+} from '../support/sample-run';
+import { lambdaContext } from '../support/lambda-context';
 
 const personalize = mockClient(PersonalizeClient);
 const s3 = mockClient(S3Client);
@@ -40,7 +40,7 @@ const JOB_ARN = jobArnFor(JOB_NAME);
 const STAGED = stagedFolder(RUN_ID);
 const LIMIT_MESSAGE = 'The limit of 5 pending or in progress batch inference jobs has been reached';
 
-function handler(extra: Partial<StartRunDependencies> = {}, logger = new Logger({ logLevel: 'SILENT' })) {
+function handler(extra: Partial<StartJobDependencies> = {}, logger = new Logger({ logLevel: 'SILENT' })) {
   const bucket = new DataBucketObjects({ client: new S3Client({ region: 'us-east-1' }) });
   return createStartJobHandler(
     {
@@ -58,7 +58,7 @@ function handler(extra: Partial<StartRunDependencies> = {}, logger = new Logger(
 }
 
 /** The run state of a start that got its job; fails the test on a capacity state. */
-function started(result: StartRunResult): RunState {
+function started(result: StartJobResult): RunState {
   if (!('run' in result)) throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
   return result;
 }

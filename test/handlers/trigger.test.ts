@@ -5,7 +5,7 @@ import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-s
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createTriggerHandler } from '../../functions/trigger/create-handler';
+import { createTriggerHandler } from '../../src/handlers/trigger';
 import { StepFunctionsExecutions } from '../../src/adapters/executions';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { DataBucketObjects } from '../../src/adapters/s3-objects';
@@ -15,8 +15,8 @@ import testEvent from '../fixtures/s3-test-event.json';
 import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
 import schedulerInvocation from '../fixtures/scheduler-invocation.json';
-import { DATA_BUCKET, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from '../unit/support/sample-run';
-import { lambdaContext } from './lambda-context';
+import { DATA_BUCKET, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from '../support/sample-run';
+import { lambdaContext } from '../support/lambda-context';
 
 const sfn = mockClient(SFNClient);
 const s3 = mockClient(S3Client);

@@ -289,7 +289,7 @@ describe('Lambda transient errors', () => {
     // Prepare: the record step itself keeps failing, so the state machine cannot record the run.
     await withLocalEnvironment({
       jobDurations: { pendingMs: 30_000, inProgressMs: 30_000 },
-      injectFault: (functionKey) => (functionKey === 'recordResult' ? 'Lambda.ServiceException' : undefined),
+      injectFault: (functionKey) => (functionKey === 'recordRun' ? 'Lambda.ServiceException' : undefined),
     }, async (environment, sfn) => {
       await environment.upload('manual/users.jsonl', USERS);
 

@@ -7,7 +7,7 @@ type ScheduleEntry = { name: string; expression: string; timezone?: string; enab
 const SCHEDULES = schedulesFile.schedules as ScheduleEntry[];
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
-const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordResult', 'RecordClosedExecution'];
+const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordRun', 'RecordClosedExecution'];
 
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -47,7 +47,7 @@ describe('serverless package', () => {
 
   it('bundles one zip per function', async () => {
     const files = await readdir(directory);
-    expect(files).toEqual(expect.arrayContaining(['trigger.zip', 'startJob.zip', 'getJobStatus.zip', 'recordResult.zip']));
+    expect(files).toEqual(expect.arrayContaining(['trigger.zip', 'startJob.zip', 'getJobStatus.zip', 'recordRun.zip']));
   });
 
   it.each(FUNCTIONS)('defines the %s function on nodejs22.x arm64 with its own role', (name) => {
@@ -69,7 +69,7 @@ describe('serverless package', () => {
 
   it('lets the state machine invoke exactly the three workflow functions', () => {
     const policy = JSON.stringify(resource('BatchInferenceStateMachineRole').Properties?.Policies);
-    for (const name of ['startJob', 'getJobStatus', 'recordResult']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}`);
+    for (const name of ['startJob', 'getJobStatus', 'recordRun']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}`);
     expect(policy).not.toContain('personalize-batch-orchestrator-test-trigger');
   });
 
@@ -103,7 +103,7 @@ describe('serverless package', () => {
       'Fn::If': ['CreatePersonalizeRole', { 'Fn::GetAtt': ['PersonalizeServiceRole', 'Arn'] }, { Ref: 'PersonalizeRoleArn' }],
     });
     expect(resource('TriggerLambdaFunction').Properties?.Environment.Variables.STATE_MACHINE_ARN).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    expect(resource('RecordResultLambdaFunction').Properties?.Environment.Variables.RUNS_TABLE_NAME).toEqual({ Ref: 'RunsTable' });
+    expect(resource('RecordRunLambdaFunction').Properties?.Environment.Variables.RUNS_TABLE_NAME).toEqual({ Ref: 'RunsTable' });
   });
 
   it('scopes iam:PassRole to the Personalize role and service', () => {
@@ -122,7 +122,7 @@ describe('serverless package', () => {
         'GetJobStatusRole',
         'PersonalizeServiceRole',
         'RecordClosedExecutionRole',
-        'RecordResultRole',
+        'RecordRunRole',
         'SchedulerRole',
         'StartJobRole',
         'TriggerRole',
@@ -165,7 +165,7 @@ describe('serverless package', () => {
       ],
     ],
     ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
-    ['RecordResultRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
+    ['RecordRunRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
     ['RecordClosedExecutionRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', ...XRAY]],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
@@ -202,7 +202,7 @@ describe('serverless package', () => {
   it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    for (const roleId of ['RecordClosedExecutionRole', 'RecordResultRole', 'StartJobRole', 'TriggerRole']) {
+    for (const roleId of ['RecordClosedExecutionRole', 'RecordRunRole', 'StartJobRole', 'TriggerRole']) {
       const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
       expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
     }
@@ -213,7 +213,7 @@ describe('serverless package', () => {
       ['TriggerRole', 'trigger'],
       ['StartJobRole', 'startJob'],
       ['GetJobStatusRole', 'getJobStatus'],
-      ['RecordResultRole', 'recordResult'],
+      ['RecordRunRole', 'recordRun'],
       ['RecordClosedExecutionRole', 'recordClosedExecution'],
     ]) {
       const logs = allowStatements(template, roleId ?? '').find((statement) => actionsOf(statement).includes('logs:PutLogEvents'));
@@ -303,7 +303,7 @@ describe('serverless package', () => {
       SSESpecification: { SSEEnabled: true },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
-    expect(resource('RecordResultLambdaFunction').Properties?.Environment.Variables.RUN_RECORD_RETENTION_DAYS).toBe('365');
+    expect(resource('RecordRunLambdaFunction').Properties?.Environment.Variables.RUN_RECORD_RETENTION_DAYS).toBe('365');
   });
 
   it('logs and traces the state machine, and keeps every log group for the configured retention', () => {

@@ -1,4 +1,4 @@
-import type { RecordResult } from './recommender';
+import type { RecordRun } from './recommender';
 
 /*
  * Batch inference output, one JSON line per input record, in the documented Personalize format:
@@ -15,7 +15,7 @@ export interface OutputLine {
   error: string | null;
 }
 
-export function toOutputLine(input: unknown, result: RecordResult): OutputLine {
+export function toOutputLine(input: unknown, result: RecordRun): OutputLine {
   return result.ok ? { input, output: result.output, error: null } : { input, output: null, error: result.error };
 }
 

@@ -37,7 +37,7 @@ export interface RecommendationOutput {
   theme?: string;
 }
 
-export type RecordResult = { ok: true; output: RecommendationOutput } | { ok: false; error: string };
+export type RecordRun = { ok: true; output: RecommendationOutput } | { ok: false; error: string };
 
 /**
  * Builds the recommendation function for one job. Per-item hashes are computed once here, so scoring a
@@ -46,7 +46,7 @@ export type RecordResult = { ok: true; output: RecommendationOutput } | { ok: fa
  * const recommend = createRecommender({ solutionVersionArn, recipe: 'USER_PERSONALIZATION', itemIds });
  * recommend({ userId: 'user-001' }); // { ok: true, output: { recommendedItems: [...25], scores: [...] } }
  */
-export function createRecommender(setup: RecommenderSetup): (record: unknown) => RecordResult {
+export function createRecommender(setup: RecommenderSetup): (record: unknown) => RecordRun {
   const items = setup.itemIds.map((itemId) => ({ itemId, hash: hash32(`item\u0000${itemId}`) }));
   const itemHashes = new Map(items.map((item) => [item.itemId, item.hash]));
   const excluded = new Set(setup.excludeItemIds ?? []);
@@ -80,7 +80,7 @@ export function createRecommender(setup: RecommenderSetup): (record: unknown) =>
     return setup.themes ? { ...output, theme: themeFor(setup.solutionVersionArn, itemId) } : output;
   }
 
-  return function recommend(record: unknown): RecordResult {
+  return function recommend(record: unknown): RecordRun {
     const problem = recordProblem(setup.recipe, record);
     if (problem) return { ok: false, error: problem };
     const fields = record as { userId?: string; itemId?: string; itemList?: string[] };

@@ -1,13 +1,13 @@
 import { asFolderPrefix, fileNameOf, parseJsonLines, parseS3Uri } from '../../src/local/personalize/input-format';
 import { observeStatus, phaseAt } from '../../src/local/personalize/lifecycle';
 import { formatOutputFile, toOutputLine } from '../../src/local/personalize/output-format';
-import { createRecommender, DEFAULT_NUM_RESULTS, recordProblem, themeFor, type RecommendationOutput, type RecordResult } from '../../src/local/personalize/recommender';
+import { createRecommender, DEFAULT_NUM_RESULTS, recordProblem, themeFor, type RecommendationOutput, type RecordRun } from '../../src/local/personalize/recommender';
 
 const SV_A = 'arn:aws:personalize:us-east-1:123456789012:solution/a/00000001';
 const SV_B = 'arn:aws:personalize:us-east-1:123456789012:solution/b/00000002';
 const ITEMS = Array.from({ length: 50 }, (_, i) => `item-${String(i + 1).padStart(3, '0')}`);
 
-function outputOf(result: RecordResult): RecommendationOutput {
+function outputOf(result: RecordRun): RecommendationOutput {
   if (!result.ok) throw new Error(`expected recommendations, got error: ${result.error}`);
   return result.output;
 }
@@ -30,7 +30,7 @@ describe('createRecommender', () => {
   test('differs between users and between solution versions', () => {
     const a = createRecommender({ solutionVersionArn: SV_A, recipe: 'USER_PERSONALIZATION', itemIds: ITEMS });
     const b = createRecommender({ solutionVersionArn: SV_B, recipe: 'USER_PERSONALIZATION', itemIds: ITEMS });
-    const top = (result: RecordResult) => outputOf(result).recommendedItems;
+    const top = (result: RecordRun) => outputOf(result).recommendedItems;
     expect(top(a({ userId: 'user-001' }))).not.toEqual(top(a({ userId: 'user-002' })));
     expect(top(a({ userId: 'user-001' }))).not.toEqual(top(b({ userId: 'user-001' })));
   });

@@ -9,7 +9,7 @@ import {
   type RunDefaults,
   type RunInput,
 } from '../../src/domain/run-input';
-import { FILTER_ARN, INPUT_PATH, KMS_KEY_ARN, OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from './support/sample-run';
+import { FILTER_ARN, INPUT_PATH, KMS_KEY_ARN, OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const minimal = { inputPath: INPUT_PATH };
 

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
-import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
-import { recordClosedExecution, type RecordClosedExecutionDependencies } from '../../src/use-cases/record-closed-execution';
+import type { ExecutionStatusChangeEvent } from '../domain/closed-execution';
+import { createLogger, withMiddleware } from '../middleware/handler-kit';
+import { recordClosedExecution, type RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
 
 /** Invoked by EventBridge when an execution of the state machine closes unsuccessfully. */
 export function createRecordClosedExecutionHandler(deps: RecordClosedExecutionDependencies, logger: Logger = createLogger()) {

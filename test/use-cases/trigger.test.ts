@@ -1,19 +1,19 @@
 import type { S3ObjectCreatedEvent } from '../../src/domain/s3-event';
 import { executionNameForSchedule } from '../../src/domain/schedule-event';
 import {
-  handleTriggerEvent,
+  trigger,
   startRunsForUploads,
-  type ObjectExistence,
   type TriggerEvent,
-  type UploadTriggerDependencies,
-} from '../../src/use-cases/start-runs-for-uploads';
+  type TriggerDependencies,
+} from '../../src/use-cases/trigger';
+import type { ObjectExistence } from '../../src/use-cases/ports';
 import eventBridgeEvent from '../fixtures/eventbridge-object-created-event.json';
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
 import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
 import schedulerInvocation from '../fixtures/scheduler-invocation.json';
-import { DATA_BUCKET, FakeExecutions, FakeRunLedger, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from './support/sample-run';
+import { DATA_BUCKET, FakeExecutions, FakeRunLedger, s3Event, STATE_MACHINE_ARN, PUT_FIXTURE_RUN_INPUT } from '../support/sample-run';
 
 const NOW = Date.parse('2026-01-15T10:21:34.000Z');
 
@@ -34,7 +34,7 @@ class FakeBucket implements ObjectExistence {
 function dependencies(
   executions = new FakeExecutions(),
   objects = new FakeBucket(),
-): UploadTriggerDependencies & { executions: FakeExecutions; objects: FakeBucket; ledger: FakeRunLedger; lines: LogLine[] } {
+): TriggerDependencies & { executions: FakeExecutions; objects: FakeBucket; ledger: FakeRunLedger; lines: LogLine[] } {
   const lines: LogLine[] = [];
   return {
     executions,
@@ -278,7 +278,7 @@ describe('startRunsForUploads', () => {
   });
 });
 
-describe('handleTriggerEvent with schedule ticks', () => {
+describe('trigger with schedule ticks', () => {
   const TICK_NAME = 'schedule-nightly-example-20261128T020000Z';
   const tick = () => structuredClone(schedulerInvocation) as TriggerEvent;
 
@@ -287,7 +287,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const deps = dependencies();
 
     // Act
-    const summary = await handleTriggerEvent(tick(), deps);
+    const summary = await trigger(tick(), deps);
 
     // Assess
     expect(executionNameForSchedule('nightly-example', '2026-11-28T02:00:00Z')).toBe(TICK_NAME);
@@ -321,7 +321,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const event = { schedule: { name: 'partner-feed', scheduledTime: '2026-11-28T02:00:00Z', inputPath: 's3://partner-exports/users/' } };
 
     // Act
-    await handleTriggerEvent(event, deps);
+    await trigger(event, deps);
 
     // Assess
     expect(deps.executions.requests[0]?.input).toEqual({
@@ -333,10 +333,10 @@ describe('handleTriggerEvent with schedule ticks', () => {
   it('counts a retried tick as a duplicate and starts nothing new', async () => {
     // Prepare
     const deps = dependencies();
-    await handleTriggerEvent(tick(), deps);
+    await trigger(tick(), deps);
 
     // Act
-    const summary = await handleTriggerEvent(tick(), deps);
+    const summary = await trigger(tick(), deps);
 
     // Assess
     expect(deps.executions.requests.map((request) => request.name)).toEqual([TICK_NAME, TICK_NAME]);
@@ -348,10 +348,10 @@ describe('handleTriggerEvent with schedule ticks', () => {
     // Prepare
     const deps = dependencies();
     const next = { schedule: { ...schedulerInvocation.schedule, scheduledTime: '2026-11-29T02:00:00Z' } };
-    await handleTriggerEvent(tick(), deps);
+    await trigger(tick(), deps);
 
     // Act
-    const summary = await handleTriggerEvent(next, deps);
+    const summary = await trigger(next, deps);
 
     // Assess
     expect(summary.started.map((run) => run.executionName)).toEqual(['schedule-nightly-example-20261129T020000Z']);
@@ -363,7 +363,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const event = { schedule: { name: 'nightly-example', scheduledTime: '<aws.scheduler.scheduled-time>', inputKey: 'scheduled/users/nightly.jsonl' } };
 
     // Act
-    const summary = await handleTriggerEvent(event, deps);
+    const summary = await trigger(event, deps);
 
     // Assess
     expect(deps.executions.requests).toEqual([]);
@@ -385,8 +385,8 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const event = { schedule: { name: 'nightly-example', scheduledTime: '2026-11-28T02:00:00Z' } };
 
     // Act
-    const first = await handleTriggerEvent(structuredClone(event), deps);
-    const second = await handleTriggerEvent(structuredClone(event), deps);
+    const first = await trigger(structuredClone(event), deps);
+    const second = await trigger(structuredClone(event), deps);
 
     // Assess
     expect(first.rejected[0]?.reason).toContain('needs exactly one of inputPath and inputKey');
@@ -398,7 +398,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const deps = dependencies();
 
     // Act
-    const summary = await handleTriggerEvent(structuredClone(scheduledRuleEvent) as unknown as TriggerEvent, deps);
+    const summary = await trigger(structuredClone(scheduledRuleEvent) as unknown as TriggerEvent, deps);
 
     // Assess
     expect(deps.executions.requests).toEqual([]);
@@ -422,7 +422,7 @@ describe('handleTriggerEvent with schedule ticks', () => {
     const deps = dependencies();
 
     // Act
-    const summary = await handleTriggerEvent(s3Event(putEvent), deps);
+    const summary = await trigger(s3Event(putEvent), deps);
 
     // Assess
     expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);

@@ -1,5 +1,5 @@
 import { buildRunRecord, describeCaughtError, type RecordRequest, type RunRecord } from '../../src/domain/run';
-import { executionRef, INPUT_PATH, policy, runContext, pollState } from './support/sample-run';
+import { executionRef, INPUT_PATH, policy, runContext, pollState } from '../support/sample-run';
 
 const completedAt = new Date('2026-01-15T11:30:00.000Z');
 const execution = executionRef('run-2026-01-15-users');
@@ -16,7 +16,7 @@ function lambdaCause(errorType: string, errorMessage: string): string {
   return JSON.stringify({
     errorType,
     errorMessage,
-    trace: [`${errorType}: ${errorMessage}`, '    at startRun (/var/task/index.js:1:2345)', '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)'],
+    trace: [`${errorType}: ${errorMessage}`, '    at startJob (/var/task/index.js:1:2345)', '    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)'],
   });
 }
 

@@ -1,4 +1,4 @@
-import type { BatchJobDescription, BatchJobs } from '../adapters/personalize-jobs';
+import type { BatchJobDescription, BatchJobs, ConfigFiles, InputStaging, RunProgress } from './ports';
 import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout, type StagingPlan } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused, type CapacityState } from '../domain/capacity-policy';
 import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
@@ -16,26 +16,8 @@ import {
   type RunInput,
 } from '../domain/run-input';
 
-/** Reads a job group's configuration file; undefined when there is none. */
-export interface ConfigFiles {
-  read(bucket: string, key: string): Promise<string | undefined>;
-}
 
-/** Copies an input file to the run's private staging folder. */
-export interface InputStaging {
-  copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void>;
-}
-
-/**
- * Marks a run's record while it is under way, so an operator sees `RUNNING` (with the job) or
- * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
- */
-export interface RunProgress {
-  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void>;
-  waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
-}
-
-export interface StartRunDependencies {
+export interface StartJobDependencies {
   jobs: BatchJobs;
   progress?: RunProgress;
   /** Where a failed progress write is reported; it never fails the start. */
@@ -48,7 +30,7 @@ export interface StartRunDependencies {
   random?: () => number;
 }
 
-export interface StartRunRequest {
+export interface StartJobRequest {
   /** The execution input, as the trigger or the console user gave it. */
   input: unknown;
   execution: ExecutionRef;
@@ -57,7 +39,7 @@ export interface StartRunRequest {
 }
 
 /** Either the job started and the polling loop begins, or the run waits for a free job slot. */
-export type StartRunResult = RunState | { capacity: CapacityState; pending: PendingStart };
+export type StartJobResult = RunState | { capacity: CapacityState; pending: PendingStart };
 
 /**
  * What a run waiting for capacity carries to its next attempt: its settings as resolved on the
@@ -81,7 +63,7 @@ export interface PendingStart {
  * - Personalize is at its concurrent-job quota: return a capacity state; the state machine waits
  *   and calls again, until `maxQueueSeconds` runs out.
  */
-export async function startRun(request: StartRunRequest, deps: StartRunDependencies): Promise<StartRunResult> {
+export async function startJob(request: StartJobRequest, deps: StartJobDependencies): Promise<StartJobResult> {
   const runId = request.execution.name;
   const previousCapacity = capacityOf(request.previous);
   const pending = previousCapacity ? pendingOf(request.previous) : undefined;
@@ -172,7 +154,7 @@ export async function startRun(request: StartRunRequest, deps: StartRunDependenc
  * names, or the one its upload folder implies. A group named explicitly must have a file; an
  * implied one may have none (stage defaults apply).
  */
-async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promise<{ input: RunInput; defaults: RunDefaults }> {
+async function resolveRunInput(raw: unknown, deps: StartJobDependencies): Promise<{ input: RunInput; defaults: RunDefaults }> {
   const input = parseRunInputFields(raw);
   const jobGroup = input.jobGroup ?? jobGroupForInput(input.inputPath, deps.layout);
   if (!jobGroup) return { input: mergeRunInput({}, input), defaults: deps.defaults };
@@ -204,7 +186,7 @@ async function resolveRunInput(raw: unknown, deps: StartRunDependencies): Promis
  * The record's RUNNING / WAITING_FOR_CAPACITY mark is for operators; failing the start over it
  * would leave a created job unwatched, so a failed write is reported and the run goes on.
  */
-async function reportProgress(write: () => Promise<void> | undefined, deps: StartRunDependencies): Promise<void> {
+async function reportProgress(write: () => Promise<void> | undefined, deps: StartJobDependencies): Promise<void> {
   try {
     await write();
   } catch (error) {

@@ -8,7 +8,7 @@ import {
   type PollingPolicy,
   type PollState,
 } from '../../src/domain/polling-policy';
-import { policy } from './support/sample-run';
+import { policy } from '../support/sample-run';
 
 /** Step Functions' hard limit on a Standard execution's history, and the events one Wait + Task + Choice pass costs. */
 const HISTORY_EVENT_LIMIT = 25_000;

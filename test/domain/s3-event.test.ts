@@ -2,8 +2,8 @@ import { decodeS3EventKey, selectUploadedObjects } from '../../src/domain/s3-eve
 import mixedRecordsEvent from '../fixtures/s3-mixed-records-event.json';
 import putEvent from '../fixtures/s3-put-event.json';
 import testEvent from '../fixtures/s3-test-event.json';
-import { s3Event } from './support/sample-run';
-import { PUT_FIXTURE_OBJECT } from './support/sample-run';
+import { s3Event } from '../support/sample-run';
+import { PUT_FIXTURE_OBJECT } from '../support/sample-run';
 
 const inputs = { inputPrefix: 'input/' };
 

@@ -1,8 +1,8 @@
-import type { BatchJobs } from '../adapters/personalize-jobs';
+import type { BatchJobs } from './ports';
 import { nextPollState } from '../domain/polling-policy';
 import type { RunState } from '../domain/run';
 
-export interface CheckJobDependencies {
+export interface GetJobStatusDependencies {
   jobs: BatchJobs;
   now: () => number;
 }
@@ -14,7 +14,7 @@ export interface CheckJobDependencies {
  * policy decide the next wait, or that the run has waited long enough. "Still running" is data
  * for the Choice state, never an exception.
  */
-export async function checkJob(state: RunState, deps: CheckJobDependencies): Promise<RunState> {
+export async function getJobStatus(state: RunState, deps: GetJobStatusDependencies): Promise<RunState> {
   const job = await deps.jobs.describe(state.run.jobArn);
   const elapsedSeconds = Math.max(0, Math.floor((deps.now() - Date.parse(state.run.jobCreatedAt)) / 1000));
   return {

@@ -1,6 +1,6 @@
 import { JobLostError } from '../../src/domain/errors';
-import { checkJob } from '../../src/use-cases/check-job';
-import { FakeBatchJobs, jobArnFor, policy, runState } from './support/sample-run';
+import { getJobStatus } from '../../src/use-cases/get-job-status';
+import { FakeBatchJobs, jobArnFor, policy, runState } from '../support/sample-run';
 
 const CREATED_AT = '2026-01-15T10:00:00.000Z';
 const at = (secondsAfterCreation: number) => () => Date.parse(CREATED_AT) + secondsAfterCreation * 1000;
@@ -11,7 +11,7 @@ function jobsWith(status: string | undefined, failureReason?: string): FakeBatch
   return jobs;
 }
 
-describe('checkJob', () => {
+describe('getJobStatus', () => {
   const state = runState({ runId: 'run-1', jobArn: jobArnFor('run-1'), jobCreatedAt: CREATED_AT, polling: policy({ maxElapsedSeconds: 3600, maxPolls: 50 }) }, { count: 2 });
 
   it('describes the run’s job and keeps polling while it runs', async () => {
@@ -19,7 +19,7 @@ describe('checkJob', () => {
     const jobs = jobsWith('IN PROGRESS');
 
     // Act
-    const next = await checkJob(state, { jobs, now: at(400) });
+    const next = await getJobStatus(state, { jobs, now: at(400) });
 
     // Assess
     expect(jobs.described).toEqual([jobArnFor('run-1')]);
@@ -37,7 +37,7 @@ describe('checkJob', () => {
 
   it('measures elapsed time from jobCreatedAt in whole seconds', async () => {
     // Act
-    const next = await checkJob(state, { jobs: jobsWith('PENDING'), now: at(125.9) });
+    const next = await getJobStatus(state, { jobs: jobsWith('PENDING'), now: at(125.9) });
 
     // Assess
     expect(next.poll.elapsedSeconds).toBe(125);
@@ -45,7 +45,7 @@ describe('checkJob', () => {
 
   it('never reports a negative elapsed time when the clock is behind the job', async () => {
     // Act
-    const next = await checkJob(state, { jobs: jobsWith('PENDING'), now: at(-30) });
+    const next = await getJobStatus(state, { jobs: jobsWith('PENDING'), now: at(-30) });
 
     // Assess
     expect(next.poll.elapsedSeconds).toBe(0);
@@ -53,7 +53,7 @@ describe('checkJob', () => {
 
   it('times the run out once the job has existed for maxWaitSeconds', async () => {
     // Act
-    const next = await checkJob(state, { jobs: jobsWith('IN PROGRESS'), now: at(3600) });
+    const next = await getJobStatus(state, { jobs: jobsWith('IN PROGRESS'), now: at(3600) });
 
     // Assess
     expect(next.poll).toMatchObject({ timedOut: true, terminal: false, elapsedSeconds: 3600 });
@@ -61,7 +61,7 @@ describe('checkJob', () => {
 
   it('ends on ACTIVE', async () => {
     // Act
-    const next = await checkJob(state, { jobs: jobsWith('ACTIVE'), now: at(900) });
+    const next = await getJobStatus(state, { jobs: jobsWith('ACTIVE'), now: at(900) });
 
     // Assess
     expect(next.poll).toMatchObject({ terminal: true, status: 'ACTIVE', failureReason: null });
@@ -69,7 +69,7 @@ describe('checkJob', () => {
 
   it('carries Personalize’s failure reason on CREATE FAILED', async () => {
     // Act
-    const next = await checkJob(state, { jobs: jobsWith('CREATE FAILED', 'Input data is not valid JSON Lines'), now: at(900) });
+    const next = await getJobStatus(state, { jobs: jobsWith('CREATE FAILED', 'Input data is not valid JSON Lines'), now: at(900) });
 
     // Assess
     expect(next.poll).toMatchObject({ terminal: true, failureReason: 'Input data is not valid JSON Lines' });
@@ -83,6 +83,6 @@ describe('checkJob', () => {
     };
 
     // Act & Assess
-    await expect(checkJob(state, { jobs, now: at(60) })).rejects.toMatchObject({ name: 'JobLostError' });
+    await expect(getJobStatus(state, { jobs, now: at(60) })).rejects.toMatchObject({ name: 'JobLostError' });
   });
 });

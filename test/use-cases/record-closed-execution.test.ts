@@ -1,5 +1,6 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
-import { recordClosedExecution, type OpenRunCloser } from '../../src/use-cases/record-closed-execution';
+import { recordClosedExecution } from '../../src/use-cases/record-closed-execution';
+import type { OpenRunCloser } from '../../src/use-cases/ports';
 import type { ClosingRecord } from '../../src/domain/closed-execution';
 
 const STOP = Date.parse('2026-11-28T03:10:00.000Z');

@@ -1,14 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createLogger, withMiddleware } from '../../src/middleware/handler-kit';
-import { startRun, type StartRunDependencies, type StartRunRequest, type StartRunResult } from '../../src/use-cases/start-run';
+import { createLogger, withMiddleware } from '../middleware/handler-kit';
+import { startJob, type StartJobDependencies, type StartJobRequest, type StartJobResult } from '../use-cases/start-job';
 
 /** Payload the "Start batch inference job" state sends. */
-export type StartJobEvent = StartRunRequest;
+export type StartJobEvent = StartJobRequest;
 
-export function createStartJobHandler(deps: StartRunDependencies, logger: Logger = createLogger()) {
+export function createStartJobHandler(deps: StartJobDependencies, logger: Logger = createLogger()) {
   const warn = (message: string, details: Record<string, unknown>) => logger.warn(message, details);
-  return withMiddleware<StartJobEvent, StartRunResult>(logger, async (event) => {
-    const result = await startRun(event, { warn, ...deps });
+  return withMiddleware<StartJobEvent, StartJobResult>(logger, async (event) => {
+    const result = await startJob(event, { warn, ...deps });
     if ('capacity' in result) {
       logger.info('Personalize is at its job quota; waiting for capacity', { runId: event.execution.name, ...result.capacity });
     } else {

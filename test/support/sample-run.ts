@@ -1,14 +1,20 @@
 import type { S3Event } from 'aws-lambda';
-import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../../../src/adapters/personalize-jobs';
-import type { Executions, StartResult } from '../../../src/adapters/executions';
-import type { RunsStore } from '../../../src/adapters/runs-table';
-import type { BucketLayout } from '../../../src/domain/bucket-layout';
-import { jobNameForRun } from '../../../src/domain/naming';
-import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../../src/domain/polling-policy';
-import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../../src/domain/run';
-import type { JobSettings } from '../../../src/domain/run-input';
-import type { ConfigFiles, InputStaging } from '../../../src/use-cases/start-run';
-import type { RunLedger } from '../../../src/use-cases/start-runs-for-uploads';
+import type { BucketLayout } from '../../src/domain/bucket-layout';
+import { jobNameForRun } from '../../src/domain/naming';
+import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../src/domain/polling-policy';
+import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../src/domain/run';
+import type { JobSettings } from '../../src/domain/run-input';
+import type {
+  BatchJobDescription,
+  BatchJobs,
+  ConfigFiles,
+  CreateJobResult,
+  Executions,
+  InputStaging,
+  RunLedger,
+  RunsStore,
+  StartResult,
+} from '../../src/use-cases/ports';
 
 /** Shared sample values: the shapes real ARNs and URIs take, in one account and region. */
 export const ACCOUNT = '123456789012';

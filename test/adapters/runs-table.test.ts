@@ -3,8 +3,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import type { RunRecord } from '../../src/domain/run';
-import { INPUT_PATH } from '../unit/support/sample-run';
-import { itemSetBy } from './dynamodb-updates';
+import { INPUT_PATH } from '../support/sample-run';
+import { itemSetBy } from '../support/dynamodb-updates';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const TABLE = 'personalize-batch-dev-runs';

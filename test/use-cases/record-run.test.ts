@@ -1,5 +1,5 @@
 import { recordRun } from '../../src/use-cases/record-run';
-import { executionRef, FakeRunsStore, pollState, runContext } from './support/sample-run';
+import { executionRef, FakeRunsStore, pollState, runContext } from '../support/sample-run';
 
 describe('recordRun', () => {
   it('writes the record under the run id with the injected clock', async () => {

@@ -1,4 +1,4 @@
-import type { Executions } from '../adapters/executions';
+import type { Executions, ObjectExistence, RunLedger } from './ports';
 import { executionNameForS3Object, shortHash } from '../domain/naming';
 import { describeSchemaIssues } from '../domain/schema-issues';
 import { selectUploadedObjects, type IgnoredRecord, type UploadedObject, type UploadEvent, type UploadFilter } from '../domain/s3-event';
@@ -9,27 +9,6 @@ import {
   ScheduleInvocationSchema,
 } from '../domain/schedule-event';
 
-/** Checks that a key exists; only consulted when the event's key encoding is ambiguous. */
-export interface ObjectExistence {
-  exists(bucket: string, key: string): Promise<boolean>;
-}
-
-/**
- * The trigger's side of the runs table: a record as soon as a trigger is accepted or rejected, so
- * "what happened to my upload?" has an answer before the run ends (and if it never starts).
- */
-export interface RunLedger {
-  /**
-   * Records a delivery of a trigger whose execution is running (or was just started) and returns
-   * how many deliveries of it there have been. StartExecution answers a repeat of a running
-   * execution's name and input with the original response, so this count is what tells the first
-   * delivery from its duplicates.
-   */
-  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number>;
-  rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void>;
-  /** Records a delivery that found the execution closed (ExecutionAlreadyExists). */
-  duplicate(entry: { runId: string; at: string }): Promise<void>;
-}
 
 export interface TriggerDependencies {
   executions: Executions;
@@ -44,9 +23,6 @@ export interface TriggerDependencies {
   };
 }
 
-/** Kept for callers that only deliver uploads. */
-export type UploadTriggerDependencies = TriggerDependencies;
-
 export interface TriggerSummary {
   started: Array<{ key?: string; schedule?: string; executionName: string; executionArn: string }>;
   duplicates: Array<{ key?: string; schedule?: string; executionName: string }>;
@@ -54,12 +30,10 @@ export interface TriggerSummary {
   rejected: Array<{ runId: string; reason: string }>;
 }
 
-export type UploadTriggerSummary = TriggerSummary;
-
 export type TriggerEvent = UploadEvent | { schedule: unknown };
 
 /** Entry point of the trigger: uploads (S3 or EventBridge) and schedule ticks. */
-export async function handleTriggerEvent(event: TriggerEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
+export async function trigger(event: TriggerEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
   if (isScheduleInvocation(event) || isScheduledRuleEvent(event)) return startScheduledRun(event, deps);
   return startRunsForUploads(event as UploadEvent, deps);
 }

@@ -3,7 +3,7 @@ import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, Pers
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
 import type { RunState } from '../../src/domain/run';
 import type { RunDefaults } from '../../src/domain/run-input';
-import { batchInferenceJobArn, startRun, type PendingStart, type StartRunDependencies, type StartRunResult } from '../../src/use-cases/start-run';
+import { batchInferenceJobArn, startJob, type PendingStart, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
 import {
   DATA_BUCKET,
   derivedJobName,
@@ -19,12 +19,12 @@ import {
   ROLE_ARN,
   SOLUTION_VERSION_ARN,
   stagedFolder,
-} from './support/sample-run';
+} from '../support/sample-run';
 
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const defaults: RunDefaults = { solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, outputBaseUri: OUTPUT_BASE_URI, numResults: 25 };
 
-type TestDependencies = StartRunDependencies & { jobs: FakeBatchJobs; bucket: FakeDataBucket };
+type TestDependencies = StartJobDependencies & { jobs: FakeBatchJobs; bucket: FakeDataBucket };
 
 function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket()): TestDependencies {
   // random pinned to the middle: every capacity wait is exactly 3/4 of its backed-off interval.
@@ -32,19 +32,19 @@ function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket())
 }
 
 /** The run state of a start that got its job; fails the test on a capacity state. */
-function started(result: StartRunResult): RunState {
+function started(result: StartJobResult): RunState {
   if (!('run' in result)) throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
   return result;
 }
 
 /** The capacity state of a start Personalize refused; fails the test on a started run. */
-function waiting(result: StartRunResult): CapacityState {
+function waiting(result: StartJobResult): CapacityState {
   if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
   return result.capacity;
 }
 
 /** The whole result of a refused start, as the state machine hands it to the next attempt. */
-function refused(result: StartRunResult): { capacity: CapacityState; pending: PendingStart } {
+function refused(result: StartJobResult): { capacity: CapacityState; pending: PendingStart } {
   if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
   // Step Functions carries the state as JSON: undefined members do not survive.
   return JSON.parse(JSON.stringify(result)) as { capacity: CapacityState; pending: PendingStart };
@@ -65,7 +65,7 @@ function existingJob(jobName: string, overrides: Record<string, unknown> = {}) {
 
 const busy = () => new PersonalizeBusyError('Personalize is busy (LimitExceededException): The limit of 5 pending or in progress batch inference jobs has been reached');
 
-describe('startRun', () => {
+describe('startJob', () => {
   it('creates the job under a name derived from the execution and hands the loop its first wait', async () => {
     // Prepare
     const deps = dependencies();
@@ -73,7 +73,7 @@ describe('startRun', () => {
     const jobName = derivedJobName('run-2026-01-15-users');
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, source: { type: 'manual' } }, execution }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, source: { type: 'manual' } }, execution }, deps));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(1);
@@ -117,7 +117,7 @@ describe('startRun', () => {
     const runId = `upload-${'weekly-users-'.repeat(6)}0123456789abcdef`;
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef(runId) }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef(runId) }, deps));
 
     // Assess
     expect(state.run.jobName).not.toBe(runId);
@@ -132,7 +132,7 @@ describe('startRun', () => {
     const deps = dependencies();
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef() }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef() }, deps));
 
     // Assess
     expect(deps.jobs.created[0]?.jobName).toBe('my-own-job');
@@ -141,7 +141,7 @@ describe('startRun', () => {
 
   it('starts the poll with the input’s polling guards', async () => {
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, maxWaitSeconds: 600, maxPolls: 7 }, execution: executionRef() }, dependencies()));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, maxWaitSeconds: 600, maxPolls: 7 }, execution: executionRef() }, dependencies()));
 
     // Assess
     expect(state.run.polling).toMatchObject({ maxElapsedSeconds: 600, maxPolls: 7 });
@@ -152,11 +152,11 @@ describe('startRun', () => {
     const deps = dependencies();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-retried') };
     const jobArn = jobArnFor(derivedJobName('run-retried'));
-    await startRun(request, deps);
+    await startJob(request, deps);
     deps.jobs.jobs.get(jobArn)!.status = 'IN PROGRESS';
 
     // Act
-    const state = started(await startRun(request, { ...deps, now: () => NOW + 120_000 }));
+    const state = started(await startJob(request, { ...deps, now: () => NOW + 120_000 }));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(2);
@@ -176,7 +176,7 @@ describe('startRun', () => {
     jobs.jobs.set(jobArnFor(derivedJobName('run-1')), existingJob(derivedJobName('run-1')));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(state.run).toMatchObject({ adoptedExistingJob: true, jobCreatedAt: new Date(NOW).toISOString() });
@@ -192,7 +192,7 @@ describe('startRun', () => {
     );
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(jobs.described).toEqual([jobArnFor(jobName)]);
@@ -204,11 +204,11 @@ describe('startRun', () => {
     const bucket = new FakeDataBucket().withFile('config/default.json', { numResults: 40, outputPath: `s3://${DATA_BUCKET}/results/` });
     const deps = dependencies(new FakeBatchJobs(), bucket);
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = started(await startRun(request, deps));
+    const first = started(await startJob(request, deps));
     bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
 
     // Act
-    const retried = started(await startRun(request, { ...deps, now: () => NOW + 60_000 }));
+    const retried = started(await startJob(request, { ...deps, now: () => NOW + 60_000 }));
 
     // Assess
     expect(deps.jobs.created).toHaveLength(2);
@@ -225,7 +225,7 @@ describe('startRun', () => {
     jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { createdAt: new Date('2026-01-15T09:59:00.000Z') }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(jobs.described).toEqual([jobArnFor('my-own-job')]);
@@ -242,7 +242,7 @@ describe('startRun', () => {
     jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', difference));
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(JobRejectedError);
@@ -267,7 +267,7 @@ describe('startRun', () => {
     );
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toThrow(
@@ -282,7 +282,7 @@ describe('startRun', () => {
     const deps = dependencies();
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, numResults: 0 }, execution: executionRef() }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, numResults: 0 }, execution: executionRef() }, deps);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(InvalidRunInputError);
@@ -294,7 +294,7 @@ describe('startRun', () => {
     const deps = { ...dependencies(), defaults: { ...defaults, solutionVersionArn: undefined } };
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef() }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef() }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', issues: [expect.objectContaining({ field: 'solutionVersionArn' })] });
@@ -308,14 +308,14 @@ describe('startRun', () => {
     deps.jobs.createResult = rejected;
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef() }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef() }, deps);
 
     // Assess
     await expect(attempt).rejects.toBe(rejected);
   });
 });
 
-describe('startRun with job group configuration files', () => {
+describe('startJob with job group configuration files', () => {
   const GROUP_INPUT = `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl`;
 
   it('loads the configuration of the job group the input names', async () => {
@@ -323,7 +323,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/nightly.json', { numResults: 50, filterArn: FILTER_ARN }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/nightly.json`]);
@@ -336,7 +336,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/users.json`]);
@@ -349,7 +349,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40, filterArn: FILTER_ARN }));
 
     // Act
-    await startRun({ input: { inputPath: GROUP_INPUT, numResults: 10 }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: GROUP_INPUT, numResults: 10 }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(deps.jobs.created[0]).toMatchObject({ numResults: 10, filterArn: FILTER_ARN });
@@ -361,7 +361,7 @@ describe('startRun with job group configuration files', () => {
     const themeGenerationConfig = { fieldsForThemeGeneration: { itemName: 'TITLE' } };
 
     // Act
-    await startRun({ input: { inputPath: GROUP_INPUT, themeGenerationConfig }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: GROUP_INPUT, themeGenerationConfig }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(deps.jobs.created[0]).toMatchObject({ batchInferenceJobMode: 'THEME_GENERATION', themeGenerationConfig });
@@ -373,7 +373,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { themeGenerationConfig }));
 
     // Act
-    await startRun({ input: { inputPath: GROUP_INPUT, batchInferenceJobMode: 'THEME_GENERATION' }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: GROUP_INPUT, batchInferenceJobMode: 'THEME_GENERATION' }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(deps.jobs.created[0]).toMatchObject({ batchInferenceJobMode: 'THEME_GENERATION', themeGenerationConfig });
@@ -384,7 +384,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { batchInferenceJobMode: 'THEME_GENERATION' }));
 
     // Act
-    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({
@@ -403,7 +403,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies();
 
     // Act
-    const state = started(await startRun({ input, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/${jobGroup}.json`]);
@@ -416,7 +416,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies();
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobGroup: 'nightly' }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(InvalidRunInputError);
@@ -432,7 +432,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', '{ "numResults": 40, }'));
 
     // Act
-    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({
@@ -447,7 +447,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 0, jobName: 'shared' }));
 
     // Act
-    const attempt = startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({
@@ -465,7 +465,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { maxQueueSeconds: 432_000 }));
 
     // Act
-    const attempt = startRun({ input: { inputPath: GROUP_INPUT, maxWaitSeconds: 86_401 }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: GROUP_INPUT, maxWaitSeconds: 86_401 }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'InvalidRunInputError', issues: [expect.objectContaining({ field: 'maxWaitSeconds' })] });
@@ -478,7 +478,7 @@ describe('startRun with job group configuration files', () => {
     const deps = dependencies();
 
     // Act
-    const state = started(await startRun({ input: { inputPath: 's3://partner-exports/input/users/users.jsonl' }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: 's3://partner-exports/input/users/users.jsonl' }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.reads).toEqual([]);
@@ -486,14 +486,14 @@ describe('startRun with job group configuration files', () => {
   });
 });
 
-describe('startRun staging the input', () => {
+describe('startJob staging the input', () => {
   it('copies the uploaded version to the run’s staging folder and gives Personalize that folder', async () => {
     // Prepare
     const deps = dependencies();
     const source = { type: 's3', bucket: DATA_BUCKET, key: 'input/users.jsonl', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.copies).toEqual([
@@ -517,7 +517,7 @@ describe('startRun staging the input', () => {
     const source = { type: 's3', bucket: DATA_BUCKET, key: 'input/other.jsonl', versionId: '096fKKXTRTtl3on89fVO.nfljtsv6qko' };
 
     // Act
-    await startRun({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: INPUT_PATH, source }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(deps.bucket.copies).toHaveLength(1);
@@ -532,7 +532,7 @@ describe('startRun staging the input', () => {
     const deps = dependencies();
 
     // Act
-    const state = started(await startRun({ input: { inputPath }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.bucket.copies).toEqual([]);
@@ -546,7 +546,7 @@ describe('startRun staging the input', () => {
     jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: stagedFolder('run-1') }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
 
     // Assess
     expect(state.run.adoptedExistingJob).toBe(true);
@@ -558,21 +558,21 @@ describe('startRun staging the input', () => {
     jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: INPUT_PATH }));
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
 
     // Assess
     await expect(attempt).rejects.toThrow(`inputPath is ${INPUT_PATH}, this run wants ${stagedFolder('run-1')}`);
   });
 });
 
-describe('startRun at Personalize’s job quota', () => {
+describe('startJob at Personalize’s job quota', () => {
   it('returns a capacity state and the resolved start on the first refusal', async () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
 
     // Act
-    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, deps);
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, deps);
 
     // Assess
     expect(result).toEqual({
@@ -606,10 +606,10 @@ describe('startRun at Personalize’s job quota', () => {
     const deps = dependencies();
     deps.jobs.createResult = busy();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = refused(await startRun(request, deps));
+    const first = refused(await startJob(request, deps));
 
     // Act
-    const second = refused(await startRun({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
+    const second = refused(await startJob({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
     expect(second.capacity).toMatchObject({ attempts: 2, since: first.capacity.since });
@@ -628,12 +628,12 @@ describe('startRun at Personalize’s job quota', () => {
     const deps = dependencies(new FakeBatchJobs(), bucket);
     deps.jobs.createResult = busy();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = refused(await startRun(request, deps));
+    const first = refused(await startJob(request, deps));
     bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
     deps.jobs.createResult = undefined;
 
     // Act
-    const state = started(await startRun({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
+    const state = started(await startJob({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
     expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`]);
@@ -674,7 +674,7 @@ describe('startRun at Personalize’s job quota', () => {
     const previous = { capacity: { waiting: true, since: new Date(NOW - 60_000).toISOString(), attempts: 1, waitSeconds: 45, lastRefusal: 'x' }, pending };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
 
     // Assess
     expect(deps.jobs.created).toEqual([pending.settings]);
@@ -688,12 +688,12 @@ describe('startRun at Personalize’s job quota', () => {
     const deps = { ...dependencies(), now: () => NOW + 590_000 };
     deps.jobs.createResult = busy();
     const first = refused(
-      await startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1') }, { ...deps, now: () => NOW }),
+      await startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1') }, { ...deps, now: () => NOW }),
     );
     const previous = { ...first, capacity: { ...first.capacity, attempts: 4 } };
 
     // Act: the execution input is the same; only the pending input is read.
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (600s)') });
@@ -707,7 +707,7 @@ describe('startRun at Personalize’s job quota', () => {
     const previous = { capacity: { waiting: true, since: new Date(NOW).toISOString(), attempts: 4, waitSeconds: 120, lastRefusal: 'x' } };
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(CapacityWaitExceededError);
@@ -723,7 +723,7 @@ describe('startRun at Personalize’s job quota', () => {
     deps.jobs.createResult = busy();
 
     // Act
-    const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+    const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (0s)') });
@@ -733,13 +733,13 @@ describe('startRun at Personalize’s job quota', () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
-    const first = refused(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    const first = refused(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
     deps.jobs.createResult = undefined;
     const since = new Date(NOW - 300_000).toISOString();
     const previous = { ...first, capacity: { ...first.capacity, since, attempts: 3 } };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
 
     // Assess
     expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
@@ -754,7 +754,7 @@ describe('startRun at Personalize’s job quota', () => {
     const previous = { capacity: { waiting: true, since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' } };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
 
     // Assess
     expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
@@ -763,7 +763,7 @@ describe('startRun at Personalize’s job quota', () => {
 
   it('leaves capacityWait out of a run that never waited', async () => {
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, dependencies()));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, dependencies()));
 
     // Assess
     expect(state.run).not.toHaveProperty('capacityWait');
@@ -775,7 +775,7 @@ describe('startRun at Personalize’s job quota', () => {
     const pending = { input: { inputPath: INPUT_PATH }, settings: { jobName: 'stale', solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, inputPath: INPUT_PATH, outputPath: OUTPUT_BASE_URI, polling: DEFAULT_POLLING_POLICY } };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { pending } }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { pending } }, deps));
 
     // Assess
     expect(state.run.jobName).toBe(derivedJobName('run-1'));
@@ -804,7 +804,7 @@ describe('batchInferenceJobArn', () => {
   });
 });
 
-describe('startRun progress and staging errors', () => {
+describe('startJob progress and staging errors', () => {
   /** Remembers the progress marks a start makes on the run's record. */
   class FakeProgress {
     readonly marks: Array<{ kind: string; entry: Record<string, unknown> }> = [];
@@ -841,7 +841,7 @@ describe('startRun progress and staging errors', () => {
     const deps = { ...dependencies(), progress };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-progress') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-progress') }, deps));
 
     // Assess
     expect(progress.marks).toEqual([
@@ -862,7 +862,7 @@ describe('startRun progress and staging errors', () => {
     const deps = { ...dependencies(jobs), progress };
 
     // Act
-    const capacity = waiting(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-queued') }, deps));
+    const capacity = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-queued') }, deps));
 
     // Assess
     expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since } }]);
@@ -875,7 +875,7 @@ describe('startRun progress and staging errors', () => {
     const deps = { ...dependencies(), progress, warn };
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(progress.attempts).toEqual(['jobStarted']);
@@ -894,7 +894,7 @@ describe('startRun progress and staging errors', () => {
     deps.jobs.createResult = busy();
 
     // Act
-    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(waiting(result)).toMatchObject({ attempts: 1, waitSeconds: 45 });
@@ -908,7 +908,7 @@ describe('startRun progress and staging errors', () => {
     const deps = { ...dependencies(), progress: new FailingProgress() };
 
     // Act
-    const result = await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(started(result).run.jobName).toBe(derivedJobName('run-1'));
@@ -920,7 +920,7 @@ describe('startRun progress and staging errors', () => {
     const deps = { ...dependencies(), progress: new FakeProgress(), warn };
 
     // Act
-    await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
     expect(calls).toEqual([]);
@@ -937,7 +937,7 @@ describe('startRun progress and staging errors', () => {
       const deps = dependencies(new FakeBatchJobs(), bucket);
 
       // Act
-      const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-missing') }, deps);
+      const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-missing') }, deps);
 
       // Assess
       await expect(attempt).rejects.toThrow(InvalidRunInputError);
@@ -957,7 +957,7 @@ describe('startRun progress and staging errors', () => {
       const deps = dependencies(new FakeBatchJobs(), bucket);
 
       // Act
-      const attempt = startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-denied') }, deps);
+      const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-denied') }, deps);
 
       // Assess
       const error = await attempt.then(
@@ -975,7 +975,7 @@ describe('startRun progress and staging errors', () => {
   );
 });
 
-describe('startRun with a job group’s outputPath', () => {
+describe('startJob with a job group’s outputPath', () => {
   const GROUP_INPUT = `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl`;
   const GROUP_OUTPUT = `s3://${DATA_BUCKET}/results/users/`;
 
@@ -984,8 +984,8 @@ describe('startRun with a job group’s outputPath', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT }));
 
     // Act
-    const first = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
-    const second = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-2') }, deps));
+    const first = started(await startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+    const second = started(await startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-2') }, deps));
 
     // Assess
     expect(deps.jobs.created.map((job) => job.outputPath)).toEqual([`${GROUP_OUTPUT}run-1/`, `${GROUP_OUTPUT}run-2/`]);
@@ -999,7 +999,7 @@ describe('startRun with a job group’s outputPath', () => {
     const outputPath = `s3://${DATA_BUCKET}/manual/exact/`;
 
     // Act
-    const state = started(await startRun({ input: { inputPath: GROUP_INPUT, outputPath }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: GROUP_INPUT, outputPath }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(deps.jobs.created[0]?.outputPath).toBe(outputPath);
@@ -1011,7 +1011,7 @@ describe('startRun with a job group’s outputPath', () => {
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));
 
     // Act
-    const state = started(await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-1/`);
@@ -1021,10 +1021,10 @@ describe('startRun with a job group’s outputPath', () => {
     // Prepare
     const bucket = new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT });
     const deps = dependencies(new FakeBatchJobs(), bucket);
-    await startRun({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
+    await startJob({ input: { inputPath: GROUP_INPUT }, execution: executionRef('run-1') }, deps);
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-2') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-2') }, deps));
 
     // Assess
     expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-2/`);
@@ -1032,7 +1032,7 @@ describe('startRun with a job group’s outputPath', () => {
   });
 });
 
-describe('startRun adopting a job whose settings changed since it was created', () => {
+describe('startJob adopting a job whose settings changed since it was created', () => {
   it('reports where the adopted job reads and writes, not this attempt\'s settings', async () => {
     // Prepare: the first attempt created the job writing to results/run-1/; the group's file has
     // since moved the output elsewhere.
@@ -1052,7 +1052,7 @@ describe('startRun adopting a job whose settings changed since it was created', 
     });
 
     // Act
-    const state = started(await startRun({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
 
     // Assess
     expect(state.run).toMatchObject({

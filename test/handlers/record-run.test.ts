@@ -2,18 +2,18 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createRecordResultHandler } from '../../functions/record-result/create-handler';
+import { createRecordRunHandler } from '../../src/handlers/record-run';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
-import { executionRef, INPUT_PATH, pollState, runContext } from '../unit/support/sample-run';
-import { itemSetBy } from './dynamodb-updates';
-import { lambdaContext } from './lambda-context';
+import { executionRef, INPUT_PATH, pollState, runContext } from '../support/sample-run';
+import { itemSetBy } from '../support/dynamodb-updates';
+import { lambdaContext } from '../support/lambda-context';
 
 const documents = mockClient(DynamoDBDocumentClient);
 const TABLE = 'personalize-batch-dev-runs';
 const COMPLETED_AT = '2026-01-15T11:00:00.000Z';
 
 function handler() {
-  return createRecordResultHandler(
+  return createRecordRunHandler(
     { store: new DynamoDbRunsStore(TABLE, { client: new DynamoDBClient({ region: 'us-east-1' }) }), now: () => Date.parse(COMPLETED_AT) },
     new Logger({ logLevel: 'SILENT' }),
   );
@@ -27,7 +27,7 @@ function writtenItem(index = 0): Record<string, unknown> {
   return itemSetBy(input);
 }
 
-describe('record-result handler', () => {
+describe('record-run handler', () => {
   beforeEach(() => {
     documents.reset();
     documents.on(UpdateCommand).resolves({});

@@ -1,8 +1,8 @@
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
 import { optionalCountEnv, requireEnv } from '../../src/config/environment';
-import { createRecordResultHandler } from './create-handler';
+import { createRecordRunHandler } from '../../src/handlers/record-run';
 
-export const handler = createRecordResultHandler({
+export const handler = createRecordRunHandler({
   store: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME')),
   now: Date.now,
   retentionDays: optionalCountEnv('RUN_RECORD_RETENTION_DAYS'),

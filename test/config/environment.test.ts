@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../../src/domain/errors';
 import { optionalEnv, requireEnv, runDefaultsFromEnv } from '../../src/config/environment';
-import { OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from './support/sample-run';
+import { OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const startEnv = { PERSONALIZE_ROLE_ARN: ROLE_ARN, OUTPUT_BASE_URI };
 

@@ -1,5 +1,5 @@
 import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout } from '../../src/domain/bucket-layout';
-import { DATA_BUCKET, LAYOUT } from './support/sample-run';
+import { DATA_BUCKET, LAYOUT } from '../support/sample-run';
 
 const uri = (key: string, bucket = DATA_BUCKET) => `s3://${bucket}/${key}`;
 

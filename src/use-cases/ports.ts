@@ -1,0 +1,96 @@
+/**
+ * The ports the use cases depend on: each says what a use case needs from the outside world, in
+ * the use case's words. Adapters in `src/adapters` implement them; nothing here imports an adapter
+ * or an AWS package, so dependencies point one way (handlers → use cases → ports ← adapters).
+ */
+import type { ClosingRecord } from '../domain/closed-execution';
+import type { RunRecord } from '../domain/run';
+import type { JobSettings } from '../domain/run-input';
+
+// Amazon Personalize batch jobs (start-job, get-job-status).
+
+export interface BatchJobDescription {
+  jobArn: string;
+  jobName: string;
+  status: string | undefined;
+  failureReason?: string | undefined;
+  solutionVersionArn?: string | undefined;
+  inputPath?: string | undefined;
+  outputPath?: string | undefined;
+  createdAt?: Date | undefined;
+}
+
+export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
+
+/** Creates and describes batch jobs; used by start-job and get-job-status. */
+export interface BatchJobs {
+  create(settings: JobSettings): Promise<CreateJobResult>;
+  describe(jobArn: string): Promise<BatchJobDescription>;
+}
+
+// Step Functions executions (trigger).
+
+export type StartResult =
+  | { started: true; executionArn: string; startDate: Date }
+  | { started: false; reason: 'ALREADY_EXISTS'; message: string };
+
+/** Starts executions of the state machine; used by the trigger. */
+export interface Executions {
+  start(request: { name: string; input: unknown }): Promise<StartResult>;
+}
+
+// The data bucket (trigger, start-job).
+
+/** Checks that a key exists; only consulted when the event's key encoding is ambiguous. */
+export interface ObjectExistence {
+  exists(bucket: string, key: string): Promise<boolean>;
+}
+
+/** Reads a job group's configuration file; undefined when there is none. */
+export interface ConfigFiles {
+  read(bucket: string, key: string): Promise<string | undefined>;
+}
+
+/** Copies an input file to the run's private staging folder. */
+export interface InputStaging {
+  copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void>;
+}
+
+/**
+ * Marks a run's record while it is under way, so an operator sees `RUNNING` (with the job) or
+ * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
+ */
+export interface RunProgress {
+  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void>;
+  waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
+}
+
+// The runs table (every step).
+
+/** Writes and reads a run's record; used by record-run. */
+export interface RunsStore {
+  put(record: RunRecord): Promise<void>;
+  get(runId: string): Promise<RunRecord | undefined>;
+}
+
+/**
+ * The trigger's side of the runs table: a record as soon as a trigger is accepted or rejected, so
+ * "what happened to my upload?" has an answer before the run ends (and if it never starts).
+ */
+export interface RunLedger {
+  /**
+   * Records a delivery of a trigger whose execution is running (or was just started) and returns
+   * how many deliveries of it there have been. StartExecution answers a repeat of a running
+   * execution's name and input with the original response, so this count is what tells the first
+   * delivery from its duplicates.
+   */
+  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number>;
+  rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void>;
+  /** Records a delivery that found the execution closed (ExecutionAlreadyExists). */
+  duplicate(entry: { runId: string; at: string }): Promise<void>;
+}
+
+/** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
+export interface OpenRunCloser {
+  closeIfOpen(record: ClosingRecord): Promise<boolean>;
+}
