@@ -275,6 +275,29 @@ describe('serverless package', () => {
     expect(personalize.find((statement) => statement.Action === 's3:PutObject')?.Resource).toEqual({ 'Fn::Sub': '${DataBucket.Arn}/output/*' });
   });
 
+  it('gives the deployment bucket the data bucket\'s posture: encrypted, private, versioned, TLS-only, old versions expiring', () => {
+    const bucket = resource('ServerlessDeploymentBucket');
+    expect(bucket.Properties?.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(bucket.Properties?.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties?.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    expect(bucket.Properties?.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    expect(bucket.Properties?.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+        expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      ]),
+    );
+    const statements = resource('ServerlessDeploymentBucketPolicy').Properties?.PolicyDocument.Statement as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': false } } }),
+    );
+  });
+
   it('takes uploads from an existing bucket through EventBridge instead', () => {
     const rule = resource('ExistingBucketUploadRule');
     expect(rule.Condition).toBe('UseExistingBucket');
