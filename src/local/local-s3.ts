@@ -9,6 +9,12 @@ import { LOCAL_REGION } from './local-aws';
 /** s3rver only knows this one access key; with mismatched signatures allowed, any secret works. */
 const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
+/** The slice of Koa's context the request rewrite touches. */
+interface RewritableRequest {
+  headers: Record<string, string | string[] | undefined>;
+  querystring: string;
+}
+
 export interface LocalS3 {
   endpoint: string;
   /** Raw s3rver notification events (keys NOT URL-encoded: see `toS3NotificationEvent`). */
@@ -32,6 +38,11 @@ export async function startLocalS3(options: { port?: number; directory?: string 
     allowMismatchedSignatures: true,
     vhostBuckets: false,
   });
+  // Koa composes its middleware when the server starts listening, so this runs before s3rver's own.
+  (server as unknown as { middleware: unknown[] }).middleware.unshift(async (ctx: RewritableRequest, next: () => Promise<void>) => {
+    rewriteForS3rver(ctx);
+    await next();
+  });
   const { port } = await server.run();
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -43,6 +54,33 @@ export async function startLocalS3(options: { port?: number; directory?: string 
       if (ownsDirectory) await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Makes s3rver take requests as S3 does, before it sees them:
+ * - **Any credentials.** S3 accepts any valid key of the account; locally every key is valid, as
+ *   with the other stand-ins. s3rver knows one access key, so the request's key is replaced by it
+ *   (signatures are not checked: `allowMismatchedSignatures`).
+ * - **CopyObject of any key.** S3 URL-decodes every escape in `x-amz-copy-source`; s3rver uses
+ *   `decodeURI`, which leaves `%2B %26 %2C %3D %3B %3A %40 %24 %3F %23` encoded, so a copy of a key
+ *   with `+ & , = ; : @ $ ? #` would find no such key. The header is decoded the way S3 does and
+ *   re-encoded so that `decodeURI` yields exactly that key. s3rver keeps no versions, so the
+ *   current object is the only one a `versionId` can name; the suffix is dropped.
+ */
+export function rewriteForS3rver(request: RewritableRequest): void {
+  const { headers } = request;
+  const authorization = headers.authorization;
+  if (typeof authorization === 'string') {
+    headers.authorization = authorization.replace(/Credential=[^/,\s]+\//, `Credential=${S3RVER_CREDENTIALS.accessKeyId}/`);
+  }
+  if (/(^|&)X-Amz-Credential=/.test(request.querystring)) {
+    request.querystring = request.querystring.replace(/(^|&)X-Amz-Credential=[^%&/]+(%2F|\/)/, `$1X-Amz-Credential=${S3RVER_CREDENTIALS.accessKeyId}$2`);
+  }
+  const copySource = headers['x-amz-copy-source'];
+  if (typeof copySource === 'string') {
+    const path = copySource.split('?')[0] ?? '';
+    headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(path));
+  }
 }
 
 /**
