@@ -4,6 +4,7 @@
  * or an AWS package, so dependencies point one way (handlers → use cases → ports ← adapters).
  */
 import type { ClosingRecord } from '../domain/closed-execution';
+import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
 import type { JobSettings } from '../domain/run-input';
 
@@ -93,4 +94,11 @@ export interface RunLedger {
 /** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
 export interface OpenRunCloser {
   closeIfOpen(record: ClosingRecord): Promise<boolean>;
+}
+
+// A finished job's output (verify-output).
+
+/** Streams every output file of a job into a tally; throws the storage error when it cannot read them. */
+export interface JobOutputs {
+  tallyOutputs(location: { bucket: string; prefix: string }, tally: OutputTally): Promise<void>;
 }
