@@ -8,7 +8,7 @@ import {
   isScheduleInvocation,
   ScheduleInvocationSchema,
 } from '../domain/schedule-event';
-
+import { runInputForSchedule, runInputForUpload, type TriggeredRunInput } from '../domain/triggered-run-input';
 
 export interface TriggerDependencies {
   executions: Executions;
@@ -61,17 +61,7 @@ export async function startRunsForUploads(event: UploadEvent, deps: TriggerDepen
   for (const skipped of summary.ignored) deps.log.info('Ignoring S3 record', { ...skipped });
 
   for (const object of objects) {
-    const source = {
-      type: 's3',
-      bucket: object.bucket,
-      key: object.key,
-      size: object.size,
-      ...(object.eTag && { eTag: object.eTag }),
-      ...(object.versionId && { versionId: object.versionId }),
-      ...(object.sequencer && { sequencer: object.sequencer }),
-      ...(object.eventTime && { eventTime: object.eventTime }),
-    };
-    await startOne(executionNameForS3Object(object), { inputPath: `s3://${object.bucket}/${object.key}`, source }, { key: object.key }, deps, summary);
+    await startOne(executionNameForS3Object(object), runInputForUpload(object), { key: object.key }, deps, summary);
   }
   return summary;
 }
@@ -100,20 +90,15 @@ export async function startScheduledRun(event: unknown, deps: TriggerDependencie
     await reject(`schedule-invalid-${shortHash(JSON.stringify(event))}`, reason, { type: 'schedule', payload: event }, at, deps, summary);
     return summary;
   }
-  const { name, scheduledTime, jobGroup, inputPath, inputKey } = parsed.data.schedule;
-  const source = { type: 'schedule', name, scheduledTime };
-  const input = {
-    inputPath: inputPath ?? `s3://${deps.dataBucket}/${inputKey}`,
-    ...(jobGroup && { jobGroup }),
-    source,
-  };
-  await startOne(executionNameForSchedule(name, scheduledTime), input, { schedule: name }, deps, summary);
+  const { schedule } = parsed.data;
+  const input = runInputForSchedule(schedule, deps.dataBucket);
+  await startOne(executionNameForSchedule(schedule.name, schedule.scheduledTime), input, { schedule: schedule.name }, deps, summary);
   return summary;
 }
 
 async function startOne(
   executionName: string,
-  input: { inputPath: string; source: Record<string, unknown>; jobGroup?: string },
+  input: TriggeredRunInput,
   label: { key?: string; schedule?: string },
   deps: TriggerDependencies,
   summary: TriggerSummary,
