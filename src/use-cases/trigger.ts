@@ -48,7 +48,7 @@ export async function trigger(event: TriggerEvent, deps: TriggerDependencies): P
  * StartExecution error is thrown so Lambda's async retry delivers the event again; the names keep
  * that retry safe.
  */
-export async function startRunsForUploads(event: UploadEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
+async function startRunsForUploads(event: UploadEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
   const selected = selectUploadedObjects(event, deps.filter);
   const summary = emptySummary();
   summary.ignored.push(...selected.ignored);
@@ -71,7 +71,7 @@ export async function startRunsForUploads(event: UploadEvent, deps: TriggerDepen
  * the execution name repeats and a retried delivery starts nothing new. A payload that cannot name
  * its run is rejected and recorded, never silently dropped.
  */
-export async function startScheduledRun(event: unknown, deps: TriggerDependencies): Promise<TriggerSummary> {
+async function startScheduledRun(event: unknown, deps: TriggerDependencies): Promise<TriggerSummary> {
   const summary = emptySummary();
   const at = new Date(deps.now()).toISOString();
   if (isScheduledRuleEvent(event)) {

@@ -98,7 +98,7 @@ export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
  * Throws a TypeError for anything a history event could not carry over the wire (functions,
  * class instances, cycles).
  */
-export function copyEventData<T>(value: T): T {
+function copyEventData<T>(value: T): T {
   return copyValue(value, new Set()) as T;
 }
 
