@@ -7,7 +7,7 @@ import {
   type PersonalizeClientConfig,
 } from '@aws-sdk/client-personalize';
 import { JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
-import type { JobSettings } from '../domain/run-input';
+import type { JobSettings } from '../domain/job-settings';
 import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../use-cases/ports';
 
 

@@ -1,4 +1,5 @@
-import { parseS3Uri, withTrailingSlash } from './run-input';
+import { JOB_GROUP_NAME_PATTERN } from './job-group-config';
+import { parseS3Uri, s3UriOf, withTrailingSlash } from './s3-uri';
 
 /**
  * Where things live in the data bucket:
@@ -17,7 +18,6 @@ export interface BucketLayout {
 }
 
 export const DEFAULT_JOB_GROUP = 'default';
-const JOB_GROUP_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_-]{0,62}$/;
 
 /** The job group an input file belongs to by where it was uploaded, if it is in the data bucket. */
 export function jobGroupForInput(inputPath: string, layout: BucketLayout): string | undefined {
@@ -27,7 +27,7 @@ export function jobGroupForInput(inputPath: string, layout: BucketLayout): strin
   const slash = rest.indexOf('/');
   if (slash < 0) return DEFAULT_JOB_GROUP;
   const folder = rest.slice(0, slash);
-  return JOB_GROUP_PATTERN.test(folder) ? folder : undefined;
+  return JOB_GROUP_NAME_PATTERN.test(folder) ? folder : undefined;
 }
 
 export function configKey(jobGroup: string, layout: BucketLayout): string {
@@ -61,6 +61,6 @@ export function stagedInput(
   return {
     source: { bucket: location.bucket, key: location.key, versionId },
     destination: { bucket: layout.bucket, key: `${folder}${fileName}` },
-    jobInputPath: `s3://${layout.bucket}/${folder}`,
+    jobInputPath: s3UriOf(layout.bucket, folder),
   };
 }

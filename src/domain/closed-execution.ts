@@ -19,47 +19,51 @@ export type ExecutionStatusChangeEvent = EventBridgeEvent<
   }
 >;
 
+/** The run record for an execution that closed without recording its own outcome. */
 export interface ClosingRecord {
   runId: string;
   executionArn: string;
   status: 'FAILED' | 'TIMED_OUT' | 'ABORTED';
   errorType: string;
   failureReason: string;
+  /** ISO 8601: the execution's stop date, or the time the event was handled when it has none. */
   completedAt: string;
+}
+
+/** What each closing status records when Step Functions' event carries no error or cause. */
+const UNRECORDED_CLOSINGS: Record<ClosingRecord['status'], { errorType: string; failureReason: string }> = {
+  TIMED_OUT: {
+    errorType: 'States.Timeout',
+    failureReason: "The execution reached the state machine's TimeoutSeconds before the run recorded its outcome",
+  },
+  ABORTED: { errorType: 'ExecutionAborted', failureReason: 'The execution was stopped before the run recorded its outcome' },
+  FAILED: {
+    errorType: 'ExecutionFailed',
+    failureReason: 'The execution failed before the run recorded its outcome; see its execution history',
+  },
+};
+
+function isClosingStatus(status: string): status is ClosingRecord['status'] {
+  return Object.hasOwn(UNRECORDED_CLOSINGS, status);
 }
 
 /**
  * The record for an execution that closed without recording its own outcome: it hit the state
  * machine's TimeoutSeconds, was stopped by hand, or failed in a way no Catch could record. Returns
  * undefined for statuses the state machine records itself.
+ *
+ * @param nowMs - epoch milliseconds, the completion time when the event has no `stopDate`
  */
 export function closingRecordFor(event: ExecutionStatusChangeEvent, nowMs: number): ClosingRecord | undefined {
   const { detail } = event;
-  const completedAt = new Date(detail.stopDate ?? nowMs).toISOString();
-  const base = { runId: detail.name, executionArn: detail.executionArn, completedAt };
-  switch (detail.status) {
-    case 'TIMED_OUT':
-      return {
-        ...base,
-        status: 'TIMED_OUT',
-        errorType: detail.error ?? 'States.Timeout',
-        failureReason: detail.cause ?? "The execution reached the state machine's TimeoutSeconds before the run recorded its outcome",
-      };
-    case 'ABORTED':
-      return {
-        ...base,
-        status: 'ABORTED',
-        errorType: detail.error ?? 'ExecutionAborted',
-        failureReason: detail.cause ?? 'The execution was stopped before the run recorded its outcome',
-      };
-    case 'FAILED':
-      return {
-        ...base,
-        status: 'FAILED',
-        errorType: detail.error ?? 'ExecutionFailed',
-        failureReason: detail.cause ?? 'The execution failed before the run recorded its outcome; see its execution history',
-      };
-    default:
-      return undefined;
-  }
+  if (!isClosingStatus(detail.status)) return undefined;
+  const fallback = UNRECORDED_CLOSINGS[detail.status];
+  return {
+    runId: detail.name,
+    executionArn: detail.executionArn,
+    completedAt: new Date(detail.stopDate ?? nowMs).toISOString(),
+    status: detail.status,
+    errorType: detail.error ?? fallback.errorType,
+    failureReason: detail.cause ?? fallback.failureReason,
+  };
 }

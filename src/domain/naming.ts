@@ -5,7 +5,6 @@ export const JOB_NAME_MAX_LENGTH = 63;
 export const JOB_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
 /** Step Functions: 1–80 characters; AWS recommends `0-9A-Za-z-_` only so CloudWatch can show them. */
 export const EXECUTION_NAME_MAX_LENGTH = 80;
-export const SAFE_EXECUTION_NAME_PATTERN = /^[0-9A-Za-z_-]+$/;
 
 const HASH_LENGTH = 16;
 

@@ -44,10 +44,20 @@ export interface UploadFilter {
   inputSuffixes?: string[] | undefined;
 }
 
-function suffixProblem(key: string, filter: UploadFilter): string | undefined {
+/**
+ * Why an object under `key` should not start a run, or undefined when it should. Both event
+ * sources apply the same rules in the same order, so a record is ignored for the same reason
+ * whichever way it arrived.
+ */
+function keyProblem(key: string, size: number | undefined, filter: UploadFilter): string | undefined {
+  if (!key.startsWith(filter.inputPrefix)) return `key is outside the input prefix "${filter.inputPrefix}"`;
+  if (key.endsWith('/')) return 'key is a folder marker';
   const suffixes = filter.inputSuffixes ?? [];
-  if (suffixes.length === 0 || suffixes.some((suffix) => key.endsWith(suffix))) return undefined;
-  return `key does not end in an input suffix (${suffixes.join(', ')})`;
+  if (suffixes.length > 0 && !suffixes.some((suffix) => key.endsWith(suffix))) {
+    return `key does not end in an input suffix (${suffixes.join(', ')})`;
+  }
+  if (size === 0) return 'object is empty (0 bytes)';
+  return undefined;
 }
 
 /**
@@ -89,13 +99,8 @@ function classifyRecord(record: S3EventRecord, filter: UploadFilter): UploadedOb
   } catch {
     return { key: record.s3.object.key, reason: 'key is not valid URL encoding' };
   }
-  if (!key.startsWith(filter.inputPrefix)) {
-    return { key, reason: `key is outside the input prefix "${filter.inputPrefix}"` };
-  }
-  if (key.endsWith('/')) return { key, reason: 'key is a folder marker' };
-  const wrongSuffix = suffixProblem(key, filter);
-  if (wrongSuffix) return { key, reason: wrongSuffix };
-  if (record.s3.object.size === 0) return { key, reason: 'object is empty (0 bytes)' };
+  const problem = keyProblem(key, record.s3.object.size, filter);
+  if (problem) return { key, reason: problem };
   return {
     bucket: record.s3.bucket.name,
     key,
@@ -119,13 +124,8 @@ function isObjectCreatedEvent(event: UploadEvent): event is S3ObjectCreatedEvent
 function selectFromEventBridge(event: S3ObjectCreatedEvent, filter: UploadFilter): { objects: UploadedObject[]; ignored: IgnoredRecord[] } {
   const { bucket, object } = event.detail;
   const key = object.key;
-  if (!key.startsWith(filter.inputPrefix)) {
-    return { objects: [], ignored: [{ key, reason: `key is outside the input prefix "${filter.inputPrefix}"` }] };
-  }
-  if (key.endsWith('/')) return { objects: [], ignored: [{ key, reason: 'key is a folder marker' }] };
-  const wrongSuffix = suffixProblem(key, filter);
-  if (wrongSuffix) return { objects: [], ignored: [{ key, reason: wrongSuffix }] };
-  if (object.size === 0) return { objects: [], ignored: [{ key, reason: 'object is empty (0 bytes)' }] };
+  const problem = keyProblem(key, object.size, filter);
+  if (problem) return { objects: [], ignored: [{ key, reason: problem }] };
   let decoded: string | undefined;
   try {
     decoded = decodeS3EventKey(key);

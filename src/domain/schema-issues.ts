@@ -1,5 +1,25 @@
 import type * as z from 'zod/mini';
-import type { InputIssue } from './errors';
+import { InvalidRunInputError, type InputIssue } from './errors';
+
+/**
+ * Parses a JSON object with `schema`, turning every problem into one readable issue per field.
+ *
+ * @param what - what the object is, for the message when it is not an object at all (`execution input`)
+ * @param fieldPrefix - prefixed to each issue's field (`s3://…/config/users.json: `), or `''`
+ * @throws InvalidRunInputError with one issue per problem, when `raw` is not an object or fails `schema`
+ */
+export function parseJsonObject<T>(schema: z.ZodMiniType<T>, raw: unknown, what: string, fieldPrefix: string): T {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidRunInputError([
+      fieldPrefix ? { field: fieldPrefix.replace(/: $/, ''), message: 'must hold a JSON object' } : { field: '', message: `${what} must be a JSON object` },
+    ]);
+  }
+  const result = schema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidRunInputError(describeSchemaIssues(result.error, raw).map((issue) => ({ ...issue, field: `${fieldPrefix}${issue.field}` })));
+  }
+  return result.data;
+}
 
 /**
  * One readable issue per problem. zod/mini carries no English messages of its own, so every check

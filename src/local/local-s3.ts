@@ -17,7 +17,7 @@ interface RewritableRequest {
 
 export interface LocalS3 {
   endpoint: string;
-  /** Raw s3rver notification events (keys NOT URL-encoded: see `toS3NotificationEvent`). */
+  /** s3rver's notification events, with keys form-encoded as real S3 sends them (see `toS3NotificationEvent`). */
   onObjectEvent(listener: (event: S3Event) => void): void;
   close(): Promise<void>;
 }
@@ -87,7 +87,7 @@ export function rewriteForS3rver(request: RewritableRequest): void {
  * s3rver emits keys as stored; real S3 notifications URL-encode them form-style (space as `+`).
  * Re-encoding here lets the local run exercise the trigger's decoding exactly as AWS would.
  */
-export function toS3NotificationEvent(event: S3Event): S3Event {
+function toS3NotificationEvent(event: S3Event): S3Event {
   return {
     Records: event.Records.map((record) => ({
       ...record,
@@ -99,11 +99,15 @@ export function toS3NotificationEvent(event: S3Event): S3Event {
   };
 }
 
-export function encodeS3EventKey(key: string): string {
+function encodeS3EventKey(key: string): string {
   return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/');
 }
 
-/** An S3 client configured for s3rver (path-style, no streamed checksums: see toolchain.md). */
+/**
+ * An S3 client configured for s3rver: path-style, because s3rver serves buckets under its one host
+ * name; checksums only when an operation requires them, because the SDK's default (a streamed CRC32
+ * in an aws-chunked body) is something s3rver cannot read.
+ */
 export function localS3Client(endpoint: string, config: S3ClientConfig = {}): S3Client {
   return new S3Client({
     endpoint,

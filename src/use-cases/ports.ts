@@ -6,7 +6,7 @@
 import type { ClosingRecord } from '../domain/closed-execution';
 import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
-import type { JobSettings } from '../domain/run-input';
+import type { JobSettings } from '../domain/job-settings';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
 

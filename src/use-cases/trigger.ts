@@ -8,7 +8,7 @@ import {
   isScheduleInvocation,
   ScheduleInvocationSchema,
 } from '../domain/schedule-event';
-
+import { runInputForSchedule, runInputForUpload, type TriggeredRunInput } from '../domain/triggered-run-input';
 
 export interface TriggerDependencies {
   executions: Executions;
@@ -48,7 +48,7 @@ export async function trigger(event: TriggerEvent, deps: TriggerDependencies): P
  * StartExecution error is thrown so Lambda's async retry delivers the event again; the names keep
  * that retry safe.
  */
-export async function startRunsForUploads(event: UploadEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
+async function startRunsForUploads(event: UploadEvent, deps: TriggerDependencies): Promise<TriggerSummary> {
   const selected = selectUploadedObjects(event, deps.filter);
   const summary = emptySummary();
   summary.ignored.push(...selected.ignored);
@@ -61,17 +61,7 @@ export async function startRunsForUploads(event: UploadEvent, deps: TriggerDepen
   for (const skipped of summary.ignored) deps.log.info('Ignoring S3 record', { ...skipped });
 
   for (const object of objects) {
-    const source = {
-      type: 's3',
-      bucket: object.bucket,
-      key: object.key,
-      size: object.size,
-      ...(object.eTag && { eTag: object.eTag }),
-      ...(object.versionId && { versionId: object.versionId }),
-      ...(object.sequencer && { sequencer: object.sequencer }),
-      ...(object.eventTime && { eventTime: object.eventTime }),
-    };
-    await startOne(executionNameForS3Object(object), { inputPath: `s3://${object.bucket}/${object.key}`, source }, { key: object.key }, deps, summary);
+    await startOne(executionNameForS3Object(object), runInputForUpload(object), { key: object.key }, deps, summary);
   }
   return summary;
 }
@@ -81,7 +71,7 @@ export async function startRunsForUploads(event: UploadEvent, deps: TriggerDepen
  * the execution name repeats and a retried delivery starts nothing new. A payload that cannot name
  * its run is rejected and recorded, never silently dropped.
  */
-export async function startScheduledRun(event: unknown, deps: TriggerDependencies): Promise<TriggerSummary> {
+async function startScheduledRun(event: unknown, deps: TriggerDependencies): Promise<TriggerSummary> {
   const summary = emptySummary();
   const at = new Date(deps.now()).toISOString();
   if (isScheduledRuleEvent(event)) {
@@ -100,20 +90,15 @@ export async function startScheduledRun(event: unknown, deps: TriggerDependencie
     await reject(`schedule-invalid-${shortHash(JSON.stringify(event))}`, reason, { type: 'schedule', payload: event }, at, deps, summary);
     return summary;
   }
-  const { name, scheduledTime, jobGroup, inputPath, inputKey } = parsed.data.schedule;
-  const source = { type: 'schedule', name, scheduledTime };
-  const input = {
-    inputPath: inputPath ?? `s3://${deps.dataBucket}/${inputKey}`,
-    ...(jobGroup && { jobGroup }),
-    source,
-  };
-  await startOne(executionNameForSchedule(name, scheduledTime), input, { schedule: name }, deps, summary);
+  const { schedule } = parsed.data;
+  const input = runInputForSchedule(schedule, deps.dataBucket);
+  await startOne(executionNameForSchedule(schedule.name, schedule.scheduledTime), input, { schedule: schedule.name }, deps, summary);
   return summary;
 }
 
 async function startOne(
   executionName: string,
-  input: { inputPath: string; source: Record<string, unknown>; jobGroup?: string },
+  input: TriggeredRunInput,
   label: { key?: string; schedule?: string },
   deps: TriggerDependencies,
   summary: TriggerSummary,

@@ -1,5 +1,6 @@
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
-import { JobGroupConfigSchema, mergeRunInput, parseJobGroupConfig, parseRunInput, type RunInput } from '../../src/domain/run-input';
+import { JobGroupConfigSchema, parseJobGroupConfig } from '../../src/domain/job-group-config';
+import { mergeRunInput, parseRunInput, type RunInput } from '../../src/domain/run-input';
 import { FILTER_ARN, INPUT_PATH, ROLE_ARN, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const LOCATION = 's3://personalize-batch-dev-data/config/users.json';

@@ -1,39 +1,8 @@
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
-import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
-import {
-  outputLocation,
-  parseRunInput,
-  parseS3Uri,
-  resolveJobSettings,
-  withTrailingSlash,
-  type RunDefaults,
-  type RunInput,
-} from '../../src/domain/run-input';
-import { FILTER_ARN, INPUT_PATH, KMS_KEY_ARN, OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from '../support/sample-run';
+import { parseRunInput } from '../../src/domain/run-input';
+import { FULL_RUN_INPUT, INPUT_PATH, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const minimal = { inputPath: INPUT_PATH };
-
-const fullInput = {
-  inputPath: INPUT_PATH,
-  outputPath: 's3://personalize-batch-dev-data/output/manual/',
-  solutionVersionArn: SOLUTION_VERSION_ARN,
-  roleArn: ROLE_ARN,
-  jobName: 'weekly-users_2026-01-15',
-  numResults: 50,
-  filterArn: FILTER_ARN,
-  batchInferenceJobConfig: { itemExplorationConfig: { explorationWeight: '0.3', explorationItemAgeCutOff: '30' } },
-  batchInferenceJobMode: 'THEME_GENERATION',
-  themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
-  inputKmsKeyArn: KMS_KEY_ARN,
-  outputKmsKeyArn: KMS_KEY_ARN,
-  tags: [
-    { tagKey: 'team', tagValue: 'recs' },
-    { tagKey: 'empty-value', tagValue: '' },
-  ],
-  maxWaitSeconds: 7200,
-  maxPolls: 100,
-  source: { type: 'manual', requestedBy: 'jane@example.com' },
-};
 
 /** Catches what parseRunInput throws; fails the test when it throws anything else or nothing. */
 function issuesOf(raw: unknown): InputIssue[] {
@@ -47,16 +16,6 @@ function issuesOf(raw: unknown): InputIssue[] {
   throw new Error(`parseRunInput accepted ${JSON.stringify(raw)}`);
 }
 
-function resolveIssuesOf(run: () => unknown): InputIssue[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidRunInputError);
-    return (error as InvalidRunInputError).issues;
-  }
-  throw new Error('resolveJobSettings accepted the input');
-}
-
 describe('parseRunInput', () => {
   it('accepts an input with only inputPath', () => {
     // Act
@@ -68,10 +27,10 @@ describe('parseRunInput', () => {
 
   it('accepts and returns a full input with every member', () => {
     // Act
-    const input = parseRunInput(structuredClone(fullInput));
+    const input = parseRunInput(structuredClone(FULL_RUN_INPUT));
 
     // Assess
-    expect(input).toEqual(fullInput);
+    expect(input).toEqual(FULL_RUN_INPUT);
   });
 
   it('accepts BATCH_INFERENCE mode without a theme configuration', () => {
@@ -192,172 +151,6 @@ describe('parseRunInput', () => {
 
     // Assess
     expect(issues.map((issue) => issue.field)).toEqual([field]);
-  });
-});
-
-describe('resolveJobSettings', () => {
-  const defaults: RunDefaults = {
-    solutionVersionArn: SOLUTION_VERSION_ARN,
-    roleArn: ROLE_ARN,
-    outputBaseUri: OUTPUT_BASE_URI,
-    numResults: 25,
-  };
-  const input = (raw: Record<string, unknown> = {}): RunInput => parseRunInput({ ...minimal, ...raw });
-
-  it('fills a minimal input from the stage defaults', () => {
-    // Act
-    const settings = resolveJobSettings(input(), defaults, 'run-1', 'run-1-job');
-
-    // Assess
-    expect(settings).toEqual({
-      jobName: 'run-1-job',
-      solutionVersionArn: SOLUTION_VERSION_ARN,
-      roleArn: ROLE_ARN,
-      inputPath: INPUT_PATH,
-      outputPath: `${OUTPUT_BASE_URI}run-1/`,
-      numResults: 25,
-      filterArn: undefined,
-      batchInferenceJobConfig: undefined,
-      batchInferenceJobMode: undefined,
-      themeGenerationConfig: undefined,
-      inputKmsKeyArn: undefined,
-      outputKmsKeyArn: undefined,
-      tags: undefined,
-      polling: { ...DEFAULT_POLLING_POLICY },
-    });
-  });
-
-  it('adds the missing slash to an output base without one', () => {
-    // Act
-    const settings = resolveJobSettings(input(), { ...defaults, outputBaseUri: 's3://bucket-1/output' }, 'run-1', 'job');
-
-    // Assess
-    expect(settings.outputPath).toBe('s3://bucket-1/output/run-1/');
-  });
-
-  it('lets the input override every default', () => {
-    // Prepare
-    const overrides = {
-      solutionVersionArn: 'arn:aws:personalize:eu-west-1:210987654321:solution/other/abc',
-      roleArn: 'arn:aws:iam::210987654321:role/Other',
-      outputPath: 's3://other-bucket/results/',
-      numResults: 5,
-      jobName: 'my-job',
-    };
-
-    // Act
-    const settings = resolveJobSettings(input(overrides), defaults, 'run-1', 'run-1-job');
-
-    // Assess
-    expect(settings).toMatchObject(overrides);
-  });
-
-  it('passes every optional member through', () => {
-    // Act
-    const settings = resolveJobSettings(parseRunInput(structuredClone(fullInput)), defaults, 'run-1', 'ignored');
-
-    // Assess
-    expect(settings).toMatchObject({
-      filterArn: FILTER_ARN,
-      batchInferenceJobConfig: fullInput.batchInferenceJobConfig,
-      batchInferenceJobMode: 'THEME_GENERATION',
-      themeGenerationConfig: fullInput.themeGenerationConfig,
-      inputKmsKeyArn: KMS_KEY_ARN,
-      outputKmsKeyArn: KMS_KEY_ARN,
-      tags: fullInput.tags,
-    });
-  });
-
-  it('names solutionVersionArn, roleArn and outputPath when all are missing', () => {
-    // Act
-    const issues = resolveIssuesOf(() => resolveJobSettings(input(), {}, 'run-1', 'job'));
-
-    // Assess
-    expect(issues.map((issue) => issue.field)).toEqual(['solutionVersionArn', 'roleArn', 'outputPath']);
-    for (const issue of issues) expect(issue.message).toMatch(/^is required: the input has none and no stage/);
-  });
-
-  it.each([
-    ['solutionVersionArn', { ...defaults, solutionVersionArn: undefined }],
-    ['roleArn', { ...defaults, roleArn: undefined }],
-    ['outputPath', { ...defaults, outputBaseUri: undefined }],
-    ['outputPath', { ...defaults, outputBaseUri: '' }],
-  ])('names only %s when that alone is missing', (field, partialDefaults) => {
-    // Act
-    const issues = resolveIssuesOf(() => resolveJobSettings(input(), partialDefaults, 'run-1', 'job'));
-
-    // Assess
-    expect(issues.map((issue) => issue.field)).toEqual([field]);
-  });
-
-  it('takes polling settings from the stage and maxWaitSeconds/maxPolls from the input', () => {
-    // Prepare
-    const stagePolling = { ...defaults, polling: { firstWaitSeconds: 30, maxIntervalSeconds: 120, maxPolls: 500 } };
-
-    // Act
-    const stageOnly = resolveJobSettings(input(), stagePolling, 'run-1', 'job');
-    const withInput = resolveJobSettings(input({ maxWaitSeconds: 3600, maxPolls: 40 }), stagePolling, 'run-1', 'job');
-
-    // Assess
-    expect(stageOnly.polling).toEqual({ ...DEFAULT_POLLING_POLICY, firstWaitSeconds: 30, maxIntervalSeconds: 120, maxPolls: 500 });
-    expect(withInput.polling).toEqual({
-      ...DEFAULT_POLLING_POLICY,
-      firstWaitSeconds: 30,
-      maxIntervalSeconds: 120,
-      maxElapsedSeconds: 3600,
-      maxPolls: 40,
-    });
-  });
-
-  it('does not change the shared default policy', () => {
-    // Act
-    resolveJobSettings(input({ maxWaitSeconds: 60, maxPolls: 1 }), defaults, 'run-1', 'job');
-
-    // Assess
-    expect(DEFAULT_POLLING_POLICY).toMatchObject({ maxElapsedSeconds: 86_400, maxPolls: 2000 });
-  });
-});
-
-describe('outputLocation', () => {
-  it.each([
-    ['a file', 's3://b-1/in/users.jsonl', 's3://b-1/out/run-1/', 's3://b-1/out/run-1/users.jsonl.out'],
-    ['a file, output without a slash', 's3://b-1/in/users.jsonl', 's3://b-1/out', 's3://b-1/out/users.jsonl.out'],
-    ['a file at the bucket root', 's3://b-1/users.jsonl', 's3://b-1/out/', 's3://b-1/out/users.jsonl.out'],
-    ['a folder', 's3://b-1/in/batch/', 's3://b-1/out/run-1/', 's3://b-1/out/run-1/'],
-  ])('points at the results for %s', (_label, inputPath, outputPath, expected) => {
-    // Act & Assess
-    expect(outputLocation(inputPath, outputPath)).toBe(expected);
-  });
-});
-
-describe('withTrailingSlash', () => {
-  it('adds a slash only when missing', () => {
-    // Act & Assess
-    expect(withTrailingSlash('s3://b-1/out')).toBe('s3://b-1/out/');
-    expect(withTrailingSlash('s3://b-1/out/')).toBe('s3://b-1/out/');
-  });
-});
-
-describe('parseS3Uri', () => {
-  it.each([
-    ['s3://personalize-batch-dev-data/input/users.jsonl', { bucket: 'personalize-batch-dev-data', key: 'input/users.jsonl' }],
-    ['s3://bucket.with.dots/a/b/', { bucket: 'bucket.with.dots', key: 'a/b/' }],
-    ['s3://abc/', { bucket: 'abc', key: '' }],
-    ['s3://abc/key with spaces+plus', { bucket: 'abc', key: 'key with spaces+plus' }],
-  ])('splits %s into bucket and key', (uri, expected) => {
-    // Act & Assess
-    expect(parseS3Uri(uri)).toEqual(expected);
-  });
-
-  it.each([
-    ['no key separator', 's3://bucket'],
-    ['another scheme', 'https://bucket/key'],
-    ['a two-character bucket', 's3://ab/key'],
-    ['an upper-case bucket', 's3://Bucket/key'],
-    ['an empty string', ''],
-  ])('returns undefined for %s', (_label, uri) => {
-    // Act & Assess
-    expect(parseS3Uri(uri)).toBeUndefined();
   });
 });
 

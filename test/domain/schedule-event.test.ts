@@ -1,4 +1,3 @@
-import { SAFE_EXECUTION_NAME_PATTERN } from '../../src/domain/naming';
 import { describeSchemaIssues } from '../../src/domain/schema-issues';
 import {
   executionNameForSchedule,
@@ -10,6 +9,8 @@ import scheduledRuleEvent from '../fixtures/scheduled-rule-event.json';
 import schedulerInvocation from '../fixtures/scheduler-invocation.json';
 
 const TICK = '2026-11-28T02:00:00Z';
+/** The characters AWS recommends for execution names so CloudWatch can show them. */
+const SAFE_EXECUTION_NAME_PATTERN = /^[0-9A-Za-z_-]+$/;
 const withSchedule = (schedule: Record<string, unknown>) => ({ schedule: { ...schedulerInvocation.schedule, ...schedule } });
 
 function issuesOf(payload: unknown): string[] {

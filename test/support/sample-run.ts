@@ -3,7 +3,7 @@ import type { BucketLayout } from '../../src/domain/bucket-layout';
 import { jobNameForRun } from '../../src/domain/naming';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../src/domain/polling-policy';
 import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../src/domain/run';
-import type { JobSettings } from '../../src/domain/run-input';
+import type { JobSettings } from '../../src/domain/job-settings';
 import type {
   BatchJobDescription,
   BatchJobs,
@@ -29,6 +29,29 @@ export const DATA_BUCKET = 'personalize-batch-dev-data';
 export const INPUT_PATH = `s3://${DATA_BUCKET}/input/users.jsonl`;
 export const OUTPUT_BASE_URI = `s3://${DATA_BUCKET}/output/`;
 /** The data bucket as the stage lays it out (the serverless.yml defaults). */
+/** A run input that names every member the execution input takes, each with a valid value. */
+export const FULL_RUN_INPUT = {
+  inputPath: INPUT_PATH,
+  outputPath: 's3://personalize-batch-dev-data/output/manual/',
+  solutionVersionArn: SOLUTION_VERSION_ARN,
+  roleArn: ROLE_ARN,
+  jobName: 'weekly-users_2026-01-15',
+  numResults: 50,
+  filterArn: FILTER_ARN,
+  batchInferenceJobConfig: { itemExplorationConfig: { explorationWeight: '0.3', explorationItemAgeCutOff: '30' } },
+  batchInferenceJobMode: 'THEME_GENERATION',
+  themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+  inputKmsKeyArn: KMS_KEY_ARN,
+  outputKmsKeyArn: KMS_KEY_ARN,
+  tags: [
+    { tagKey: 'team', tagValue: 'recs' },
+    { tagKey: 'empty-value', tagValue: '' },
+  ],
+  maxWaitSeconds: 7200,
+  maxPolls: 100,
+  source: { type: 'manual', requestedBy: 'jane@example.com' },
+};
+
 export const LAYOUT: Readonly<BucketLayout> = Object.freeze({
   bucket: DATA_BUCKET,
   inputPrefix: 'input/',

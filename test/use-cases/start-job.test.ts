@@ -2,7 +2,7 @@ import type { CapacityState } from '../../src/domain/capacity-policy';
 import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../../src/domain/errors';
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
 import type { RunState } from '../../src/domain/run';
-import type { RunDefaults } from '../../src/domain/run-input';
+import type { RunDefaults } from '../../src/domain/job-settings';
 import { batchInferenceJobArn, startJob, type PendingStart, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
 import {
   DATA_BUCKET,

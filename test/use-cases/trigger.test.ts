@@ -2,7 +2,6 @@ import type { S3ObjectCreatedEvent } from '../../src/domain/s3-event';
 import { executionNameForSchedule } from '../../src/domain/schedule-event';
 import {
   trigger,
-  startRunsForUploads,
   type TriggerEvent,
   type TriggerDependencies,
 } from '../../src/use-cases/trigger';
@@ -50,13 +49,13 @@ function dependencies(
 
 const executionArnFor = (name: string) => `${STATE_MACHINE_ARN.replace(':stateMachine:', ':execution:')}:${name}`;
 
-describe('startRunsForUploads', () => {
+describe('trigger: uploads', () => {
   it('starts one execution for an uploaded file with the run input the state machine expects', async () => {
     // Prepare
     const deps = dependencies();
 
     // Act
-    const summary = await startRunsForUploads(s3Event(putEvent), deps);
+    const summary = await trigger(s3Event(putEvent), deps);
 
     // Assess
     expect(deps.executions.requests).toHaveLength(1);
@@ -94,7 +93,7 @@ describe('startRunsForUploads', () => {
     const deps = dependencies();
 
     // Act
-    await startRunsForUploads(s3Event(mixedRecordsEvent), deps);
+    await trigger(s3Event(mixedRecordsEvent), deps);
 
     // Assess
     const source = (deps.executions.requests[0]?.input as { source: Record<string, unknown> }).source;
@@ -105,10 +104,10 @@ describe('startRunsForUploads', () => {
   it('reports a redelivered event as a duplicate and starts nothing new', async () => {
     // Prepare
     const deps = dependencies();
-    const first = await startRunsForUploads(s3Event(putEvent), deps);
+    const first = await trigger(s3Event(putEvent), deps);
 
     // Act
-    const second = await startRunsForUploads(s3Event(putEvent), deps);
+    const second = await trigger(s3Event(putEvent), deps);
 
     // Assess
     expect(deps.executions.requests.map((request) => request.name)).toEqual([first.started[0]?.executionName, first.started[0]?.executionName]);
@@ -127,10 +126,10 @@ describe('startRunsForUploads', () => {
     // Prepare
     const deps = dependencies();
     deps.executions.stillRunning = true;
-    const first = await startRunsForUploads(s3Event(putEvent), deps);
+    const first = await trigger(s3Event(putEvent), deps);
 
     // Act
-    const second = await startRunsForUploads(s3Event(putEvent), deps);
+    const second = await trigger(s3Event(putEvent), deps);
 
     // Assess
     expect(first.started).toHaveLength(1);
@@ -147,8 +146,8 @@ describe('startRunsForUploads', () => {
     reupload.Records[0]!.s3.object.versionId = 'Lx7oTq1S2nA8.bX3vEXAMPLE';
 
     // Act
-    await startRunsForUploads(s3Event(putEvent), deps);
-    const summary = await startRunsForUploads(reupload, deps);
+    await trigger(s3Event(putEvent), deps);
+    const summary = await trigger(reupload, deps);
 
     // Assess
     expect(summary.started).toHaveLength(1);
@@ -159,10 +158,10 @@ describe('startRunsForUploads', () => {
     // Prepare
     const executions = new FakeExecutions();
     const deps = dependencies(executions);
-    await startRunsForUploads(s3Event({ Records: [s3Event(mixedRecordsEvent).Records[2]] }), deps);
+    await trigger(s3Event({ Records: [s3Event(mixedRecordsEvent).Records[2]] }), deps);
 
     // Act
-    const summary = await startRunsForUploads(s3Event(mixedRecordsEvent), deps);
+    const summary = await trigger(s3Event(mixedRecordsEvent), deps);
 
     // Assess
     expect(summary.started.map((entry) => entry.key)).toEqual(['input/weekly users.jsonl', 'input/café résumé.jsonl']);
@@ -181,7 +180,7 @@ describe('startRunsForUploads', () => {
     const deps = dependencies();
 
     // Act
-    const summary = await startRunsForUploads(structuredClone(testEvent) as unknown as Parameters<typeof startRunsForUploads>[0], deps);
+    const summary = await trigger(structuredClone(testEvent) as unknown as Parameters<typeof trigger>[0], deps);
 
     // Assess
     expect(deps.executions.requests).toEqual([]);
@@ -196,7 +195,7 @@ describe('startRunsForUploads', () => {
     deps.executions.failWith = throttled;
 
     // Act & Assess
-    await expect(startRunsForUploads(s3Event(putEvent), deps)).rejects.toBe(throttled);
+    await expect(trigger(s3Event(putEvent), deps)).rejects.toBe(throttled);
     expect(deps.ledger.entries).toEqual([]);
   });
 
@@ -207,7 +206,7 @@ describe('startRunsForUploads', () => {
     csv.Records[0]!.s3.object.key = 'input/users+2026-01-15.csv';
 
     // Act
-    const summary = await startRunsForUploads(csv, deps);
+    const summary = await trigger(csv, deps);
 
     // Assess
     expect(deps.executions.requests).toEqual([]);
@@ -220,7 +219,7 @@ describe('startRunsForUploads', () => {
     const deps = { ...dependencies(), filter: { inputPrefix: 'input/', inputSuffixes: ['.json', '.jsonl'] } };
 
     // Act
-    const summary = await startRunsForUploads(s3Event(putEvent), deps);
+    const summary = await trigger(s3Event(putEvent), deps);
 
     // Assess
     expect(summary.started).toHaveLength(1);
@@ -232,7 +231,7 @@ describe('startRunsForUploads', () => {
     it('uses the key as sent when that object exists', async () => {
       const deps = dependencies(new FakeExecutions(), new FakeBucket(['input/users+2026-01-15.jsonl']));
 
-      const summary = await startRunsForUploads(event, deps);
+      const summary = await trigger(event, deps);
 
       expect(summary.started.map((run) => run.key)).toEqual(['input/users+2026-01-15.jsonl']);
       expect(deps.executions.requests[0]?.input).toMatchObject({
@@ -244,7 +243,7 @@ describe('startRunsForUploads', () => {
     it('falls back to the form-decoded key when only that object exists', async () => {
       const deps = dependencies(new FakeExecutions(), new FakeBucket(['input/users 2026-01-15.jsonl']));
 
-      const summary = await startRunsForUploads(event, deps);
+      const summary = await trigger(event, deps);
 
       expect(summary.started.map((run) => run.key)).toEqual(['input/users 2026-01-15.jsonl']);
       expect(deps.objects.checked).toEqual(['input/users+2026-01-15.jsonl', 'input/users 2026-01-15.jsonl']);
@@ -253,7 +252,7 @@ describe('startRunsForUploads', () => {
     it('ignores the event, with a reason, when neither spelling exists', async () => {
       const deps = dependencies(new FakeExecutions(), new FakeBucket([]));
 
-      const summary = await startRunsForUploads(event, deps);
+      const summary = await trigger(event, deps);
 
       expect(deps.executions.requests).toHaveLength(0);
       expect(summary.ignored).toEqual([{ key: 'input/users+2026-01-15.jsonl', reason: expect.stringContaining('no longer exists') }]);
@@ -263,7 +262,7 @@ describe('startRunsForUploads', () => {
       const plain = { ...event, detail: { ...event.detail, object: { ...event.detail.object, key: 'input/users.jsonl' } } };
       const deps = dependencies();
 
-      const summary = await startRunsForUploads(plain, deps);
+      const summary = await trigger(plain, deps);
 
       expect(summary.started).toHaveLength(1);
       expect(deps.objects.checked).toEqual([]);
@@ -271,7 +270,7 @@ describe('startRunsForUploads', () => {
 
     it('ignores keys outside the input prefix', async () => {
       const outside = { ...event, detail: { ...event.detail, object: { ...event.detail.object, key: 'other/users.jsonl' } } };
-      const summary = await startRunsForUploads(outside, dependencies());
+      const summary = await trigger(outside, dependencies());
       expect(summary.started).toHaveLength(0);
       expect(summary.ignored[0]?.reason).toContain('outside the input prefix');
     });

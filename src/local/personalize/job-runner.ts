@@ -6,10 +6,10 @@ import { createRecommender } from './recommender';
 import type { JobOutcome, StandInRecipe, CreateBatchInferenceJobRequest } from './types';
 
 /** Personalize quotas for one batch inference job (developer guide, "Quotas"). */
-export const MAX_INPUT_FILES = 1000;
-export const MAX_INPUT_BYTES = 1024 ** 3;
+const MAX_INPUT_FILES = 1000;
+const MAX_INPUT_BYTES = 1024 ** 3;
 /** Themed batch recommendations accept at most 100 items per input file. */
-export const MAX_THEMED_RECORDS_PER_FILE = 100;
+const MAX_THEMED_RECORDS_PER_FILE = 100;
 
 export interface JobToRun {
   request: CreateBatchInferenceJobRequest;

@@ -13,11 +13,11 @@ export interface JobTimeline {
   durations: JobDurations;
 }
 
-export function inProgressAtMs(timeline: JobTimeline): number {
+function inProgressAtMs(timeline: JobTimeline): number {
   return timeline.createdAtMs + timeline.durations.pendingMs;
 }
 
-export function dueAtMs(timeline: JobTimeline): number {
+function dueAtMs(timeline: JobTimeline): number {
   return inProgressAtMs(timeline) + timeline.durations.inProgressMs;
 }
 

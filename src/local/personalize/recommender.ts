@@ -146,7 +146,7 @@ function seedFor(solutionVersionArn: string, kind: 'user' | 'item', id: string):
 }
 
 /** First 32 bits of SHA-256: stable across processes and Node versions, unlike anything seeded at random. */
-export function hash32(text: string): number {
+function hash32(text: string): number {
   return createHash('sha256').update(text, 'utf8').digest().readUInt32BE(0);
 }
 

@@ -13,7 +13,7 @@ import {
 
 /*
  * Request validation for the three batch inference operations, following the Personalize service model
- * (see docs/aws-facts.md). The SDKs validate nothing client-side, so this is the only place a malformed
+ * (the constraints published in the Amazon Personalize API reference). The SDKs validate nothing client-side, so this is the only place a malformed
  * request is caught before it would reach AWS.
  *
  * Patterns are matched against the WHOLE value, as AWS's server-side validation does: the model's
@@ -27,12 +27,12 @@ import {
  */
 
 export const JOB_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9\\-_]*';
-export const PERSONALIZE_ARN_PATTERN = 'arn:([a-z\\d-]+):personalize:.*:.*:.+';
-export const ROLE_ARN_PATTERN = 'arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
-export const S3_PATH_PATTERN = '(s3|http|https)://.+';
-export const KMS_KEY_ARN_PATTERN = 'arn:aws.*:kms:.*:[0-9]{12}:key/.*';
+const PERSONALIZE_ARN_PATTERN = 'arn:([a-z\\d-]+):personalize:.*:.*:.+';
+const ROLE_ARN_PATTERN = 'arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
+const S3_PATH_PATTERN = '(s3|http|https)://.+';
+const KMS_KEY_ARN_PATTERN = 'arn:aws.*:kms:.*:[0-9]{12}:key/.*';
 
-export const MAX_TAGS = 200;
+const MAX_TAGS = 200;
 const MAX_INT32 = 2_147_483_647;
 
 /** One failed constraint, in the shape of AWS's "Value X at 'path' failed to satisfy constraint: ..." lines. */
@@ -115,7 +115,7 @@ export function validateDescribeBatchInferenceJob(input: Record<string, unknown>
   return { batchInferenceJobArn: batchInferenceJobArn! };
 }
 
-export const DEFAULT_MAX_RESULTS = 100;
+const DEFAULT_MAX_RESULTS = 100;
 
 /** @throws AwsServiceError `InvalidInputException` */
 export function validateListBatchInferenceJobs(input: Record<string, unknown>): ListBatchInferenceJobsRequest {

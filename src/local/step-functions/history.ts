@@ -98,7 +98,7 @@ export function withoutExecutionData(event: HistoryEvent): HistoryEvent {
  * Throws a TypeError for anything a history event could not carry over the wire (functions,
  * class instances, cycles).
  */
-export function copyEventData<T>(value: T): T {
+function copyEventData<T>(value: T): T {
   return copyValue(value, new Set()) as T;
 }
 
@@ -127,5 +127,39 @@ function copyValue(value: unknown, ancestors: Set<object>): unknown {
     return copy;
   } finally {
     ancestors.delete(value);
+  }
+}
+
+type HistoryListener = (executionArn: string, event: HistoryEvent) => void;
+
+/** The stand-in's `onHistoryEvent` subscribers, each handed every event as it is recorded. */
+export class HistoryListeners {
+  private readonly listeners = new Set<HistoryListener>();
+
+  /** Returns the unsubscribe function. */
+  subscribe(listener: HistoryListener): () => void {
+    // Wrapped so the same function can subscribe twice and unsubscribe each independently.
+    const subscription: HistoryListener = (executionArn, event) => listener(executionArn, event);
+    this.listeners.add(subscription);
+    return () => {
+      this.listeners.delete(subscription);
+    };
+  }
+
+  /** A listener that throws is reported as a process warning; it cannot fail the execution. */
+  publish(executionArn: string, event: HistoryEvent): void {
+    if (this.listeners.size === 0) return;
+    // One copy for all listeners: none of them can alter the recorded history.
+    const copy = copyEventData(event);
+    for (const listener of this.listeners) {
+      try {
+        listener(executionArn, copy);
+      } catch (error) {
+        process.emitWarning(
+          `A Step Functions stand-in history listener threw: ${error instanceof Error ? error.message : String(error)}`,
+          'StepFunctionsStandInWarning',
+        );
+      }
+    }
   }
 }

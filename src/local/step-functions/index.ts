@@ -1,4 +1,5 @@
-export { startStepFunctionsStandIn, StandInConfigurationError } from './step-functions-stand-in';
+export { startStepFunctionsStandIn } from './step-functions-stand-in';
+export { StandInConfigurationError } from './state-machines';
 export {
   findExecutionNameViolation,
   isCloudWatchSafeExecutionName,

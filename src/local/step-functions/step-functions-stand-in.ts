@@ -1,35 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { AwsServiceError, startAwsJsonServer, type AwsJsonOperation } from '../aws-json-server';
 import { systemClock } from '../clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION } from '../local-aws';
 import { executionArnFor, parseStatesArn, stateMachineArnFor } from './arns';
 import { findExecutionNameViolation } from './execution-names';
-import {
-  type Execution,
-  ExecutionStore,
-  MAX_PAYLOAD_BYTES,
-  outcomeFromRunner,
-  outcomeFromThrown,
-} from './execution-store';
-import { copyEventData, withoutExecutionData } from './history';
+import { type Execution, ExecutionStore, MAX_PAYLOAD_BYTES } from './execution-store';
+import { launch } from './launch';
+import { HistoryListeners, withoutExecutionData } from './history';
 import { decodePageToken, encodePageToken, invalidToken, MAX_TOKEN_LENGTH } from './page-tokens';
 import { RequestMembers } from './request-members';
-import type {
-  ExecutionRequest,
-  ExecutionRunner,
-  StandInStateMachine,
-  StepFunctionsStandIn,
-  StepFunctionsStandInOptions,
-} from './types';
-
-/** The stand-in was configured with something Step Functions itself would refuse. */
-export class StandInConfigurationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StandInConfigurationError';
-  }
-}
+import { configureStateMachines, StandInConfigurationError, type ConfiguredStateMachine } from './state-machines';
+import type { StepFunctionsStandIn, StepFunctionsStandInOptions } from './types';
 
 const ARN_MAX_LENGTH = 256;
 const TRACE_HEADER_MAX_LENGTH = 256;
@@ -38,12 +19,6 @@ const MAX_PAGE_SIZE = 1000;
 const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
 const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
-
-interface ConfiguredStateMachine extends StandInStateMachine {
-  arn: string;
-}
-
-type Listener = (executionArn: string, event: HistoryEvent) => void;
 
 /**
  * Starts a local stand-in for the AWS Step Functions control plane (awsJson1_0 on loopback), for
@@ -77,22 +52,8 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   const stateMachines = configureStateMachines(options.stateMachines, arnOf);
   const creationDate = new Date(clock.now());
 
-  const listeners = new Set<Listener>();
-  const store = new ExecutionStore(clock, function publish(executionArn, event) {
-    if (listeners.size === 0) return;
-    // One copy for all listeners: none of them can alter the recorded history.
-    const copy = copyEventData(event);
-    for (const listener of listeners) {
-      try {
-        listener(executionArn, copy);
-      } catch (error) {
-        process.emitWarning(
-          `A Step Functions stand-in history listener threw: ${error instanceof Error ? error.message : String(error)}`,
-          'StepFunctionsStandInWarning',
-        );
-      }
-    }
-  });
+  const listeners = new HistoryListeners();
+  const store = new ExecutionStore(clock, (executionArn, event) => listeners.publish(executionArn, event));
 
   function requireStateMachine(stateMachineArn: string): ConfiguredStateMachine {
     parseStatesArn(stateMachineArn, 'stateMachine');
@@ -167,14 +128,8 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       members.validate();
 
       const execution = requireExecution(executionArn as string);
-      const stopDate = execution.stopDate;
       return {
-        executionArn: execution.executionArn,
-        stateMachineArn: execution.stateMachineArn,
-        name: execution.name,
-        status: execution.status,
-        startDate: execution.startDate,
-        ...(stopDate && { stopDate }),
+        ...executionListItem(execution),
         input: execution.input,
         inputDetails: { included: true },
         ...(execution.output !== undefined && { output: execution.output, outputDetails: { included: true } }),
@@ -220,17 +175,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       const page = newestFirst.slice(0, pageSize);
       const last = page[page.length - 1];
       return {
-        executions: page.map((execution) => {
-          const stopDate = execution.stopDate;
-          return {
-            executionArn: execution.executionArn,
-            stateMachineArn: execution.stateMachineArn,
-            name: execution.name,
-            status: execution.status,
-            startDate: execution.startDate,
-            ...(stopDate && { stopDate }),
-          };
-        }),
+        executions: page.map(executionListItem),
         ...(newestFirst.length > pageSize && last && { nextToken: encodePageToken(scope, last.sequence) }),
       };
     },
@@ -331,12 +276,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       return store.all().map((execution) => execution.snapshot());
     },
     onHistoryEvent(listener) {
-      // Wrapped so the same function can subscribe twice and unsubscribe each independently.
-      const subscription: Listener = (executionArn, event) => listener(executionArn, event);
-      listeners.add(subscription);
-      return () => {
-        listeners.delete(subscription);
-      };
+      return listeners.subscribe(listener);
     },
     close() {
       closing ??= server.close();
@@ -345,75 +285,20 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   };
 }
 
-/**
- * Hands the execution to its runner and records the outcome. The runner is called from a promise
- * chain rather than directly so that a synchronous throw becomes a rejection like any other, and
- * every path ends in `close`: a runner can never leave an unhandled rejection or a stuck execution.
- */
-function launch(execution: Execution, runner: ExecutionRunner): void {
-  const request: ExecutionRequest = {
-    executionArn: execution.executionArn,
-    stateMachineArn: execution.stateMachineArn,
-    name: execution.name,
-    input: execution.input,
-    startDate: new Date(execution.startDate.getTime()),
-  };
-  Promise.resolve()
-    .then(() => runner(request, (event) => execution.recordRunnerEvent(event)))
-    .then(outcomeFromRunner, outcomeFromThrown)
-    .then((outcome) => execution.close(outcome))
-    .catch((error: unknown) => {
-      // Only a bug in the stand-in gets here; fail the execution rather than leave it RUNNING forever.
-      try {
-        execution.close(outcomeFromThrown(error));
-      } catch (again) {
-        process.emitWarning(
-          `Step Functions stand-in could not close ${execution.executionArn}: ${String(again)}`,
-          'StepFunctionsStandInWarning',
-        );
-      }
-    });
-}
-
 function pageSizeOf(maxResults: number | undefined): number {
   // 0 means "the default", as in the API.
   return maxResults === undefined || maxResults === 0 ? DEFAULT_PAGE_SIZE : maxResults;
 }
 
-function configureStateMachines(
-  configured: StandInStateMachine[],
-  arnOf: (name: string) => string,
-): Map<string, ConfiguredStateMachine> {
-  const byArn = new Map<string, ConfiguredStateMachine>();
-  for (const machine of configured) {
-    const violation = findExecutionNameViolation(machine.name);
-    if (violation) throw new StandInConfigurationError(`Invalid state machine name '${machine.name}': ${violation.message}`);
-    const arn = arnOf(machine.name);
-    if (byArn.has(arn)) throw new StandInConfigurationError(`State machine '${machine.name}' is configured twice`);
-    if (machine.type !== undefined && machine.type !== 'STANDARD') {
-      throw new StandInConfigurationError(
-        `State machine '${machine.name}' has type '${String(machine.type)}': only STANDARD workflows are supported`,
-      );
-    }
-    if (!/^arn:[^:]+:iam::\d{12}:role\/.+$/.test(machine.roleArn)) {
-      throw new StandInConfigurationError(`State machine '${machine.name}' has an invalid role ARN '${machine.roleArn}'`);
-    }
-    if (!isJsonObject(machine.definition)) {
-      throw new StandInConfigurationError(`State machine '${machine.name}' has a definition that is not a JSON object`);
-    }
-    if (typeof machine.runner !== 'function') {
-      throw new StandInConfigurationError(`State machine '${machine.name}' has no runner`);
-    }
-    byArn.set(arn, { ...machine, arn });
-  }
-  return byArn;
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
+/** The members ListExecutions returns for an execution, which DescribeExecution starts with too. */
+function executionListItem(execution: Execution) {
+  const stopDate = execution.stopDate;
+  return {
+    executionArn: execution.executionArn,
+    stateMachineArn: execution.stateMachineArn,
+    name: execution.name,
+    status: execution.status,
+    startDate: execution.startDate,
+    ...(stopDate && { stopDate }),
+  };
 }

@@ -1,0 +1,58 @@
+// zod/mini: the same validation core at ~15 KB instead of ~450 KB in every bundle that imports it.
+import * as z from 'zod/mini';
+
+/*
+ * An S3 URI with a bucket name S3 allows, the bucket captured: one pattern for checking a user's
+ * URI and for taking it apart, so the two never disagree about what a valid URI is.
+ */
+const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
+
+const s3UriChecks = [
+  z.maxLength(256, 'must be at most 256 characters (Personalize limit)'),
+  z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
+  z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
+];
+
+/**
+ * An S3 URI Personalize accepts as a job's input or output path: `s3://<bucket>/<key>`, at most 256
+ * characters (Personalize's `S3Location.path` limit), with a bucket name S3 allows.
+ */
+export const S3UriSchema = z.string().check(...s3UriChecks);
+
+/** As `S3UriSchema`, and ending in `/`: Personalize writes a job's output into a folder. */
+export const S3FolderSchema = z.string().check(
+  ...s3UriChecks,
+  z.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"'),
+);
+
+/**
+ * Splits `s3://<bucket>/<key>` into its bucket and key. Returns undefined for anything
+ * `S3UriSchema` would refuse for its shape (not `s3://`, or an invalid bucket name); the key may be
+ * empty.
+ *
+ * @example parseS3Uri('s3://data/input/users.jsonl') // { bucket: 'data', key: 'input/users.jsonl' }
+ */
+export function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const match = S3_URI.exec(uri);
+  if (!match || match[1] === undefined || match[2] === undefined) return undefined;
+  return { bucket: match[1], key: match[2] };
+}
+
+/**
+ * The URI of an object or folder: `s3://<bucket>/<key>`, the key as S3 spells it (not URL-encoded).
+ *
+ * @example s3UriOf('data', 'input/users.jsonl') // 's3://data/input/users.jsonl'
+ */
+export function s3UriOf(bucket: string, key: string): string {
+  return `s3://${bucket}/${key}`;
+}
+
+/**
+ * The URI as a folder: Personalize treats a path as a key prefix, so a folder must end in `/` or
+ * it would also match its sibling `<name>-other/`.
+ *
+ * @example withTrailingSlash('s3://data/output') // 's3://data/output/'
+ */
+export function withTrailingSlash(uri: string): string {
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
