@@ -1,12 +1,12 @@
+import { backoffSeconds, type Backoff } from './backoff';
+import { secondsSince } from './time';
+
 /**
  * Waiting for Personalize capacity. An account runs at most 5 batch inference jobs at once per
  * region (adjustable); the next CreateBatchInferenceJob answers LimitExceededException. A run then
  * queues: it retries with growing, jittered waits until a slot frees up or `maxQueueSeconds` runs out.
  */
-export interface CapacityPolicy {
-  firstWaitSeconds: number;
-  backoffRate: number;
-  maxIntervalSeconds: number;
+export interface CapacityPolicy extends Backoff {
   /** How long a run may wait for a free slot before it ends as a recorded failure. */
   maxQueueSeconds: number;
 }
@@ -38,7 +38,7 @@ export interface CapacityState {
  * none retries almost at once.
  */
 export function capacityWaitSeconds(policy: CapacityPolicy, attempts: number, random: () => number): number {
-  const interval = Math.min(policy.maxIntervalSeconds, policy.firstWaitSeconds * policy.backoffRate ** Math.max(0, attempts - 1));
+  const interval = backoffSeconds(policy, attempts);
   return Math.max(1, Math.round(interval / 2 + random() * (interval / 2)));
 }
 
@@ -54,7 +54,7 @@ export function onCapacityRefused(
 ): CapacityDecision {
   const since = previous?.since ?? new Date(nowMs).toISOString();
   const attempts = (previous?.attempts ?? 0) + 1;
-  const queuedSeconds = Math.max(0, Math.floor((nowMs - Date.parse(since)) / 1000));
+  const queuedSeconds = secondsSince(since, nowMs);
   const waitSeconds = capacityWaitSeconds(policy, attempts, random);
   if (queuedSeconds + waitSeconds > policy.maxQueueSeconds) {
     return {

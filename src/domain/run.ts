@@ -1,5 +1,6 @@
 import type { PollingPolicy, PollState } from './polling-policy';
 import { timeoutReason } from './polling-policy';
+import { secondsSince } from './time';
 
 /** Identity of the Step Functions execution a handler runs in (from the context object `$$`). */
 export interface ExecutionRef {
@@ -140,7 +141,7 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
       record.capacityAttempts = state.capacity.attempts;
       if (typeof state.capacity.since === 'string') {
         record.queuedSince = state.capacity.since;
-        record.queuedSeconds = Math.max(0, Math.floor((completedAt.getTime() - Date.parse(state.capacity.since)) / 1000));
+        record.queuedSeconds = secondsSince(state.capacity.since, completedAt.getTime());
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { BatchJobs } from './ports';
 import { nextPollState } from '../domain/polling-policy';
 import type { RunState } from '../domain/run';
+import { secondsSince } from '../domain/time';
 
 export interface GetJobStatusDependencies {
   jobs: BatchJobs;
@@ -16,7 +17,7 @@ export interface GetJobStatusDependencies {
  */
 export async function getJobStatus(state: RunState, deps: GetJobStatusDependencies): Promise<RunState> {
   const job = await deps.jobs.describe(state.run.jobArn);
-  const elapsedSeconds = Math.max(0, Math.floor((deps.now() - Date.parse(state.run.jobCreatedAt)) / 1000));
+  const elapsedSeconds = secondsSince(state.run.jobCreatedAt, deps.now());
   return {
     run: state.run,
     poll: nextPollState(state.run.polling, state.poll, { status: job.status, failureReason: job.failureReason }, elapsedSeconds),
