@@ -20,9 +20,8 @@ export const DEFAULT_CAPACITY_POLICY: Readonly<CapacityPolicy> = Object.freeze({
 
 export const MAX_QUEUE_SECONDS_LIMIT = 5 * 24 * 60 * 60;
 
-/** Carried through the state machine while a run waits for a slot; read by the "Job started?" Choice. */
+/** Where a run stands in the queue for a slot; the start step carries it in its queued state. */
 export interface CapacityState {
-  waiting: true;
   /** ISO time of the first refusal. */
   since: string;
   /** CreateBatchInferenceJob calls refused so far. */
@@ -63,5 +62,5 @@ export function onCapacityRefused(
         `did not get a slot within maxQueueSeconds (${policy.maxQueueSeconds}s). Last refusal: ${refusal}`,
     };
   }
-  return { wait: { waiting: true, since, attempts, waitSeconds, lastRefusal: refusal } };
+  return { wait: { since, attempts, waitSeconds, lastRefusal: refusal } };
 }
