@@ -195,6 +195,10 @@ describe('a run through the local engine and stand-ins', () => {
     });
     expect(record?.pollCount).toBeGreaterThan(1);
     expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ runId: started.executionName, status: 'SUCCEEDED' });
+    const entered = (await historyOf(sfn, started.executionArn)).flatMap((event) => (event.type?.endsWith('StateEntered') ? [event.stateEnteredEventDetails?.name] : []));
+    expect(entered.slice(0, 6)).toEqual(['Receive run request', 'Start job', 'Job started?', 'Wait for next poll', 'Get job status', 'Job complete?']);
+    expect(entered.slice(-3)).toEqual(['Record run', 'Run succeeded?', 'Run succeeded']);
+    expect(entered.filter((name) => name === 'Record run')).toHaveLength(1);
     const output = jsonLines(await readS3Text(environment, record?.outputLocation ?? ''));
     expect(output).toHaveLength(3);
     expect(output[0]).toMatchObject({ input: { userId: 'user-001' }, error: null, output: { recommendedItems: expect.any(Array) } });
