@@ -21,7 +21,7 @@ export function describeHistoryEvent(event: HistoryEvent, elapsedLabel: string):
     }
     case 'TaskStateExited': {
       const output = readJson(exited?.output);
-      if (exited?.name === 'Start batch inference job' && output?.run?.jobArn) {
+      if (exited?.name === 'Start job' && output?.run?.jobArn) {
         const adopted = output.run.adoptedExistingJob ? ' (adopted the existing job)' : '';
         return `${prefix}  job ${output.run.jobArn}${adopted}`;
       }

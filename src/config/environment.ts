@@ -1,6 +1,6 @@
 import { ConfigurationError } from '../domain/errors';
 import type { BucketLayout } from '../domain/bucket-layout';
-import type { RunDefaults } from '../domain/run-input';
+import type { RunDefaults } from '../domain/job-settings';
 
 type Environment = Record<string, string | undefined>;
 

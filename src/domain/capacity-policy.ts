@@ -1,12 +1,12 @@
+import { backoffSeconds, type Backoff } from './backoff';
+import { secondsSince } from './time';
+
 /**
  * Waiting for Personalize capacity. An account runs at most 5 batch inference jobs at once per
  * region (adjustable); the next CreateBatchInferenceJob answers LimitExceededException. A run then
  * queues: it retries with growing, jittered waits until a slot frees up or `maxQueueSeconds` runs out.
  */
-export interface CapacityPolicy {
-  firstWaitSeconds: number;
-  backoffRate: number;
-  maxIntervalSeconds: number;
+export interface CapacityPolicy extends Backoff {
   /** How long a run may wait for a free slot before it ends as a recorded failure. */
   maxQueueSeconds: number;
 }
@@ -20,9 +20,8 @@ export const DEFAULT_CAPACITY_POLICY: Readonly<CapacityPolicy> = Object.freeze({
 
 export const MAX_QUEUE_SECONDS_LIMIT = 5 * 24 * 60 * 60;
 
-/** Carried through the state machine while a run waits for a slot; read by the "Job started?" Choice. */
+/** Where a run stands in the queue for a slot; the start step carries it in its queued state. */
 export interface CapacityState {
-  waiting: true;
   /** ISO time of the first refusal. */
   since: string;
   /** CreateBatchInferenceJob calls refused so far. */
@@ -38,7 +37,7 @@ export interface CapacityState {
  * none retries almost at once.
  */
 export function capacityWaitSeconds(policy: CapacityPolicy, attempts: number, random: () => number): number {
-  const interval = Math.min(policy.maxIntervalSeconds, policy.firstWaitSeconds * policy.backoffRate ** Math.max(0, attempts - 1));
+  const interval = backoffSeconds(policy, attempts);
   return Math.max(1, Math.round(interval / 2 + random() * (interval / 2)));
 }
 
@@ -54,7 +53,7 @@ export function onCapacityRefused(
 ): CapacityDecision {
   const since = previous?.since ?? new Date(nowMs).toISOString();
   const attempts = (previous?.attempts ?? 0) + 1;
-  const queuedSeconds = Math.max(0, Math.floor((nowMs - Date.parse(since)) / 1000));
+  const queuedSeconds = secondsSince(since, nowMs);
   const waitSeconds = capacityWaitSeconds(policy, attempts, random);
   if (queuedSeconds + waitSeconds > policy.maxQueueSeconds) {
     return {
@@ -63,5 +62,5 @@ export function onCapacityRefused(
         `did not get a slot within maxQueueSeconds (${policy.maxQueueSeconds}s). Last refusal: ${refusal}`,
     };
   }
-  return { wait: { waiting: true, since, attempts, waitSeconds, lastRefusal: refusal } };
+  return { wait: { since, attempts, waitSeconds, lastRefusal: refusal } };
 }

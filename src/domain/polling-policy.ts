@@ -1,3 +1,4 @@
+import { backoffSeconds, type Backoff } from './backoff';
 import { jobPhase } from './job-status';
 
 /**
@@ -7,13 +8,7 @@ import { jobPhase } from './job-status';
  * `firstWaitSeconds` and backs off to `maxIntervalSeconds`, which keeps a long job cheap in state
  * transitions and far from Step Functions' 25,000-event history limit (~9 events per poll).
  */
-export interface PollingPolicy {
-  /** Wait before the first status check. */
-  firstWaitSeconds: number;
-  /** Each following wait is the previous one times this rate... */
-  backoffRate: number;
-  /** ...up to this interval. */
-  maxIntervalSeconds: number;
+export interface PollingPolicy extends Backoff {
   /** A run whose job is still not finished this long after it was created ends as TIMED_OUT. */
   maxElapsedSeconds: number;
   /** A run ends as TIMED_OUT after this many status checks, whatever the elapsed time. */
@@ -53,8 +48,7 @@ export interface PollState {
 
 /** Seconds to wait before status check number `pollNumber` (1-based), never past the deadline. */
 export function waitBeforePoll(policy: PollingPolicy, pollNumber: number, elapsedSeconds = 0): number {
-  const backedOff = policy.firstWaitSeconds * policy.backoffRate ** Math.max(0, pollNumber - 1);
-  const interval = Math.min(policy.maxIntervalSeconds, backedOff);
+  const interval = backoffSeconds(policy, pollNumber);
   const untilDeadline = policy.maxElapsedSeconds - elapsedSeconds;
   // Step Functions' SecondsPath needs a non-negative integer; waiting at least a second keeps a
   // run that reached its deadline from spinning without a pause.

@@ -1,5 +1,7 @@
 import type { PollingPolicy, PollState } from './polling-policy';
+import { jobPhase } from './job-status';
 import { timeoutReason } from './polling-policy';
+import { secondsSince } from './time';
 
 /** Identity of the Step Functions execution a handler runs in (from the context object `$$`). */
 export interface ExecutionRef {
@@ -90,18 +92,35 @@ export interface RunRecord {
   deliveries?: number | undefined;
 }
 
+/** The "Record run" state's payload: the execution, its input and the state the run ended in. */
 export interface RecordRequest {
-  outcome: RunOutcome;
   execution: ExecutionRef;
   /** The execution input (`$$.Execution.Input`): says what was asked when no run context exists. */
   input?: unknown;
-  /** The state document at the point the run ended; `run` is absent when the start step failed. */
-  state: Partial<RunState> & { error?: CaughtError; inputPath?: unknown; source?: unknown; capacity?: unknown };
+  /**
+   * The state document at the point the run ended: `{ run, poll, next }` after the polling loop,
+   * `{ queued, error }` or `{ run, poll, error }` when a Task's catcher caught `error`; `run` is
+   * absent when the start step failed.
+   */
+  state: Partial<RunState> & { error?: CaughtError; queued?: unknown; inputPath?: unknown; source?: unknown };
+}
+
+/**
+ * How the run ended, decided from the state it ended in, so the state machine has one record step
+ * for every ending: an error a Task's catcher caught is FAILED; a poll the guard stopped is
+ * TIMED_OUT; a job Personalize reported `ACTIVE` is SUCCEEDED; anything else (`CREATE FAILED`, or
+ * a state that reached the record step unfinished) is FAILED.
+ */
+export function runOutcome(state: RecordRequest['state']): RunOutcome {
+  if (state.error) return 'FAILED';
+  if (state.poll?.timedOut) return 'TIMED_OUT';
+  return jobPhase(state.poll?.status ?? undefined) === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
 }
 
 /** Builds the record for a finished run. Pure: the handler adds nothing but the clock. */
 export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRecord {
-  const { outcome, execution, state } = request;
+  const { execution, state } = request;
+  const outcome = runOutcome(state);
   const run = state.run;
   const poll = state.poll;
   const record: RunRecord = {
@@ -136,11 +155,11 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     if (isPlainObject(asked.source)) record.source = asked.source;
     if (typeof asked.jobGroup === 'string') record.jobGroup = asked.jobGroup;
     // A run that gave up waiting for capacity says how long it queued.
-    if (isPlainObject(state.capacity) && typeof state.capacity.attempts === 'number') {
-      record.capacityAttempts = state.capacity.attempts;
-      if (typeof state.capacity.since === 'string') {
-        record.queuedSince = state.capacity.since;
-        record.queuedSeconds = Math.max(0, Math.floor((completedAt.getTime() - Date.parse(state.capacity.since)) / 1000));
+    if (isPlainObject(state.queued) && typeof state.queued.attempts === 'number') {
+      record.capacityAttempts = state.queued.attempts;
+      if (typeof state.queued.since === 'string') {
+        record.queuedSince = state.queued.since;
+        record.queuedSeconds = secondsSince(state.queued.since, completedAt.getTime());
       }
     }
   }
@@ -156,9 +175,13 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     if (state.error) {
       record.errorType = state.error.Error;
       record.failureReason = describeCaughtError(state.error);
-    } else {
+    } else if (jobPhase(poll?.status ?? undefined) === 'FAILED') {
       record.errorType = 'BatchInferenceJobFailed';
       record.failureReason = poll?.failureReason ?? 'Personalize reported CREATE FAILED without a reason';
+    } else {
+      // Not a path the state machine takes: its loop records only finished or timed-out polls.
+      record.errorType = 'RunEndedUnfinished';
+      record.failureReason = `The run was recorded while its job was ${poll?.status ?? 'not yet started'}`;
     }
   }
   if (outcome === 'TIMED_OUT') {

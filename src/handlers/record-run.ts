@@ -3,7 +3,7 @@ import { createLogger, withMiddleware } from '../middleware/handler-kit';
 import type { RecordRequest, RunRecord } from '../domain/run';
 import { recordRun, type RecordRunDependencies } from '../use-cases/record-run';
 
-/** Payload the "Record … run" states send: the outcome, the execution, and the final state. */
+/** Payload the "Record run" state sends: the execution, its input and the state the run ended in. */
 export type RecordRunEvent = RecordRequest;
 
 export function createRecordRunHandler(deps: RecordRunDependencies, logger: Logger = createLogger()) {

@@ -36,7 +36,7 @@ describe('personalize-batch run', () => {
     // Assess
     const text = lines.join('\n');
     expect(exitCode).toBe(0);
-    expect(text).toMatch(/→ Start batch inference job/);
+    expect(text).toMatch(/→ Start job/);
     expect(text).toMatch(/poll 1: CREATE PENDING/);
     expect(text).toMatch(/poll \d+: ACTIVE/);
     expect(text).toMatch(/"status": "SUCCEEDED"/);

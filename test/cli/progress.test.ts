@@ -48,7 +48,7 @@ describe('describeHistoryEvent', () => {
 
   it('shows the job ARN when the start task exits', () => {
     // Act
-    const line = describeHistoryEvent(exited('Start batch inference job', { run: { jobArn: 'arn:job/1', adoptedExistingJob: false } }), LABEL);
+    const line = describeHistoryEvent(exited('Start job', { run: { jobArn: 'arn:job/1', adoptedExistingJob: false } }), LABEL);
 
     // Assess
     expect(line).toBe(`${PREFIX}  job arn:job/1`);
@@ -56,7 +56,7 @@ describe('describeHistoryEvent', () => {
 
   it('says when the start task adopted an existing job', () => {
     // Act
-    const line = describeHistoryEvent(exited('Start batch inference job', { run: { jobArn: 'arn:job/1', adoptedExistingJob: true } }), LABEL);
+    const line = describeHistoryEvent(exited('Start job', { run: { jobArn: 'arn:job/1', adoptedExistingJob: true } }), LABEL);
 
     // Assess
     expect(line).toBe(`${PREFIX}  job arn:job/1 (adopted the existing job)`);
@@ -79,8 +79,8 @@ describe('describeHistoryEvent', () => {
   });
 
   it.each([
-    ['another task', exited('Record succeeded run', { runId: 'r' })],
-    ['a start task without a job', exited('Start batch inference job', { error: {} })],
+    ['another task', exited('Record run', { runId: 'r' })],
+    ['a start task without a job', exited('Start job', { error: {} })],
     ['output that is not JSON', event('TaskStateExited', { stateExitedEventDetails: { name: 'Get job status', output: 'not json' } })],
     ['an event type it does not show', event('LambdaFunctionScheduled')],
   ])('shows nothing for %s', (_label, historyEvent) => {

@@ -77,7 +77,7 @@ describe('onCapacityRefused', () => {
 
     // Assess
     expect(decision).toEqual({
-      wait: { waiting: true, since: '2026-01-15T10:00:00.000Z', attempts: 1, waitSeconds: 45, lastRefusal: REFUSAL },
+      wait: { since: '2026-01-15T10:00:00.000Z', attempts: 1, waitSeconds: 45, lastRefusal: REFUSAL },
     });
   });
 
@@ -90,7 +90,7 @@ describe('onCapacityRefused', () => {
 
     // Assess
     expect(decision).toEqual({
-      wait: { waiting: true, since: '2026-01-15T10:00:00.000Z', attempts: 4, waitSeconds: 480, lastRefusal: 'still full' },
+      wait: { since: '2026-01-15T10:00:00.000Z', attempts: 4, waitSeconds: 480, lastRefusal: 'still full' },
     });
   });
 

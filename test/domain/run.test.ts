@@ -1,4 +1,4 @@
-import { buildRunRecord, describeCaughtError, type RecordRequest, type RunRecord } from '../../src/domain/run';
+import { buildRunRecord, describeCaughtError, runOutcome, type RecordRequest, type RunRecord } from '../../src/domain/run';
 import { executionRef, INPUT_PATH, policy, runContext, pollState } from '../support/sample-run';
 
 const completedAt = new Date('2026-01-15T11:30:00.000Z');
@@ -24,7 +24,6 @@ describe('buildRunRecord', () => {
   it('records a succeeded run with its job, poll and output location', () => {
     // Prepare
     const request: RecordRequest = {
-      outcome: 'SUCCEEDED',
       execution,
       state: {
         run: runContext({ filterArn: undefined }),
@@ -65,7 +64,7 @@ describe('buildRunRecord', () => {
 
     // Act
     const record = buildRunRecord(
-      { outcome: 'SUCCEEDED', execution, state: { run: runContext({ source }), poll: pollState({ status: 'ACTIVE' }) } },
+      { execution, state: { run: runContext({ source }), poll: pollState({ status: 'ACTIVE' }) } },
       completedAt,
     );
 
@@ -77,7 +76,6 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'FAILED',
         execution,
         state: {
           run: runContext(),
@@ -101,7 +99,7 @@ describe('buildRunRecord', () => {
 
   it('gives a failed job with no reason a default one', () => {
     // Act
-    const record = buildRunRecord({ outcome: 'FAILED', execution, state: { run: runContext(), poll: pollState({ status: 'CREATE FAILED', failureReason: null }) } }, completedAt);
+    const record = buildRunRecord({ execution, state: { run: runContext(), poll: pollState({ status: 'CREATE FAILED', failureReason: null }) } }, completedAt);
 
     // Assess
     expect(record.failureReason).toBe('Personalize reported CREATE FAILED without a reason');
@@ -111,7 +109,6 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'FAILED',
         execution,
         state: {
           run: runContext(),
@@ -139,7 +136,6 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'FAILED',
         execution,
         state: {
           inputPath: INPUT_PATH,
@@ -167,7 +163,7 @@ describe('buildRunRecord', () => {
   it('ignores a raw inputPath or source of the wrong type', () => {
     // Act
     const record = buildRunRecord(
-      { outcome: 'FAILED', execution, state: { inputPath: 42, source: ['not', 'an', 'object'], error: { Error: 'States.Runtime' } } },
+      { execution, state: { inputPath: 42, source: ['not', 'an', 'object'], error: { Error: 'States.Runtime' } } },
       completedAt,
     );
 
@@ -185,7 +181,6 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'FAILED',
         execution,
         input,
         state: { inputPath: 's3://other-bucket/ignored.jsonl', error: { Error: 'InvalidRunInputError', Cause: 'Invalid run input: jobGroup: names "users"' } },
@@ -204,11 +199,10 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'FAILED',
         execution,
         input: { inputPath: INPUT_PATH },
         state: {
-          capacity: { waiting: true, since, attempts: 7, waitSeconds: 600, lastRefusal: 'limit reached' },
+          queued: { since, attempts: 7, waitSeconds: 600, lastRefusal: 'limit reached', input: { inputPath: INPUT_PATH }, settings: {} },
           error: { Error: 'CapacityWaitExceededError', Cause: lambdaCause('CapacityWaitExceededError', 'Personalize stayed at its limit') },
         },
       },
@@ -217,6 +211,7 @@ describe('buildRunRecord', () => {
 
     // Assess
     expect(record).toMatchObject({
+      status: 'FAILED',
       errorType: 'CapacityWaitExceededError',
       capacityAttempts: 7,
       queuedSince: since,
@@ -231,7 +226,7 @@ describe('buildRunRecord', () => {
     const run = runContext({ jobGroup: 'users', capacityWait: { attempts: 2, since: '2026-01-15T09:58:00.000Z', waitedSeconds: 120 } });
 
     // Act
-    const record = buildRunRecord({ outcome: 'SUCCEEDED', execution, state: { run, poll: pollState({ status: 'ACTIVE' }) } }, completedAt);
+    const record = buildRunRecord({ execution, state: { run, poll: pollState({ status: 'ACTIVE' }) } }, completedAt);
 
     // Assess
     expect(record).toMatchObject({
@@ -247,7 +242,6 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'TIMED_OUT',
         execution,
         state: {
           run: runContext({ polling: policy({ maxElapsedSeconds: 3600, maxPolls: 100 }) }),
@@ -273,22 +267,23 @@ describe('buildRunRecord', () => {
     // Act
     const record = buildRunRecord(
       {
-        outcome: 'TIMED_OUT',
         execution,
-        state: { run: runContext({ polling: policy({ maxPolls: 5 }) }), poll: pollState({ count: 5, status: 'PENDING', elapsedSeconds: 900 }) },
+        state: { run: runContext({ polling: policy({ maxPolls: 5 }) }), poll: pollState({ count: 5, status: 'PENDING', timedOut: true, elapsedSeconds: 900 }) },
       },
       completedAt,
     );
 
     // Assess
+    expect(record).toMatchObject({ status: 'TIMED_OUT', errorType: 'RunTimedOut' });
     expect(record.failureReason).toBe('Job still PENDING after 5 status checks: maxPolls (5) reached after 900s');
   });
 
-  it('gives a timed-out run without poll state a generic reason', () => {
+  it('gives a timed-out run without its run context a generic reason', () => {
     // Act
-    const record = buildRunRecord({ outcome: 'TIMED_OUT', execution, state: {} }, completedAt);
+    const record = buildRunRecord({ execution, state: { poll: pollState({ count: 3, status: 'PENDING', timedOut: true }) } }, completedAt);
 
     // Assess
+    expect(record).toMatchObject({ status: 'TIMED_OUT', errorType: 'RunTimedOut' });
     expect(record.failureReason).toBe('The run exceeded its maximum wait before the job finished');
     expectNoUndefinedValues(record);
   });
@@ -296,7 +291,7 @@ describe('buildRunRecord', () => {
   it('leaves out jobStatus while no status was seen', () => {
     // Act
     const record = buildRunRecord(
-      { outcome: 'FAILED', execution, state: { run: runContext(), poll: pollState({ status: null }), error: { Error: 'Lambda.Unknown', Cause: 'Task timed out' } } },
+      { execution, state: { run: runContext(), poll: pollState({ status: null }), error: { Error: 'Lambda.Unknown', Cause: 'Task timed out' } } },
       completedAt,
     );
 
@@ -338,5 +333,27 @@ describe('describeCaughtError', () => {
 
   it('names the error type when a Lambda error has an empty message (an Error thrown with none)', () => {
     expect(describeCaughtError({ Error: 'TypeError', Cause: lambdaCause('TypeError', '') })).toBe('TypeError (no message given)');
+  });
+});
+
+describe('runOutcome', () => {
+  it.each([
+    ['a caught error, even after an ACTIVE poll', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }), error: { Error: 'Lambda.Unknown' } }, 'FAILED'],
+    ['a caught error before any job', { error: { Error: 'InvalidRunInputError' } }, 'FAILED'],
+    ['an ACTIVE job', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }) }, 'SUCCEEDED'],
+    ['a CREATE FAILED job', { run: runContext(), poll: pollState({ status: 'CREATE FAILED', terminal: true }) }, 'FAILED'],
+    ['a poll the guard stopped', { run: runContext(), poll: pollState({ status: 'CREATE IN_PROGRESS', timedOut: true }) }, 'TIMED_OUT'],
+    ['a state with no poll and no error', {}, 'FAILED'],
+  ] as const)('decides %s', (_name, state, expected) => {
+    // Act & Assess
+    expect(runOutcome(state)).toBe(expected);
+  });
+
+  it('records a run that reached the record step unfinished as a failure that says so', () => {
+    // Act
+    const record = buildRunRecord({ execution, state: { run: runContext(), poll: pollState({ count: 2, status: 'CREATE PENDING' }) } }, completedAt);
+
+    // Assess
+    expect(record).toMatchObject({ status: 'FAILED', errorType: 'RunEndedUnfinished', failureReason: 'The run was recorded while its job was CREATE PENDING' });
   });
 });

@@ -39,7 +39,7 @@ describe('get-job-status handler', () => {
     personalize.reset();
   });
 
-  it('describes the run’s job and returns the next poll state', async () => {
+  it('describes the run’s job and returns the next poll state with next POLL', async () => {
     // Prepare
     describesAs('IN PROGRESS');
 
@@ -49,12 +49,13 @@ describe('get-job-status handler', () => {
     // Assess
     expect(personalize).toReceiveCommandWith(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN });
     expect(next).toEqual({
+      next: 'POLL',
       run: state.run,
       poll: { count: 2, status: 'IN PROGRESS', terminal: false, timedOut: false, failureReason: null, waitSeconds: 135, elapsedSeconds: 300 },
     });
   });
 
-  it('ends the loop when the job is ACTIVE', async () => {
+  it('ends the loop with next RECORD when the job is ACTIVE', async () => {
     // Prepare
     describesAs('ACTIVE');
 
@@ -62,6 +63,7 @@ describe('get-job-status handler', () => {
     const next = await handler(900)(state, lambdaContext());
 
     // Assess
+    expect(next.next).toBe('RECORD');
     expect(next.poll).toMatchObject({ status: 'ACTIVE', terminal: true, waitSeconds: 0 });
   });
 

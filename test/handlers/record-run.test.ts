@@ -40,7 +40,7 @@ describe('record-run handler', () => {
 
     // Act
     const record = await handler()(
-      { outcome: 'SUCCEEDED', execution, state: { run, poll: pollState({ count: 4, status: 'ACTIVE', terminal: true, elapsedSeconds: 1500 }) } },
+      { execution, state: { run, poll: pollState({ count: 4, status: 'ACTIVE', terminal: true, elapsedSeconds: 1500 }) } },
       lambdaContext(),
     );
 
@@ -74,7 +74,6 @@ describe('record-run handler', () => {
     // Act
     await handler()(
       {
-        outcome: 'FAILED',
         execution: executionRef('run-2'),
         state: {
           inputPath: INPUT_PATH,
@@ -108,7 +107,7 @@ describe('record-run handler', () => {
 
     // Act & Assess
     await expect(
-      handler()({ outcome: 'TIMED_OUT', execution: executionRef('run-3'), state: {} }, lambdaContext()),
+      handler()({ execution: executionRef('run-3'), state: {} }, lambdaContext()),
     ).rejects.toMatchObject({ name: 'ProvisionedThroughputExceededException' });
   });
 });

@@ -222,23 +222,21 @@ describe('start-job handler', () => {
     await expect(attempt).rejects.toMatchObject({ name: 'JobRejectedError', message: expect.stringContaining('inputPath is s3://personalize-batch-dev-data/input/other.jsonl') });
   });
 
-  it('returns a capacity state when Personalize answers LimitExceededException', async () => {
+  it('returns the queued state and WAIT_FOR_CAPACITY when Personalize answers LimitExceededException', async () => {
     // Prepare
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
 
-    // Act
-    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous: { request: { inputPath: INPUT_PATH } } }, lambdaContext());
+    // Act: the first attempt, as "Receive run request" hands it over (`queued` null).
+    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), queued: null }, lambdaContext());
 
     // Assess
     expect(result).toEqual({
-      capacity: {
-        waiting: true,
+      next: 'WAIT_FOR_CAPACITY',
+      queued: {
         since: new Date(NOW).toISOString(),
         attempts: 1,
         waitSeconds: 45,
         lastRefusal: `Personalize is busy (LimitExceededException): ${LIMIT_MESSAGE}`,
-      },
-      pending: {
         input: { inputPath: INPUT_PATH, jobGroup: 'default' },
         settings: expect.objectContaining({ jobName: JOB_NAME, inputPath: STAGED, outputPath: `${OUTPUT_BASE_URI}${RUN_ID}/`, numResults: 25 }),
       },
@@ -247,31 +245,35 @@ describe('start-job handler', () => {
   });
 
   it('counts the next refusal without reading the configuration or copying the input again', async () => {
-    // Prepare: the first refusal's whole result, as Step Functions hands it back (JSON).
+    // Prepare: the first refusal's queued state, as Step Functions hands it back (JSON).
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
     const first = JSON.parse(JSON.stringify(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()))) as {
-      capacity: { since: string };
-      pending: unknown;
+      queued: { since: string; input: unknown; settings: unknown };
     };
     s3.resetHistory();
     personalize.resetHistory();
 
     // Act
-    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), previous: first }, lambdaContext());
+    const result = await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID), queued: first.queued }, lambdaContext());
 
     // Assess
-    expect(result).toEqual({ capacity: expect.objectContaining({ attempts: 2, since: first.capacity.since }), pending: first.pending });
+    expect(result).toEqual({
+      next: 'WAIT_FOR_CAPACITY',
+      queued: expect.objectContaining({ attempts: 2, since: first.queued.since, input: first.queued.input, settings: first.queued.settings }),
+    });
     expect(s3).not.toReceiveAnyCommand();
     expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobName: JOB_NAME, jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } } });
   });
 
   it('gives up as CapacityWaitExceededError when the run’s maxQueueSeconds is spent', async () => {
-    // Prepare
+    // Prepare: a run queued since ten minutes ago, refused six times.
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
-    const previous = { capacity: { waiting: true, since: '2026-01-15T09:50:05.000Z', attempts: 6, waitSeconds: 300, lastRefusal: 'x' } };
+    const input = { inputPath: INPUT_PATH, maxQueueSeconds: 900 };
+    const first = JSON.parse(JSON.stringify(await handler()({ input, execution: executionRef(RUN_ID) }, lambdaContext()))) as { queued: Record<string, unknown> };
+    const queued = { ...first.queued, since: '2026-01-15T09:50:05.000Z', attempts: 6, waitSeconds: 300 };
 
     // Act
-    const attempt = handler()({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 900 }, execution: executionRef(RUN_ID), previous }, lambdaContext());
+    const attempt = handler()({ input, execution: executionRef(RUN_ID), queued }, lambdaContext());
 
     // Assess
     await expect(attempt).rejects.toMatchObject({

@@ -2,6 +2,8 @@ import { CreateBatchInferenceJobCommand, PersonalizeClient } from '@aws-sdk/clie
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import validate from 'asl-validator';
 import definition from '../../statemachine/batch-inference.asl.json';
+import { NON_RETRIED_ERROR_NAMES } from '../../src/domain/errors';
+import { NEXT_STEP } from '../../src/domain/next-step';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
 import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
@@ -15,8 +17,17 @@ const LAMBDA_TRANSIENT_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
-type AslState = { Type: string; Retry?: Array<Record<string, unknown>>; Catch?: Array<{ ErrorEquals: string[] }> };
+type AslState = {
+  Type: string;
+  Next?: string;
+  Default?: string;
+  Choices?: Array<{ Variable: string; StringEquals?: string; Next: string }>;
+  Retry?: Array<Record<string, unknown> & { ErrorEquals: string[] }>;
+  Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
+  [key: string]: unknown;
+};
 const states = definition.States as unknown as Record<string, AslState>;
+const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
 describe('the state machine definition', () => {
   it('is valid ASL', () => {
@@ -31,7 +42,7 @@ describe('the state machine definition', () => {
     expect(result.isValid).toBe(true);
   });
 
-  it.each(Object.entries(states).filter(([, state]) => state.Type === 'Task'))(
+  it.each(tasks)(
     'retries Lambda transient errors with backoff and full jitter in "%s"',
     (_name, state) => {
       const lambdaRetrier = state.Retry?.find((retrier) =>
@@ -52,6 +63,97 @@ describe('the state machine definition', () => {
         }
       });
     }
+  });
+
+  it.each(tasks)('never retries the errors the domain lists as final or configuration in "%s"', (_name, state) => {
+    // Act
+    const [first] = state.Retry ?? [];
+
+    // Assess: first, so no later retrier (States.TaskFailed) matches them.
+    expect(first).toEqual({ ErrorEquals: expect.any(Array), MaxAttempts: 0 });
+    expect([...(first?.ErrorEquals ?? [])].sort()).toEqual([...NON_RETRIED_ERROR_NAMES].sort());
+    expect(new Set(first?.ErrorEquals).size).toBe(first?.ErrorEquals.length);
+  });
+
+  it('gives every Task the same Retry policy, plus a longer backoff for PersonalizeBusyError in "Get job status"', () => {
+    // Prepare
+    const busy = (retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('PersonalizeBusyError');
+    const [reference, ...others] = tasks.map(([, state]) => (state.Retry ?? []).filter((retrier) => !busy(retrier)));
+
+    // Act
+    const busyRetriers = Object.fromEntries(tasks.map(([name, state]) => [name, (state.Retry ?? []).filter(busy)]));
+
+    // Assess
+    expect(tasks.length).toBeGreaterThanOrEqual(3);
+    for (const other of others) expect(other).toEqual(reference);
+    expect(reference?.map((retrier) => retrier.ErrorEquals)).toEqual([
+      [...NON_RETRIED_ERROR_NAMES],
+      LAMBDA_TRANSIENT_ERRORS,
+      ['Lambda.Unknown', 'States.Timeout'],
+      ['States.TaskFailed'],
+    ]);
+    expect(busyRetriers).toEqual({
+      'Start job': [],
+      'Get job status': [expect.objectContaining({ ErrorEquals: ['PersonalizeBusyError'], IntervalSeconds: 30, MaxDelaySeconds: 600 })],
+      'Record run': [],
+    });
+    // A busy retrier after States.TaskFailed would never match.
+    const getJobStatusRetry = states['Get job status']?.Retry ?? [];
+    expect(getJobStatusRetry.findIndex(busy)).toBeLessThan(getJobStatusRetry.findIndex((retrier) => retrier.ErrorEquals.includes('States.TaskFailed')));
+  });
+
+  it('catches every error of "Start job" and "Get job status" once, into "Record run", and nothing of "Record run"', () => {
+    // Act
+    const catchers = Object.fromEntries(tasks.map(([name, state]) => [name, state.Catch]));
+
+    // Assess
+    const toRecord = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record run' }];
+    expect(catchers).toEqual({ 'Start job': toRecord, 'Get job status': toRecord, 'Record run': undefined });
+  });
+
+  it('records every ending in one "Record run" step and ends in one Succeed or one Fail built from the record', () => {
+    // Act
+    const byType = (type: string) => Object.keys(states).filter((name) => states[name]?.Type === type);
+
+    // Assess
+    expect(byType('Task')).toEqual(['Start job', 'Get job status', 'Record run']);
+    expect(byType('Succeed')).toEqual(['Run succeeded']);
+    expect(byType('Fail')).toEqual(['Run failed']);
+    expect(states['Run failed']).toEqual({ Type: 'Fail', ErrorPath: '$.errorType', CausePath: '$.failureReason' });
+    expect(states['Record run']?.Next).toBe('Run succeeded?');
+    expect(states['Run succeeded?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.status', StringEquals: 'SUCCEEDED', Next: 'Run succeeded' }],
+      Default: 'Run failed',
+    });
+    // The record step decides the outcome: no state hands it one.
+    expect(JSON.stringify(states['Record run'])).not.toContain('outcome');
+  });
+
+  it('routes the loop on the decision the Tasks return, in the domain\'s own words', () => {
+    // Assess
+    expect(states['Start job']?.Next).toBe('Job started?');
+    expect(states['Job started?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.waitForCapacity, Next: 'Wait for capacity' }],
+      Default: 'Wait for next poll',
+    });
+    expect(states['Wait for capacity']).toMatchObject({ SecondsPath: '$.queued.waitSeconds', Next: 'Start job' });
+    expect(states['Wait for next poll']).toMatchObject({ SecondsPath: '$.poll.waitSeconds', Next: 'Get job status' });
+    expect(states['Get job status']?.Next).toBe('Job complete?');
+    expect(states['Job complete?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.poll, Next: 'Wait for next poll' }],
+      Default: 'Record run',
+    });
+    // No Choice re-derives the job's phase from Personalize's status strings.
+    expect(JSON.stringify(definition)).not.toMatch(/ACTIVE|CREATE FAILED/);
+  });
+
+  it('hands "Start job" a queued path that exists on the first attempt too', () => {
+    // Assess: JSONPath to a missing field fails on AWS with States.Runtime.
+    expect(states['Receive run request']).toMatchObject({ Type: 'Pass', Result: { queued: null }, Next: 'Start job' });
+    expect(states['Start job']).toMatchObject({ Parameters: { Payload: { 'input.$': '$$.Execution.Input', 'queued.$': '$.queued' } } });
   });
 
   it('has an execution-level timeout as the backstop for the in-loop guard', () => {
@@ -93,6 +195,10 @@ describe('a run through the local engine and stand-ins', () => {
     });
     expect(record?.pollCount).toBeGreaterThan(1);
     expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ runId: started.executionName, status: 'SUCCEEDED' });
+    const entered = (await historyOf(sfn, started.executionArn)).flatMap((event) => (event.type?.endsWith('StateEntered') ? [event.stateEnteredEventDetails?.name] : []));
+    expect(entered.slice(0, 6)).toEqual(['Receive run request', 'Start job', 'Job started?', 'Wait for next poll', 'Get job status', 'Job complete?']);
+    expect(entered.slice(-3)).toEqual(['Record run', 'Run succeeded?', 'Run succeeded']);
+    expect(entered.filter((name) => name === 'Record run')).toHaveLength(1);
     const output = jsonLines(await readS3Text(environment, record?.outputLocation ?? ''));
     expect(output).toHaveLength(3);
     expect(output[0]).toMatchObject({ input: { userId: 'user-001' }, error: null, output: { recommendedItems: expect.any(Array) } });

@@ -3,7 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { executionNameForSchedule } from '../../src/domain/schedule-event';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
-import { jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
+import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 
 const users = (count: number, offset = 0) =>
   Array.from({ length: count }, (_, index) => JSON.stringify({ userId: `user-${String(index + 1 + offset).padStart(3, '0')}` })).join('\n');
@@ -202,6 +202,9 @@ describe('when Personalize is at its concurrent job quota', () => {
       });
       const record = await environment.getRunRecord('manual-queued');
 
+      const entered = (await historyOf(sfn, execution.executionArn)).flatMap((event) => (event.type?.endsWith('StateEntered') ? [event.stateEnteredEventDetails?.name] : []));
+      expect(entered.filter((name) => name === 'Wait for capacity').length).toBe(entered.filter((name) => name === 'Start job').length - 1);
+      expect(entered.slice(-3)).toEqual(['Record run', 'Run succeeded?', 'Run failed']);
       expect(execution).toMatchObject({ status: 'FAILED', error: 'CapacityWaitExceededError' });
       expect(record).toMatchObject({ status: 'FAILED', errorType: 'CapacityWaitExceededError', inputPath: `s3://${environment.bucket}/manual/one.jsonl` });
       expect(record?.capacityAttempts).toBeGreaterThan(1);

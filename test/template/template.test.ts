@@ -62,7 +62,7 @@ describe('serverless package', () => {
     expect(stateMachine.Type).toBe('AWS::StepFunctions::StateMachine');
     const definition = JSON.parse(stateMachine.Properties?.DefinitionString as string);
     expect(Object.keys(definition.States)).toEqual(Object.keys(definitionFile.States));
-    expect(definition.States['Start batch inference job'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-startJob');
+    expect(definition.States['Start job'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-startJob');
     expect(definition.States['Get job status'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-getJobStatus');
     expect(stateMachine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
   });

@@ -9,7 +9,7 @@ describe('recordRun', () => {
 
     // Act
     const record = await recordRun(
-      { outcome: 'SUCCEEDED', execution: executionRef('run-1'), state: { run: runContext({ runId: 'run-1' }), poll: pollState({ status: 'ACTIVE' }) } },
+      { execution: executionRef('run-1'), state: { run: runContext({ runId: 'run-1' }), poll: pollState({ status: 'ACTIVE' }) } },
       { store, now },
     );
 
@@ -21,7 +21,7 @@ describe('recordRun', () => {
   it('overwrites the record when a retried step writes it again', async () => {
     // Prepare
     const store = new FakeRunsStore();
-    const request = { outcome: 'FAILED' as const, execution: executionRef('run-1'), state: { error: { Error: 'States.Timeout', Cause: 'timed out' } } };
+    const request = { execution: executionRef('run-1'), state: { error: { Error: 'States.Timeout', Cause: 'timed out' } } };
 
     // Act
     await recordRun(request, { store, now: () => 1000 });
@@ -39,7 +39,7 @@ describe('recordRun', () => {
 
     // Act
     const record = await recordRun(
-      { outcome: 'TIMED_OUT', execution: executionRef('run-2'), state: {} },
+      { execution: executionRef('run-2'), state: {} },
       { store, now: () => completedAt, retentionDays: 30 },
     );
 
@@ -49,7 +49,7 @@ describe('recordRun', () => {
 
   it.each([0, undefined])('keeps the record forever when retention is %s', async (retentionDays) => {
     const record = await recordRun(
-      { outcome: 'TIMED_OUT', execution: executionRef('run-3'), state: {} },
+      { execution: executionRef('run-3'), state: {} },
       { store: new FakeRunsStore(), now: () => 0, retentionDays },
     );
     expect(record).not.toHaveProperty('expiresAt');

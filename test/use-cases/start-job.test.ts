@@ -1,9 +1,9 @@
-import type { CapacityState } from '../../src/domain/capacity-policy';
 import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../../src/domain/errors';
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
-import type { RunState } from '../../src/domain/run';
 import type { RunDefaults } from '../../src/domain/job-settings';
-import { batchInferenceJobArn, startJob, type PendingStart, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
+import type { QueuedStart } from '../../src/domain/queued-start';
+import { batchInferenceJobArn } from '../../src/use-cases/adopt-job';
+import { startJob, type JobStarted, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
 import {
   DATA_BUCKET,
   derivedJobName,
@@ -31,23 +31,17 @@ function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket())
   return { jobs, bucket, defaults, layout: LAYOUT, configs: bucket, staging: bucket, now: () => NOW, random: () => 0.5 };
 }
 
-/** The run state of a start that got its job; fails the test on a capacity state. */
-function started(result: StartJobResult): RunState {
-  if (!('run' in result)) throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
+/** The run state of a start that got its job; fails the test on a queued start. */
+function started(result: StartJobResult): JobStarted {
+  if (result.next !== 'POLL') throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
   return result;
 }
 
-/** The capacity state of a start Personalize refused; fails the test on a started run. */
-function waiting(result: StartJobResult): CapacityState {
-  if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
-  return result.capacity;
-}
-
-/** The whole result of a refused start, as the state machine hands it to the next attempt. */
-function refused(result: StartJobResult): { capacity: CapacityState; pending: PendingStart } {
-  if (!('capacity' in result)) throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
+/** The queued state of a start Personalize refused, as Step Functions hands it back (JSON). */
+function waiting(result: StartJobResult): QueuedStart {
+  if (result.next !== 'WAIT_FOR_CAPACITY') throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
   // Step Functions carries the state as JSON: undefined members do not survive.
-  return JSON.parse(JSON.stringify(result)) as { capacity: CapacityState; pending: PendingStart };
+  return JSON.parse(JSON.stringify(result.queued)) as QueuedStart;
 }
 
 /** A job Personalize already has under `jobName`, as a first attempt would have created it for run-1. */
@@ -88,6 +82,7 @@ describe('startJob', () => {
       numResults: 25,
     });
     expect(state).toEqual({
+      next: 'POLL',
       run: {
         runId: 'run-2026-01-15-users',
         executionArn: execution.arn,
@@ -566,25 +561,23 @@ describe('startJob staging the input', () => {
 });
 
 describe('startJob at Personalize’s job quota', () => {
-  it('returns a capacity state and the resolved start on the first refusal', async () => {
+  it('returns WAIT_FOR_CAPACITY with the queued state and the resolved start on the first refusal', async () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
 
-    // Act
-    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, deps);
+    // Act: the first attempt, as "Receive run request" hands it over (`queued` null).
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued: null }, deps);
 
     // Assess
     expect(result).toEqual({
-      capacity: {
-        waiting: true,
+      next: 'WAIT_FOR_CAPACITY',
+      queued: {
         attempts: 1,
         since: new Date(NOW).toISOString(),
         // 60 s first interval: 30 s fixed + 0.5 × 30 s jitter.
         waitSeconds: 45,
         lastRefusal: busy().message,
-      },
-      pending: {
         input: { inputPath: INPUT_PATH, jobGroup: 'default' },
         settings: expect.objectContaining({
           jobName: derivedJobName('run-1'),
@@ -606,16 +599,17 @@ describe('startJob at Personalize’s job quota', () => {
     const deps = dependencies();
     deps.jobs.createResult = busy();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = refused(await startJob(request, deps));
+    const first = waiting(await startJob(request, deps));
 
     // Act
-    const second = refused(await startJob({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
+    const second = waiting(await startJob({ ...request, queued: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
-    expect(second.capacity).toMatchObject({ attempts: 2, since: first.capacity.since });
+    expect(second).toMatchObject({ attempts: 2, since: first.since });
     // 90 s second interval: 45 s fixed + 0.5 × 45 s jitter.
-    expect(second.capacity.waitSeconds).toBe(68);
-    expect(second.pending).toEqual(first.pending);
+    expect(second.waitSeconds).toBe(68);
+    expect(second.input).toEqual(first.input);
+    expect(second.settings).toEqual(first.settings);
     expect(deps.jobs.created).toHaveLength(2);
     expect(deps.jobs.created[1]).toEqual(deps.jobs.created[0]);
     expect(deps.bucket.copies).toHaveLength(1);
@@ -628,12 +622,12 @@ describe('startJob at Personalize’s job quota', () => {
     const deps = dependencies(new FakeBatchJobs(), bucket);
     deps.jobs.createResult = busy();
     const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = refused(await startJob(request, deps));
+    const first = waiting(await startJob(request, deps));
     bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
     deps.jobs.createResult = undefined;
 
     // Act
-    const state = started(await startJob({ ...request, previous: first }, { ...deps, now: () => NOW + 45_000 }));
+    const state = started(await startJob({ ...request, queued: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
     expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`]);
@@ -652,14 +646,18 @@ describe('startJob at Personalize’s job quota', () => {
       inputPath: INPUT_PATH,
       jobInputPath: stagedFolder('run-1'),
       outputLocation: `${OUTPUT_BASE_URI}run-1/users.jsonl.out`,
-      capacityWait: { attempts: 1, since: first.capacity.since, waitedSeconds: 45 },
+      capacityWait: { attempts: 1, since: first.since, waitedSeconds: 45 },
     });
   });
 
-  it('creates the job from the pending settings as carried, not from the input resolved again', async () => {
+  it('creates the job from the queued settings as carried, not from the input resolved again', async () => {
     // Prepare: settings no resolution of this input could produce.
     const deps = dependencies();
-    const pending: PendingStart = {
+    const queued: QueuedStart = {
+      since: new Date(NOW - 60_000).toISOString(),
+      attempts: 1,
+      waitSeconds: 45,
+      lastRefusal: 'x',
       input: { inputPath: INPUT_PATH, jobGroup: 'default', maxQueueSeconds: 3600 },
       settings: {
         jobName: 'carried-job-name',
@@ -671,29 +669,28 @@ describe('startJob at Personalize’s job quota', () => {
         polling: { ...DEFAULT_POLLING_POLICY, maxPolls: 3 },
       },
     };
-    const previous = { capacity: { waiting: true, since: new Date(NOW - 60_000).toISOString(), attempts: 1, waitSeconds: 45, lastRefusal: 'x' }, pending };
 
     // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued }, deps));
 
     // Assess
-    expect(deps.jobs.created).toEqual([pending.settings]);
+    expect(deps.jobs.created).toEqual([queued.settings]);
     expect(deps.bucket.reads).toEqual([]);
     expect(deps.bucket.copies).toEqual([]);
     expect(state.run).toMatchObject({ jobName: 'carried-job-name', numResults: 7, outputPath: `s3://${DATA_BUCKET}/carried/`, polling: { maxPolls: 3 } });
   });
 
-  it('takes maxQueueSeconds from the pending input on a later refusal', async () => {
+  it('takes maxQueueSeconds from the queued input on a later refusal', async () => {
     // Prepare
     const deps = { ...dependencies(), now: () => NOW + 590_000 };
     deps.jobs.createResult = busy();
-    const first = refused(
+    const first = waiting(
       await startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1') }, { ...deps, now: () => NOW }),
     );
-    const previous = { ...first, capacity: { ...first.capacity, attempts: 4 } };
+    const queued = { ...first, attempts: 4 };
 
-    // Act: the execution input is the same; only the pending input is read.
-    const attempt = startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+    // Act: the execution input names no maxQueueSeconds; only the queued input does.
+    const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued }, deps);
 
     // Assess
     await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (600s)') });
@@ -704,16 +701,19 @@ describe('startJob at Personalize’s job quota', () => {
     // Prepare
     const deps = { ...dependencies(), now: () => NOW + 590_000 };
     deps.jobs.createResult = busy();
-    const previous = { capacity: { waiting: true, since: new Date(NOW).toISOString(), attempts: 4, waitSeconds: 120, lastRefusal: 'x' } };
+    const input = { inputPath: INPUT_PATH, maxQueueSeconds: 600 };
+    const first = waiting(await startJob({ input, execution: executionRef('run-1') }, { ...deps, now: () => NOW }));
+    const queued = { ...first, since: new Date(NOW).toISOString(), attempts: 4, waitSeconds: 120 };
 
     // Act
-    const attempt = startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1'), previous }, deps);
+    const attempt = startJob({ input, execution: executionRef('run-1'), queued }, deps);
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(CapacityWaitExceededError);
     await expect(attempt).rejects.toMatchObject({
       name: 'CapacityWaitExceededError',
       message: expect.stringMatching(/5 attempts over 590s .*maxQueueSeconds \(600s\)/),
+      cause: expect.objectContaining({ name: 'PersonalizeBusyError' }),
     });
   });
 
@@ -733,13 +733,13 @@ describe('startJob at Personalize’s job quota', () => {
     // Prepare
     const deps = dependencies();
     deps.jobs.createResult = busy();
-    const first = refused(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    const first = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
     deps.jobs.createResult = undefined;
     const since = new Date(NOW - 300_000).toISOString();
-    const previous = { ...first, capacity: { ...first.capacity, since, attempts: 3 } };
+    const queued = { ...first, since, attempts: 3 };
 
     // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued }, deps));
 
     // Assess
     expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
@@ -747,39 +747,35 @@ describe('startJob at Personalize’s job quota', () => {
     expect(deps.bucket.copies).toHaveLength(1);
   });
 
-  it('still starts a run whose capacity state carries no pending start, resolving its input again', async () => {
-    // Prepare: a capacity state as an execution started before `pending` existed carries it.
+  it.each([
+    ['carries no input or settings', (first: QueuedStart) => ({ since: first.since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' })],
+    ['has attempts that are not a number', (first: QueuedStart) => ({ ...first, attempts: '3' })],
+    ['carries settings with no job name', (first: QueuedStart) => ({ ...first, settings: { ...first.settings, jobName: undefined } })],
+    ['is not an object', () => 'queued'],
+  ])('treats a queued state that %s as a first attempt, resolving and staging the input again', async (_name, corrupt) => {
+    // Prepare: a queued state the start step could not have written.
     const deps = dependencies();
-    const since = new Date(NOW - 300_000).toISOString();
-    const previous = { capacity: { waiting: true, since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' } };
+    deps.jobs.createResult = busy();
+    const first = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    deps.jobs.createResult = undefined;
 
     // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous }, deps));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued: corrupt(first) }, deps));
 
     // Assess
-    expect(state.run.capacityWait).toEqual({ attempts: 3, since, waitedSeconds: 300 });
-    expect(deps.jobs.created[0]).toMatchObject({ jobName: derivedJobName('run-1'), inputPath: stagedFolder('run-1') });
+    expect(state.run).not.toHaveProperty('capacityWait');
+    expect(deps.jobs.created[1]).toMatchObject({ jobName: derivedJobName('run-1'), inputPath: stagedFolder('run-1') });
+    expect(deps.bucket.reads).toHaveLength(2);
+    expect(deps.bucket.copies).toHaveLength(2);
   });
 
   it('leaves capacityWait out of a run that never waited', async () => {
     // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { request: { inputPath: INPUT_PATH } } }, dependencies()));
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued: null }, dependencies()));
 
     // Assess
     expect(state.run).not.toHaveProperty('capacityWait');
-  });
-
-  it('ignores a pending start that comes without a capacity state', async () => {
-    // Prepare
-    const deps = dependencies();
-    const pending = { input: { inputPath: INPUT_PATH }, settings: { jobName: 'stale', solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, inputPath: INPUT_PATH, outputPath: OUTPUT_BASE_URI, polling: DEFAULT_POLLING_POLICY } };
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), previous: { pending } }, deps));
-
-    // Assess
-    expect(state.run.jobName).toBe(derivedJobName('run-1'));
-    expect(deps.bucket.copies).toHaveLength(1);
+    expect(state.next).toBe('POLL');
   });
 });
 
