@@ -1,12 +1,11 @@
 import { readdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import definitionFile from '../../statemachine/batch-inference.asl.json';
-import schedulesFile from '../../schedules.json';
+import { loadSchedules } from '../../resources/schedules-file';
 import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
-
-type ScheduleEntry = { name: string; expression: string; timezone?: string; enabled?: boolean; jobGroup?: string; inputKey?: string; inputPath?: string };
-const SCHEDULES = schedulesFile.schedules as ScheduleEntry[];
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
+const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
 const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordRun', 'RecordClosedExecution'];
 
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
