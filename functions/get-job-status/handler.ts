@@ -1,4 +1,4 @@
-import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
-import { createGetJobStatusHandler } from '../../src/handlers/get-job-status';
+import { composeGetJobStatus } from '../../src/composition/get-job-status';
 
-export const handler = createGetJobStatusHandler({ jobs: new PersonalizeBatchJobs(), now: Date.now });
+// Read once at cold start: a deployment missing a variable fails its first invocation, naming it.
+export const handler = composeGetJobStatus(process.env);

@@ -1,8 +1,4 @@
-import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
-import { optionalCountEnv, requireEnv } from '../../src/config/environment';
-import { createRecordClosedExecutionHandler } from '../../src/handlers/record-closed-execution';
+import { composeRecordClosedExecution } from '../../src/composition/record-closed-execution';
 
-export const handler = createRecordClosedExecutionHandler({
-  runs: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME'), { recordRetentionDays: optionalCountEnv('RUN_RECORD_RETENTION_DAYS') }),
-  now: Date.now,
-});
+// Read once at cold start: a deployment missing a variable fails its first invocation, naming it.
+export const handler = composeRecordClosedExecution(process.env);

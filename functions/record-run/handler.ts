@@ -1,9 +1,4 @@
-import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
-import { optionalCountEnv, requireEnv } from '../../src/config/environment';
-import { createRecordRunHandler } from '../../src/handlers/record-run';
+import { composeRecordRun } from '../../src/composition/record-run';
 
-export const handler = createRecordRunHandler({
-  store: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME')),
-  now: Date.now,
-  retentionDays: optionalCountEnv('RUN_RECORD_RETENTION_DAYS'),
-});
+// Read once at cold start: a deployment missing a variable fails its first invocation, naming it.
+export const handler = composeRecordRun(process.env);

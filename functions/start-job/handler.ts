@@ -1,17 +1,4 @@
-import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
-import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
-import { DataBucketObjects } from '../../src/adapters/s3-objects';
-import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../../src/config/environment';
-import { createStartJobHandler } from '../../src/handlers/start-job';
+import { composeStartJob } from '../../src/composition/start-job';
 
-const bucket = new DataBucketObjects();
-
-export const handler = createStartJobHandler({
-  jobs: new PersonalizeBatchJobs(),
-  defaults: runDefaultsFromEnv(),
-  layout: bucketLayoutFromEnv(),
-  configs: bucket,
-  staging: bucket,
-  progress: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME')),
-  now: Date.now,
-});
+// Read once at cold start: a deployment missing a variable fails its first invocation, naming it.
+export const handler = composeStartJob(process.env);

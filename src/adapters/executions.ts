@@ -1,8 +1,22 @@
-import { SFNClient, StartExecutionCommand, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import type { Executions, StartResult } from '../use-cases/ports';
 
+/** What DescribeExecution says about one execution; `status` is RUNNING until it closes. */
+export interface ExecutionDescription {
+  executionArn: string;
+  name: string | undefined;
+  /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
+  status: string | undefined;
+  /** The execution's output, JSON text, once it SUCCEEDED. */
+  output?: string | undefined;
+  error?: string | undefined;
+  cause?: string | undefined;
+}
 
-/** Adapter over `SFNClient` starting executions of one state machine. */
+/**
+ * Adapter over `SFNClient` for executions of one state machine: the trigger starts them, the
+ * CLI's `start` starts and follows them.
+ */
 export class StepFunctionsExecutions implements Executions {
   private readonly client: SFNClient;
 
@@ -13,6 +27,12 @@ export class StepFunctionsExecutions implements Executions {
     this.client = options.client ?? new SFNClient(options.clientConfig ?? {});
   }
 
+  /**
+   * Starts an execution named `name` with `input` as its JSON input. A name Step Functions has
+   * already closed (or holds with other input) is `{ started: false }`, never an error.
+   *
+   * @throws the SDK's error for anything else (`InvalidName`, throttling, a refused connection).
+   */
   async start(request: { name: string; input: unknown }): Promise<StartResult> {
     try {
       const response = await this.client.send(
@@ -31,5 +51,22 @@ export class StepFunctionsExecutions implements Executions {
       }
       throw error;
     }
+  }
+
+  /**
+   * Describes an execution of this (or any) state machine.
+   *
+   * @throws the SDK's error, e.g. `ExecutionDoesNotExist`.
+   */
+  async describe(executionArn: string): Promise<ExecutionDescription> {
+    const response = await this.client.send(new DescribeExecutionCommand({ executionArn }));
+    return {
+      executionArn,
+      name: response.name,
+      status: response.status,
+      output: response.output,
+      error: response.error,
+      cause: response.cause,
+    };
   }
 }

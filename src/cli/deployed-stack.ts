@@ -29,7 +29,8 @@ export function stackNameFor(stage: string): string {
  *
  * @example
  * const stack = await describeDeployedStack('prod', { region: 'eu-west-1' });
- * new SFNClient({ region: stack.region }).send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, ... }));
+ * const executions = new StepFunctionsExecutions(stack.stateMachineArn, { clientConfig: { region: stack.region } });
+ * await executions.start({ name: 'manual-1', input: { inputPath: 's3://…' } });
  */
 export async function describeDeployedStack(stage: string, options: { region?: string | undefined; client?: CloudFormationClient } = {}): Promise<DeployedStack> {
   const stackName = stackNameFor(stage);

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { z } from 'zod';
+import { loadSchedules, SCHEDULED_TIME_PLACEHOLDER, schedulerInput, type ScheduleEntry } from '../../resources/schedules-file';
 import { ScheduleInvocationSchema } from '../domain/schedule-event';
 import { LOCAL_CREDENTIALS } from '../local/local-aws';
-import { LOCAL_STAGE } from '../local/local-environment';
+import { LOCAL_STAGE } from '../local/local-stage';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import type { TriggerSummary } from '../use-cases/trigger';
 import { LOCAL_STATE_FILE, NoLocalEnvironmentError, readLocalState } from './local-state';
@@ -23,28 +22,7 @@ export interface FireScheduleOptions {
 
 /** The deployed trigger's name: what EventBridge Scheduler targets in AWS. */
 export const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
-/** The context attribute Scheduler replaces in a target's Input with the tick's time. */
-export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';
-
-/*
- * The rules resources/schedules.js applies when it deploys schedules.json (that script reads a fixed
- * path, so it cannot read another file; these checks must stay in step with it). Unknown members are
- * allowed there, so they are here.
- */
-const ScheduleEntrySchema = z
-  .looseObject({
-    name: z.string().regex(/^[0-9a-zA-Z-_.]{1,64}$/, 'must be 1-64 letters, digits, "-", "_" or "."'),
-    expression: z.string().regex(/^(cron|rate|at)\(.+\)$/, 'must be cron(...), rate(...) or at(...)'),
-    jobGroup: z.string().optional(),
-    inputKey: z.string().optional(),
-    inputPath: z.string().optional(),
-    enabled: z.unknown().optional(),
-  })
-  .refine((schedule) => Boolean(schedule.inputKey) !== Boolean(schedule.inputPath), 'needs exactly one of inputKey and inputPath');
-
-const SchedulesFileSchema = z.looseObject({ schedules: z.array(ScheduleEntrySchema).optional() });
-
-export type ScheduleEntry = z.infer<typeof ScheduleEntrySchema>;
+export { SCHEDULED_TIME_PLACEHOLDER, type ScheduleEntry };
 
 /**
  * `personalize-batch local fire-schedule <name>`: one tick of a schedule from schedules.json, sent to
@@ -57,7 +35,7 @@ export async function fireScheduleCommand(options: FireScheduleOptions): Promise
   const { print } = options;
   const cwd = options.cwd ?? process.cwd();
   const schedulesFile = options.schedulesFile ?? join(cwd, 'schedules.json');
-  const schedule = findSchedule(await readSchedules(schedulesFile), options.scheduleName, schedulesFile);
+  const schedule = findSchedule(loadSchedules(schedulesFile), options.scheduleName, schedulesFile);
   const scheduledTime = scheduledTimeFor(options.time, (options.now ?? (() => new Date()))());
   const payload = schedulerPayload(schedule, scheduledTime);
   const state = await readLocalState(cwd);
@@ -84,27 +62,6 @@ export async function fireScheduleCommand(options: FireScheduleOptions): Promise
   }
 }
 
-/** Reads and checks a schedules file as the deployment does. */
-export async function readSchedules(path: string): Promise<ScheduleEntry[]> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot read schedules file ${path}: ${reason}`);
-  }
-  const parsed = SchedulesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid schedules file ${path}: ${problems}`);
-  }
-  const schedules = parsed.data.schedules ?? [];
-  const names = schedules.map((schedule) => schedule.name);
-  const repeated = names.find((name, index) => names.indexOf(name) !== index);
-  if (repeated !== undefined) throw new Error(`Invalid schedules file ${path}: schedule "${repeated}": name is used twice`);
-  return schedules;
-}
-
 function findSchedule(schedules: ScheduleEntry[], name: string, path: string): ScheduleEntry {
   const schedule = schedules.find((candidate) => candidate.name === name);
   if (schedule) return schedule;
@@ -128,15 +85,7 @@ export function scheduledTimeFor(time: string | undefined, now: Date): string {
  * does: a text substitution in the JSON it sends.
  */
 export function schedulerPayload(schedule: ScheduleEntry, scheduledTime: string): string {
-  const template = JSON.stringify({
-    schedule: {
-      name: schedule.name,
-      scheduledTime: SCHEDULED_TIME_PLACEHOLDER,
-      ...(schedule.jobGroup && { jobGroup: schedule.jobGroup }),
-      ...(schedule.inputKey ? { inputKey: schedule.inputKey } : { inputPath: schedule.inputPath }),
-    },
-  });
-  const payload = template.split(SCHEDULED_TIME_PLACEHOLDER).join(scheduledTime);
+  const payload = schedulerInput(schedule).split(SCHEDULED_TIME_PLACEHOLDER).join(scheduledTime);
   // The trigger would record a bad payload as a rejected run; say it here, before anything is sent.
   const checked = ScheduleInvocationSchema.safeParse(JSON.parse(payload));
   if (!checked.success) {

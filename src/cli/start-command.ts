@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { StepFunctionsExecutions, type ExecutionDescription } from '../adapters/executions';
 import { InvalidRunInputError, type InputIssue } from '../domain/errors';
 import { JobGroupConfigSchema, parseRunInput, RunInputSchema } from '../domain/run-input';
 import { LOCAL_CREDENTIALS } from '../local/local-aws';
@@ -29,10 +30,10 @@ export interface StartCommandOptions {
   now?: () => Date;
 }
 
-/** Where an execution is started: a state machine and the client that reaches it. */
+/** Where an execution is started: a state machine, and the client that reaches it (closed after). */
 interface StartTarget {
   sfn: SFNClient;
-  stateMachineArn: string;
+  executions: StepFunctionsExecutions;
   description: string;
   pollIntervalMs: number;
   /** The local stand-in's address, when the target is the local environment. */
@@ -65,12 +66,11 @@ export async function startCommand(options: StartCommandOptions): Promise<number
     for (const issue of issues) print(`  ${issue.field ? `${issue.field}: ` : ''}${issue.message}`);
     return 2;
   }
-  const inputJson = JSON.stringify(input);
-  const name = options.executionName ?? defaultExecutionName(inputJson, (options.now ?? (() => new Date()))());
+  const name = options.executionName ?? defaultExecutionName(JSON.stringify(input), (options.now ?? (() => new Date()))());
   const target = await resolveTarget(options);
   try {
     print(`Starting execution ${name} on ${target.description}`);
-    const started = await startExecution(target, name, inputJson, print);
+    const started = await startExecution(target, name, input, print);
     if (typeof started === 'number') return started;
     print(`Started execution ${started}`);
     if (!options.wait) return 0;
@@ -118,38 +118,37 @@ export function defaultExecutionName(inputJson: string, now: Date): string {
 async function resolveTarget(options: StartCommandOptions): Promise<StartTarget> {
   if (options.stage === undefined) {
     const state = await readLocalState(options.cwd ?? process.cwd());
+    // Loopback stand-ins never throttle; one attempt makes a stale state file fail at once.
+    const sfn = new SFNClient({ endpoint: state.endpoints.stepFunctions, region: state.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
     return {
-      // Loopback stand-ins never throttle; one attempt makes a stale state file fail at once.
-      sfn: new SFNClient({ endpoint: state.endpoints.stepFunctions, region: state.region, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 }),
-      stateMachineArn: state.stateMachineArn,
+      sfn,
+      executions: new StepFunctionsExecutions(state.stateMachineArn, { client: sfn }),
       description: `the local environment (${state.endpoints.stepFunctions})`,
       pollIntervalMs: LOCAL_POLL_INTERVAL_MS,
       localEndpoint: state.endpoints.stepFunctions,
     };
   }
   const stack = await describeDeployedStack(options.stage, { region: options.region });
+  // The state machine's own region, so the execution goes where the stack is, whatever the profile says.
+  const sfn = new SFNClient({ region: regionOfArn(stack.stateMachineArn) ?? stack.region });
   return {
-    // The state machine's own region, so the execution goes where the stack is, whatever the profile says.
-    sfn: new SFNClient({ region: regionOfArn(stack.stateMachineArn) ?? stack.region }),
-    stateMachineArn: stack.stateMachineArn,
+    sfn,
+    executions: new StepFunctionsExecutions(stack.stateMachineArn, { client: sfn }),
     description: `stack ${stack.stackName} (${stack.region})`,
     pollIntervalMs: DEPLOYED_POLL_INTERVAL_MS,
   };
 }
 
 /** Returns the execution ARN, or the exit code when Step Functions refused the start. */
-async function startExecution(target: StartTarget, name: string, input: string, print: (line: string) => void): Promise<string | number> {
+async function startExecution(target: StartTarget, name: string, input: unknown, print: (line: string) => void): Promise<string | number> {
   try {
-    const { executionArn } = await target.sfn.send(new StartExecutionCommand({ stateMachineArn: target.stateMachineArn, name, input }));
-    if (!executionArn) throw new Error('StartExecution returned no executionArn');
-    return executionArn;
+    const result = await target.executions.start({ name, input });
+    if (result.started) return result.executionArn;
+    print(`✘ The execution name ${name} was already used on this state machine; Step Functions never reuses a name. Pass another --name.`);
+    return 1;
   } catch (error) {
-    const errorName = error instanceof Error ? error.name : '';
-    if (errorName === 'ExecutionAlreadyExists') {
-      print(`✘ The execution name ${name} was already used on this state machine; Step Functions never reuses a name. Pass another --name.`);
-      return 1;
-    }
-    if (errorName === 'InvalidName') {
+    // The trigger's names are always valid, so only a hand-typed --name meets this.
+    if (error instanceof Error && error.name === 'InvalidName') {
       print(`✘ ${name} is not a valid execution name: 1-80 characters, no spaces, brackets, wildcards or control characters.`);
       return 2;
     }
@@ -169,10 +168,10 @@ async function waitForClose(
   executionArn: string,
   sleep: (ms: number) => Promise<void>,
   print: (line: string) => void,
-): Promise<DescribeExecutionCommandOutput> {
+): Promise<ExecutionDescription> {
   let lastStatus: string | undefined;
   for (;;) {
-    const execution = await target.sfn.send(new DescribeExecutionCommand({ executionArn }));
+    const execution = await target.executions.describe(executionArn);
     const status = String(execution.status);
     if (status !== lastStatus) print(`  ${new Date().toISOString()}  ${status}`);
     lastStatus = status;
@@ -181,7 +180,7 @@ async function waitForClose(
   }
 }
 
-function reportOutcome(execution: DescribeExecutionCommandOutput, print: (line: string) => void): number {
+function reportOutcome(execution: ExecutionDescription, print: (line: string) => void): number {
   if (execution.status === 'SUCCEEDED') {
     const location = outputLocationOf(execution.output);
     if (location) print(`Output: ${location}`);

@@ -2,7 +2,8 @@ import { ConfigurationError } from '../domain/errors';
 import type { BucketLayout } from '../domain/bucket-layout';
 import type { RunDefaults } from '../domain/job-settings';
 
-type Environment = Record<string, string | undefined>;
+/** The variables a function reads: `process.env` in Lambda, a plain record in local mode and tests. */
+export type Environment = Record<string, string | undefined>;
 
 /**
  * Reads a variable the deployment must set. Handlers call this once at cold start, so a broken
@@ -50,8 +51,25 @@ function positive(value: number | undefined, name: string): number | undefined {
 export function bucketLayoutFromEnv(env: Environment = process.env): BucketLayout {
   return {
     bucket: requireEnv('DATA_BUCKET', env),
-    inputPrefix: optionalEnv('INPUT_PREFIX', env) ?? 'input/',
+    inputPrefix: inputPrefixFromEnv(env),
     configPrefix: optionalEnv('CONFIG_PREFIX', env) ?? 'config/',
     stagingPrefix: optionalEnv('STAGING_PREFIX', env) ?? 'staging/',
   };
+}
+
+/**
+ * The folder whose uploads start runs (`INPUT_PREFIX`, default `input/` as serverless.yml's
+ * `inputPrefix` param). One reader for the trigger's filter and startJob's layout, so the two
+ * functions can never disagree about where inputs live.
+ */
+export function inputPrefixFromEnv(env: Environment = process.env): string {
+  return optionalEnv('INPUT_PREFIX', env) ?? 'input/';
+}
+
+/** File endings the trigger accepts (`INPUT_SUFFIXES`, comma-separated); empty: any ending. */
+export function inputSuffixesFromEnv(env: Environment = process.env): string[] {
+  return (optionalEnv('INPUT_SUFFIXES', env) ?? '')
+    .split(',')
+    .map((suffix) => suffix.trim())
+    .filter(Boolean);
 }

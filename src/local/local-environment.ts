@@ -6,24 +6,16 @@ import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/c
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
-import { createGetJobStatusHandler } from '../../src/handlers/get-job-status';
-import { createRecordRunHandler } from '../../src/handlers/record-run';
-import { createStartJobHandler } from '../../src/handlers/start-job';
-import { createRecordClosedExecutionHandler } from '../../src/handlers/record-closed-execution';
-import { createTriggerHandler } from '../../src/handlers/trigger';
-import { StepFunctionsExecutions } from '../adapters/executions';
-import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
-import { DataBucketObjects } from '../adapters/s3-objects';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
-import type { ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import type { RunRecord } from '../domain/run';
-import { decodeS3EventKey } from '../domain/s3-event';
-import type { RunDefaults } from '../domain/run-input';
 import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
+import { invokeAsync } from './async-invocation';
+import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, systemClock, type Clock } from './clock';
-import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
+import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
@@ -36,20 +28,32 @@ import {
   type LocalLambdaHandler,
   type WaitStrategy,
 } from './local-runner';
+import {
+  INPUT_PREFIX,
+  LOCAL_BUCKET,
+  LOCAL_PERSONALIZE_ROLE_ARN,
+  LOCAL_RUNS_TABLE,
+  LOCAL_STAGE,
+  LOCAL_STATE_MACHINE_NAME,
+  LOCAL_STATE_MACHINE_ROLE_ARN,
+  OUTPUT_PREFIX,
+} from './local-stage';
 import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, type StandInCatalog } from './personalize';
-import { startStepFunctionsStandIn, type ExecutionSnapshot, type StepFunctionsStandIn } from './step-functions';
+import { notifyTriggerOfUploads } from './s3-notifications';
+import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
 
-export const LOCAL_STAGE = 'local';
-export const LOCAL_BUCKET = `${SERVICE_NAME}-${LOCAL_STAGE}-data`;
-export const LOCAL_RUNS_TABLE = `${SERVICE_NAME}-${LOCAL_STAGE}-runs`;
-export const LOCAL_STATE_MACHINE_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-batch-inference`;
-export const LOCAL_PERSONALIZE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${SERVICE_NAME}-${LOCAL_STAGE}-personalize`;
-const STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${SERVICE_NAME}-${LOCAL_STAGE}-state-machine`;
-export const INPUT_PREFIX = 'input/';
-export const OUTPUT_PREFIX = 'output/';
-export const CONFIG_PREFIX = 'config/';
-export const INPUT_SUFFIXES = ['.json', '.jsonl'];
-export const STAGING_PREFIX = 'staging/';
+export {
+  CONFIG_PREFIX,
+  INPUT_PREFIX,
+  INPUT_SUFFIXES,
+  LOCAL_BUCKET,
+  LOCAL_PERSONALIZE_ROLE_ARN,
+  LOCAL_RUNS_TABLE,
+  LOCAL_STAGE,
+  LOCAL_STATE_MACHINE_NAME,
+  OUTPUT_PREFIX,
+  STAGING_PREFIX,
+} from './local-stage';
 
 export interface LocalEnvironmentOptions {
   /**
@@ -73,8 +77,11 @@ export interface LocalEnvironmentOptions {
    * test can deliver one as often and as concurrently as S3's at-least-once delivery might.
    */
   deliverUploads?: boolean;
-  /** Overrides of the stage defaults, as `serverless deploy --param` would set them. */
-  defaults?: Partial<RunDefaults>;
+  /**
+   * Overrides of the stage defaults, as `serverless deploy --param` would set them (they reach
+   * startJob as its environment variables); `undefined` removes a default.
+   */
+  defaults?: LocalRunDefaults;
   /** Randomness for the capacity queue's jitter (tests pin it). */
   random?: () => number;
   /** Handler log level; the handlers' JSON logs drown the CLI's progress unless asked for. */
@@ -106,7 +113,7 @@ export interface LocalEnvironment {
   /** Resolves once every closed-execution event so far has been handled by recordClosedExecution. */
   closedExecutionsSettled(): Promise<void>;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
-  functions: Record<'trigger' | 'startJob' | 'getJobStatus' | 'recordRun' | 'recordClosedExecution', LocalLambdaHandler>;
+  functions: Record<FunctionKey, LocalLambdaHandler>;
   close(): Promise<void>;
 }
 
@@ -168,45 +175,25 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     );
 
     const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? 'SILENT' });
-    const jobs = new PersonalizeBatchJobs({ client: personalizeClient });
-    const runsStore = new DynamoDbRunsStore(LOCAL_RUNS_TABLE, { client: dynamodb });
-    const defaultSolutionVersionArn = personalize.catalog.solutionVersions[0]?.arn;
-    const bucketObjects = new DataBucketObjects({ client: s3 });
-    const handlers = {
-      startJob: createStartJobHandler(
-        {
-          jobs,
-          defaults: {
-            solutionVersionArn: defaultSolutionVersionArn,
-            roleArn: LOCAL_PERSONALIZE_ROLE_ARN,
-            outputBaseUri: `s3://${LOCAL_BUCKET}/${OUTPUT_PREFIX}`,
-            ...options.defaults,
-          },
-          layout: { bucket: LOCAL_BUCKET, inputPrefix: INPUT_PREFIX, configPrefix: CONFIG_PREFIX, stagingPrefix: STAGING_PREFIX },
-          configs: bucketObjects,
-          staging: bucketObjects,
-          progress: runsStore,
-          now,
-          ...(options.random && { random: options.random }),
-        },
-        logger,
-      ),
-      getJobStatus: createGetJobStatusHandler({ jobs, now }, logger),
-      recordRun: createRecordRunHandler({ store: runsStore, now }, logger),
-    };
+    const { env, cleared } = localFunctionEnvironment({
+      defaultSolutionVersionArn: personalize.catalog.solutionVersions[0]?.arn,
+      defaults: options.defaults,
+    });
+    const wiring = { env, cleared, now, logger, random: options.random };
+    const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
     const waits: WaitStrategy = virtualClock
       ? virtualTimeWaits(virtualClock, options.realMsPerWait ?? 0)
       : realTimeWaits({ scale: 0.02, maxMs: 1000 });
     const runner = createLocalRunner({
       definition: definition as unknown as AslDefinition,
-      handlers: handlers as never,
+      handlers: stateMachineFunctions,
       waits,
       retryIntervalMs: options.retryIntervalMs ?? 0,
       ...(options.injectFault && { injectFault: options.injectFault }),
     });
     const stepFunctions = await startStepFunctionsStandIn({
       stateMachines: [
-        { name: LOCAL_STATE_MACHINE_NAME, definition: JSON.stringify(definition), roleArn: STATE_MACHINE_ROLE_ARN, runner },
+        { name: LOCAL_STATE_MACHINE_NAME, definition: JSON.stringify(definition), roleArn: LOCAL_STATE_MACHINE_ROLE_ARN, runner },
       ],
       clock,
       port: port(1),
@@ -216,61 +203,28 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
 
     const sfn = new SFNClient({ ...clientBase, endpoint: stepFunctions.endpoint });
     closers.push(async () => sfn.destroy());
-    const trigger = createTriggerHandler(
-      {
-        executions: new StepFunctionsExecutions(stateMachineArn, { client: sfn }),
-        objects: bucketObjects,
-        ledger: runsStore,
-        filter: { inputPrefix: INPUT_PREFIX, inputSuffixes: INPUT_SUFFIXES },
-        dataBucket: LOCAL_BUCKET,
-        now,
-      },
-      logger,
-    );
-    const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event, localLambdaContext('trigger')));
-
-    // The EventBridge rule in serverless.yml: an execution that closes FAILED, TIMED_OUT or ABORTED
-    // sends "Step Functions Execution Status Change" to recordClosedExecution.
-    const recordClosedExecution = createRecordClosedExecutionHandler({ runs: runsStore, now }, logger);
-    const pendingClosures: Array<Promise<unknown>> = [];
-    stepFunctions.onHistoryEvent((executionArn, event) => {
-      if (event.type !== 'ExecutionFailed' && event.type !== 'ExecutionTimedOut' && event.type !== 'ExecutionAborted') return;
-      const delivery = stepFunctions
-        .waitForExecution(executionArn)
-        .then((execution) => invokeAsync(() => recordClosedExecution(statusChangeEvent(execution), localLambdaContext('recordClosedExecution'))));
-      delivery.catch(() => undefined);
-      pendingClosures.push(delivery);
+    const eventFunctions = composeEventFunctions({
+      ...wiring,
+      env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
+      clients: { s3, dynamodb, stepFunctions: sfn },
     });
+    const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions };
+    const deliverS3Event = (event: TriggerEvent) =>
+      invokeAsync(() => eventFunctions.trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
     // `local fire-schedule`, `aws lambda invoke --endpoint-url`).
-    const lambda = await startLambdaStandIn({
-      functions: { ...handlers, trigger, recordClosedExecution } as LocalEnvironment['functions'],
-      functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`,
-      port: port(4),
-    });
+    const lambda = await startLambdaStandIn({ functions, functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`, port: port(4) });
     closers.push(() => lambda.close());
 
-    const pendingTriggers: Array<Promise<TriggerSummary>> = [];
-    const notifications: S3Event[] = [];
-    // The bucket's notification configuration in serverless.yml: object-created events under the
-    // input prefix go to the trigger; nothing else does (config files, staged copies, output).
-    localS3.onObjectEvent((event) => {
-      const notified = event.Records.some(
-        (record) =>
-          record.s3.bucket.name === LOCAL_BUCKET &&
-          record.eventName.startsWith('ObjectCreated:') &&
-          decodeS3EventKey(record.s3.object.key).startsWith(INPUT_PREFIX),
-      );
-      if (notified) {
-        notifications.push(event);
-        if (options.deliverUploads === false) return;
-        const delivery = deliverS3Event(event);
-        // Failures stay in the promise for triggersSettled(); never an unhandled rejection.
-        delivery.catch(() => undefined);
-        pendingTriggers.push(delivery);
-      }
+    const notifications = notifyTriggerOfUploads(localS3, {
+      bucket: LOCAL_BUCKET,
+      inputPrefix: INPUT_PREFIX,
+      deliver: options.deliverUploads === false ? false : deliverS3Event,
     });
+    // Reads the table as an operator would; the functions have their own stores.
+    const runsTable = new DynamoDbRunsStore(LOCAL_RUNS_TABLE, { client: dynamodb });
 
     return {
       region: LOCAL_REGION,
@@ -294,15 +248,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       async upload(key, body) {
         await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKET, Key: key, Body: body }));
       },
-      triggersSettled: () => Promise.all(pendingTriggers),
-      notifications: () => [...notifications],
+      triggersSettled: () => notifications.settled(),
+      notifications: () => notifications.sent(),
       deliverS3Event,
-      getRunRecord: (runId) => runsStore.get(runId),
-      closedExecutionsSettled: () => Promise.allSettled(pendingClosures).then(() => undefined),
-      functions: { ...handlers, trigger, recordClosedExecution } as LocalEnvironment['functions'],
+      getRunRecord: (runId) => runsTable.get(runId),
+      closedExecutionsSettled,
+      functions,
       async close() {
         await stepFunctions.idle().catch(() => undefined);
-        await Promise.allSettled(pendingClosures);
+        await closedExecutionsSettled();
         await closeAll(closers);
       },
     };
@@ -312,48 +266,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   }
 }
 
-/**
- * S3 invokes its notification target asynchronously, and Lambda retries a failed async invocation
- * twice. The deterministic execution names are what keep those retries from starting a run twice.
- */
-async function invokeAsync<T>(invoke: () => Promise<T>, attempts = 3): Promise<T> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      return await invoke();
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
   for (const close of closers.reverse()) {
     await close().catch(() => undefined);
   }
-}
-
-/** The event EventBridge delivers when an execution closes, as Step Functions publishes it. */
-function statusChangeEvent(execution: ExecutionSnapshot): ExecutionStatusChangeEvent {
-  return {
-    version: '0',
-    id: globalThis.crypto.randomUUID(),
-    'detail-type': 'Step Functions Execution Status Change',
-    source: 'aws.states',
-    account: LOCAL_ACCOUNT_ID,
-    time: (execution.stopDate ?? new Date()).toISOString(),
-    region: LOCAL_REGION,
-    resources: [execution.executionArn],
-    detail: {
-      executionArn: execution.executionArn,
-      stateMachineArn: execution.stateMachineArn,
-      name: execution.name,
-      status: execution.status,
-      startDate: execution.startDate.getTime(),
-      stopDate: execution.stopDate?.getTime() ?? null,
-      error: execution.error ?? null,
-      cause: execution.cause ?? null,
-    },
-  };
 }

@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fireScheduleCommand, readSchedules, scheduledTimeFor, schedulerPayload, SCHEDULED_TIME_PLACEHOLDER } from '../../src/cli/fire-schedule-command';
+import { loadSchedules } from '../../resources/schedules-file';
+import { fireScheduleCommand, scheduledTimeFor, schedulerPayload, SCHEDULED_TIME_PLACEHOLDER } from '../../src/cli/fire-schedule-command';
 import { localStateOf, writeLocalState } from '../../src/cli/local-state';
 import { main } from '../../src/cli/main';
 import { startLambdaStandIn } from '../../src/local/lambda';
@@ -145,7 +146,7 @@ describe('the payload fire-schedule sends', () => {
     }) => Promise<{ Resources: Record<string, { Type: string; Properties: { Name: string; Target: { Input: string } } }> }>;
     const { Resources } = await deploy({ resolveVariable: async (name) => (name === 'self:service' ? 'personalize-batch-orchestrator' : 'local') });
     const deployed = Object.values(Resources).filter((resource) => resource.Type === 'AWS::Scheduler::Schedule');
-    const schedules = await readSchedules(resolve(__dirname, '../../schedules.json'));
+    const schedules = loadSchedules(resolve(__dirname, '../../schedules.json'));
 
     // Act / Assess
     expect(deployed).toHaveLength(schedules.length);
@@ -167,7 +168,7 @@ describe('the payload fire-schedule sends', () => {
       const file = join(cwd, 'schedules.json');
       await writeFile(file, JSON.stringify({ schedules: [{ name: 'both', expression: 'rate(1 day)', inputKey: 'input/a.jsonl', inputPath: 's3://b/c.jsonl' }] }));
 
-      await expect(readSchedules(file)).rejects.toThrow('needs exactly one of inputKey and inputPath');
+      expect(() => loadSchedules(file)).toThrow('needs exactly one of inputKey and inputPath');
     } finally {
       await rm(cwd, { recursive: true, force: true });
     }

@@ -1,13 +1,28 @@
 import { readdir, rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import definitionFile from '../../statemachine/batch-inference.asl.json';
-import schedulesFile from '../../schedules.json';
+import { loadSchedules } from '../../resources/schedules-file';
+import { composeGetJobStatus } from '../../src/composition/get-job-status';
+import type { Environment } from '../../src/composition/options';
+import { composeRecordClosedExecution } from '../../src/composition/record-closed-execution';
+import { composeRecordRun } from '../../src/composition/record-run';
+import { composeStartJob } from '../../src/composition/start-job';
+import { composeTrigger } from '../../src/composition/trigger';
 import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
-
-type ScheduleEntry = { name: string; expression: string; timezone?: string; enabled?: boolean; jobGroup?: string; inputKey?: string; inputPath?: string };
-const SCHEDULES = schedulesFile.schedules as ScheduleEntry[];
+import { localFunctionEnvironment } from '../../src/local/local-functions';
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
+const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
 const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordRun', 'RecordClosedExecution'];
+const COMPOSITION_ROOTS: Record<string, (env: Environment) => unknown> = {
+  Trigger: composeTrigger,
+  StartJob: composeStartJob,
+  GetJobStatus: composeGetJobStatus,
+  RecordRun: composeRecordRun,
+  RecordClosedExecution: composeRecordClosedExecution,
+};
+/** Variables every function gets from `provider.environment`, which no composition root reads. */
+const PROVIDER_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'];
 
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
@@ -55,6 +70,27 @@ describe('serverless package', () => {
     expect(fn.Type).toBe('AWS::Lambda::Function');
     expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
     expect(fn.Properties?.Role).toEqual({ 'Fn::GetAtt': [`${name}Role`, 'Arn'] });
+  });
+
+  const variablesOf = (name: string): Record<string, unknown> => resource(`${name}LambdaFunction`).Properties?.Environment?.Variables ?? {};
+
+  it.each(FUNCTIONS)('gives the %s function every variable its composition root requires', (name) => {
+    // Prepare: references resolve at deploy time; any text stands in for them, literals stay.
+    const env = Object.fromEntries(Object.entries(variablesOf(name)).map(([key, value]) => [key, typeof value === 'string' ? value : `resolved-${key}`]));
+
+    // Act & Assess
+    expect(() => COMPOSITION_ROOTS[name]?.(env)).not.toThrow();
+  });
+
+  it.each(FUNCTIONS)('sets every variable of the %s function in local mode too', (name) => {
+    // Prepare: the state machine's ARN is added once the local one exists.
+    const local: Environment = { ...localFunctionEnvironment({ defaultSolutionVersionArn: 'arn:local' }).env, STATE_MACHINE_ARN: 'arn:local' };
+
+    // Act
+    const missing = Object.keys(variablesOf(name)).filter((key) => !PROVIDER_VARIABLES.includes(key) && local[key] === undefined);
+
+    // Assess
+    expect(missing).toEqual([]);
   });
 
   it('loads the state machine from the ASL file with the stage function names resolved', () => {

@@ -1,0 +1,55 @@
+import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
+import { DynamoDbRunsStore } from '../adapters/runs-table';
+import { DataBucketObjects } from '../adapters/s3-objects';
+import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../config/environment';
+import type { RunDefaults } from '../domain/run-input';
+import { createStartJobHandler } from '../handlers/start-job';
+import type { StartJobDependencies } from '../use-cases/start-job';
+import type { CompositionOptions, Environment } from './options';
+
+export interface StartJobCompositionOptions extends CompositionOptions {
+  /** Randomness in [0, 1) for the capacity queue's jitter; `Math.random` by default. */
+  random?: () => number;
+  /**
+   * Stage defaults to drop after reading the environment. serverless.yml always sets
+   * `PERSONALIZE_ROLE_ARN`, so only local mode can run a stage without a default role, to show what
+   * a run without any role looks like.
+   */
+  clearDefaults?: ReadonlyArray<keyof RunDefaults>;
+}
+
+/**
+ * startJob's dependencies from its environment (serverless.yml `functions.startJob.environment`):
+ * `PERSONALIZE_ROLE_ARN`, `OUTPUT_BASE_URI`, `DATA_BUCKET`, `RUNS_TABLE_NAME` (required),
+ * `DEFAULT_SOLUTION_VERSION_ARN`, `DEFAULT_NUM_RESULTS` (≥ 1), `INPUT_PREFIX`, `CONFIG_PREFIX`,
+ * `STAGING_PREFIX`.
+ *
+ * @throws ConfigurationError naming the first required variable that is missing or malformed.
+ */
+export function startJobDependencies(env: Environment, options: StartJobCompositionOptions = {}): StartJobDependencies {
+  const bucket = new DataBucketObjects({ client: options.clients?.s3 });
+  const defaults = runDefaultsFromEnv(env);
+  for (const name of options.clearDefaults ?? []) delete defaults[name];
+  return {
+    jobs: new PersonalizeBatchJobs({ client: options.clients?.personalize }),
+    defaults,
+    layout: bucketLayoutFromEnv(env),
+    configs: bucket,
+    staging: bucket,
+    progress: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
+    now: options.now ?? Date.now,
+    ...(options.random && { random: options.random }),
+  };
+}
+
+/**
+ * startJob's composition root: the Lambda entry point calls it with `process.env` at cold start,
+ * local mode with its own values and endpoint clients.
+ *
+ * @example
+ * export const handler = composeStartJob(process.env);
+ * @throws ConfigurationError as {@link startJobDependencies}.
+ */
+export function composeStartJob(env: Environment, options: StartJobCompositionOptions = {}) {
+  return createStartJobHandler(startJobDependencies(env, options), options.logger);
+}

@@ -1,0 +1,29 @@
+import { DescribeBatchInferenceJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { mockClient } from 'aws-sdk-client-mock';
+import { composeGetJobStatus, getJobStatusDependencies } from '../../src/composition/get-job-status';
+
+const personalize = mockClient(PersonalizeClient);
+const JOB_ARN = 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1';
+
+describe('getJobStatusDependencies', () => {
+  beforeEach(() => personalize.reset());
+
+  it('describes jobs through the Personalize client it is given, on the clock it is given', async () => {
+    // Prepare
+    personalize.on(DescribeBatchInferenceJobCommand).resolves({ batchInferenceJob: { batchInferenceJobArn: JOB_ARN, jobName: 'run-1', status: 'ACTIVE' } });
+    const now = () => 42;
+    const deps = getJobStatusDependencies({}, { clients: { personalize: new PersonalizeClient({ region: 'us-east-1' }) }, now });
+
+    // Act
+    const job = await deps.jobs.describe(JOB_ARN);
+
+    // Assess
+    expect(job).toMatchObject({ jobArn: JOB_ARN, status: 'ACTIVE' });
+    expect(personalize).toHaveReceivedCommandWith(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN });
+    expect(deps.now).toBe(now);
+  });
+
+  it('needs no environment variables, as serverless.yml sets none for it', () => {
+    expect(typeof composeGetJobStatus({})).toBe('function');
+  });
+});
