@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { parseS3Uri } from '../domain/run-input';
+import { parseS3Uri } from '../domain/s3-uri';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { formatDuration, describeHistoryEvent } from './progress';
 import type { ConfigFile } from './local-config';

@@ -2,7 +2,7 @@ import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
 import { DataBucketObjects } from '../adapters/s3-objects';
 import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../config/environment';
-import type { RunDefaults } from '../domain/run-input';
+import type { RunDefaults } from '../domain/job-settings';
 import { createStartJobHandler } from '../handlers/start-job';
 import type { StartJobDependencies } from '../use-cases/start-job';
 import type { CompositionOptions, Environment } from './options';

@@ -95,14 +95,3 @@ function crossFieldIssues(input: RunInput): InputIssue[] {
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
-
-/*
- * Merge shim, not an API: files outside this change (src/use-cases/start-job.ts,
- * src/config/environment.ts, src/cli/run-command.ts, src/cli/start-command.ts and
- * src/local/local-environment.ts) still import these names from here. Delete this block once they
- * import them from the modules below.
- */
-export { JobGroupConfigSchema, parseJobGroupConfig } from './job-group-config';
-export { resolveJobSettings, type JobSettings, type RunDefaults } from './job-settings';
-export { outputLocation } from './output-location';
-export { parseS3Uri } from './s3-uri';

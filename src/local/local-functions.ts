@@ -5,7 +5,7 @@ import { composeRecordClosedExecution } from '../composition/record-closed-execu
 import { composeRecordRun } from '../composition/record-run';
 import { composeStartJob } from '../composition/start-job';
 import { composeTrigger } from '../composition/trigger';
-import type { RunDefaults } from '../domain/run-input';
+import type { RunDefaults } from '../domain/job-settings';
 import {
   CONFIG_PREFIX,
   INPUT_PREFIX,
