@@ -57,7 +57,7 @@ export class PersonalizeBatchJobs implements BatchJobs {
   }
 }
 
-export function toCreateRequest(settings: JobSettings): CreateBatchInferenceJobCommandInput {
+function toCreateRequest(settings: JobSettings): CreateBatchInferenceJobCommandInput {
   return {
     jobName: settings.jobName,
     solutionVersionArn: settings.solutionVersionArn,

@@ -6,8 +6,8 @@ import type { OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-ca
 
 
 /** Statuses a record can have before its run ends. */
-export const TRIGGER_STATUS = { accepted: 'ACCEPTED', rejected: 'REJECTED' } as const;
-export const IN_PROGRESS_STATUS = { running: 'RUNNING', waitingForCapacity: 'WAITING_FOR_CAPACITY' } as const;
+const TRIGGER_STATUS = { accepted: 'ACCEPTED', rejected: 'REJECTED' } as const;
+const IN_PROGRESS_STATUS = { running: 'RUNNING', waitingForCapacity: 'WAITING_FOR_CAPACITY' } as const;
 
 /**
  * Adapter over the runs table (partition key `runId`). One item per run: the trigger creates it

@@ -19,7 +19,7 @@ export class DeployedStackError extends Error {
 }
 
 /** `serverless deploy --stage <stage>` names the stack `<service>-<stage>`. */
-export function stackNameFor(stage: string): string {
+function stackNameFor(stage: string): string {
   return `${SERVICE_NAME}-${stage}`;
 }
 

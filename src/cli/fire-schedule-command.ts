@@ -21,7 +21,7 @@ export interface FireScheduleOptions {
 }
 
 /** The deployed trigger's name: what EventBridge Scheduler targets in AWS. */
-export const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
+const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
 export { SCHEDULED_TIME_PLACEHOLDER, type ScheduleEntry };
 
 /**

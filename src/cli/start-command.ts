@@ -84,7 +84,7 @@ export async function startCommand(options: StartCommandOptions): Promise<number
 }
 
 /** The execution input: the config file's job settings, then the run's own members, which win. */
-export function buildExecutionInput(jobSettings: Record<string, unknown>, inputPath: string, jobGroup: string | undefined): Record<string, unknown> {
+function buildExecutionInput(jobSettings: Record<string, unknown>, inputPath: string, jobGroup: string | undefined): Record<string, unknown> {
   return { ...jobSettings, inputPath, ...(jobGroup !== undefined && { jobGroup }) };
 }
 
@@ -93,7 +93,7 @@ export function buildExecutionInput(jobSettings: Record<string, unknown>, inputP
  * a config file holds job settings, the same file `run --config` takes, so `jobName` or `inputPath`
  * there would be silently overridden or reused across starts.
  */
-export function findInputIssues(input: Record<string, unknown>, jobSettings: Record<string, unknown>, configFile = 'config file'): InputIssue[] {
+function findInputIssues(input: Record<string, unknown>, jobSettings: Record<string, unknown>, configFile = 'config file'): InputIssue[] {
   const misplaced = Object.keys(jobSettings)
     .filter((member) => PER_RUN_MEMBERS.includes(member))
     .map((member) => ({ field: `${configFile}: ${member}`, message: 'belongs to a single run, not to a job settings file (use --input, --group)' }));

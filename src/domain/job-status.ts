@@ -5,9 +5,10 @@
  */
 export type JobPhase = 'SUCCEEDED' | 'FAILED' | 'RUNNING';
 
-export const JOB_STATUS_ACTIVE = 'ACTIVE';
-export const JOB_STATUS_CREATE_FAILED = 'CREATE FAILED';
+const JOB_STATUS_ACTIVE = 'ACTIVE';
+const JOB_STATUS_CREATE_FAILED = 'CREATE FAILED';
 
+/** The phase a status string means; see above for why everything unknown is RUNNING. */
 export function jobPhase(status: string | undefined): JobPhase {
   switch (status) {
     case JOB_STATUS_ACTIVE:
@@ -17,8 +18,4 @@ export function jobPhase(status: string | undefined): JobPhase {
     default:
       return 'RUNNING';
   }
-}
-
-export function isTerminalJobStatus(status: string | undefined): boolean {
-  return jobPhase(status) !== 'RUNNING';
 }

@@ -23,7 +23,7 @@ export function deliverClosedExecutionEvents(stepFunctions: StepFunctionsStandIn
 }
 
 /** The event EventBridge delivers when an execution closes, as Step Functions publishes it. */
-export function statusChangeEvent(execution: ExecutionSnapshot): ExecutionStatusChangeEvent {
+function statusChangeEvent(execution: ExecutionSnapshot): ExecutionStatusChangeEvent {
   return {
     version: '0',
     id: globalThis.crypto.randomUUID(),

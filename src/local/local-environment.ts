@@ -42,19 +42,6 @@ import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, ty
 import { notifyTriggerOfUploads } from './s3-notifications';
 import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
 
-export {
-  CONFIG_PREFIX,
-  INPUT_PREFIX,
-  INPUT_SUFFIXES,
-  LOCAL_BUCKET,
-  LOCAL_PERSONALIZE_ROLE_ARN,
-  LOCAL_RUNS_TABLE,
-  LOCAL_STAGE,
-  LOCAL_STATE_MACHINE_NAME,
-  OUTPUT_PREFIX,
-  STAGING_PREFIX,
-} from './local-stage';
-
 export interface LocalEnvironmentOptions {
   /**
    * `virtual` (tests, `personalize-batch run`): a virtual clock that Wait states advance, so an hour

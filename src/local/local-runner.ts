@@ -150,7 +150,7 @@ function mapTaskStatesToFunctions(definition: AslDefinition, handlers: Record<st
 }
 
 /** `${self:service}-${sls:stage}-startJob` → `startJob`. */
-export function functionKeyOf(functionName: string): string {
+function functionKeyOf(functionName: string): string {
   const afterStage = functionName.split('${sls:stage}-')[1];
   return afterStage ?? functionName.slice(functionName.lastIndexOf(':') + 1);
 }
@@ -232,7 +232,7 @@ async function recordHistory(events: AsyncIterable<LocalEngineEvent>, emit: (eve
   }
 }
 
-export function toHistoryEvents(event: LocalEngineEvent): RunnerHistoryEvent[] {
+function toHistoryEvents(event: LocalEngineEvent): RunnerHistoryEvent[] {
   const state = event.state;
   switch (event.type) {
     case 'StateEntered':
