@@ -7,3 +7,5 @@ export {
 } from './personalize-stand-in';
 export { DEFAULT_CATALOG, loadCatalog } from './catalog';
 export type { JobDurations, StandInCatalog, StandInFilter, StandInRecipe, StandInSolutionVersion } from './types';
+export { DEFAULT_BATCH_INPUT_LIMITS, type BatchInputLimits } from './input-limits';
+export { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';

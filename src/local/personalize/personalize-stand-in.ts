@@ -3,7 +3,9 @@ import { systemClock, type Clock } from '../clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
 import { localS3Client } from '../local-s3';
 import { DEFAULT_CATALOG, indexCatalog, loadCatalog } from './catalog';
+import { resolveBatchInputLimits, type BatchInputLimits } from './input-limits';
 import { runBatchInferenceJob } from './job-runner';
+import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
 import { isInFlight, observeStatus, phaseAt } from './lifecycle';
 import type { JobDurations, StandInCatalog } from './types';
@@ -26,6 +28,13 @@ export interface PersonalizeStandInOptions {
   port?: number;
   /** When set, a background timer finalizes due jobs (for a long-running `local up`). Default off. */
   sweepIntervalMs?: number;
+  /**
+   * Limits on a job's input data, over Personalize's documented ones (`DEFAULT_BATCH_INPUT_LIMITS`).
+   * A job whose input breaks one ends CREATE FAILED with a failureReason (see input-limits.ts for why).
+   */
+  limits?: Partial<BatchInputLimits>;
+  /** Bytes per part of the multipart upload that writes each `.out` file. Default 8 MiB. */
+  outputPartBytes?: number;
 }
 
 export interface PersonalizeStandIn {
@@ -70,6 +79,11 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   if (!Number.isInteger(maxConcurrentJobs) || maxConcurrentJobs < 1) {
     throw new RangeError(`maxConcurrentJobs must be a positive integer, got ${maxConcurrentJobs}`);
   }
+  const limits = resolveBatchInputLimits(options.limits);
+  const outputPartBytes = options.outputPartBytes ?? DEFAULT_OUTPUT_PART_BYTES;
+  if (!Number.isSafeInteger(outputPartBytes) || outputPartBytes < 1) {
+    throw new RangeError(`outputPartBytes must be a positive integer, got ${outputPartBytes}`);
+  }
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
@@ -77,7 +91,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   const s3 = localS3Client(options.s3Endpoint);
 
   function finalize(job: StoredJob): Promise<void> {
-    job.finalizing ??= runBatchInferenceJob(job, s3, index).then((outcome) => {
+    job.finalizing ??= runBatchInferenceJob(job, s3, index, { limits, outputPartBytes }).then((outcome) => {
       job.outcome = outcome;
     });
     return job.finalizing;
