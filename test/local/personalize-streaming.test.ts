@@ -227,6 +227,26 @@ describe('streamed batch output', () => {
   });
 });
 
+describe('a job still being finalized', () => {
+  test('reads CREATE IN_PROGRESS once the request has waited finalizeWaitMs, and ACTIVE once its output is written', async () => {
+    // Prepare: no wait at all, and enough input that writing it takes many round trips to S3.
+    const fixture = await startStandIn({ finalizeWaitMs: 0 });
+    const root = folder();
+    await putObject(`${root}/input/users.json`, jsonLines(users(2000)));
+
+    // Act
+    const observed = await runJob(fixture, jobRequest(root));
+    await fixture.standIn.settle();
+    const { batchInferenceJob: settled } = await fixture.client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: observed.batchInferenceJobArn }));
+
+    // Assess
+    expect(observed.status).toBe('CREATE IN_PROGRESS');
+    expect(settled!.status).toBe('ACTIVE');
+    expect(settled!.lastUpdatedDateTime).toEqual(new Date(settled!.creationDateTime!.getTime() + JOB_MS));
+    expect((await readText(`${root}/output/users.json.out`)).split('\n')).toHaveLength(2001);
+  });
+});
+
 describe('AbortMultipartUpload on local S3', () => {
   test('discards the upload, keeps the object under its key, and then knows the upload no more', async () => {
     // Prepare
@@ -298,5 +318,6 @@ describe('input limits', () => {
   test('refuses a limit that is not a positive integer at start-up', async () => {
     await expect(startPersonalizeStandIn({ s3Endpoint: s3.endpoint, limits: { maxRecordsPerFile: 0 } })).rejects.toThrow(/limits\.maxRecordsPerFile must be a positive integer/);
     await expect(startPersonalizeStandIn({ s3Endpoint: s3.endpoint, outputPartBytes: 1.5 })).rejects.toThrow(/outputPartBytes/);
+    await expect(startPersonalizeStandIn({ s3Endpoint: s3.endpoint, finalizeWaitMs: -1 })).rejects.toThrow(/finalizeWaitMs/);
   });
 });

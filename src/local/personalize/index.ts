@@ -2,6 +2,7 @@ export {
   startPersonalizeStandIn,
   DEFAULT_DURATIONS,
   DEFAULT_MAX_CONCURRENT_JOBS,
+  DEFAULT_FINALIZE_WAIT_MS,
   type PersonalizeStandIn,
   type PersonalizeStandInOptions,
 } from './personalize-stand-in';

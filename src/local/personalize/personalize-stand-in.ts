@@ -35,6 +35,11 @@ export interface PersonalizeStandInOptions {
   limits?: Partial<BatchInputLimits>;
   /** Bytes per part of the multipart upload that writes each `.out` file. Default 8 MiB. */
   outputPartBytes?: number;
+  /**
+   * Real milliseconds a request that finds jobs due waits for them to be finalized before answering
+   * with them still CREATE IN_PROGRESS. Default 20,000. See `DEFAULT_FINALIZE_WAIT_MS`.
+   */
+  finalizeWaitMs?: number;
 }
 
 export interface PersonalizeStandIn {
@@ -49,6 +54,14 @@ export interface PersonalizeStandIn {
 
 export const DEFAULT_DURATIONS: JobDurations = { pendingMs: 2000, inProgressMs: 3000 };
 export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
+/**
+ * Personalize answers Describe at once, whatever its jobs are doing; a stand-in request that waited
+ * for a large job's data to be processed (tens of seconds for a million records) would run into the
+ * 120-second TimeoutSeconds of the state machine's Task states and fail them with States.Timeout.
+ * Past this wait the job reads CREATE IN_PROGRESS, as a real job still processing its data does, and
+ * the poller comes back; small jobs still finish within the request that observes them.
+ */
+export const DEFAULT_FINALIZE_WAIT_MS = 20_000;
 
 /**
  * Starts a local stand-in for the Amazon Personalize batch inference API (CreateBatchInferenceJob,
@@ -61,7 +74,8 @@ export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
  * is not reported as merely throttled. AWS documents no order.
  *
  * Job status follows the clock. Jobs whose time is up are finalized lazily, when a request looks at
- * them, when `settle()` is called, or by the sweep timer.
+ * them, when `settle()` is called, or by the sweep timer. A request waits at most `finalizeWaitMs`
+ * for that; a job still being finalized then reads CREATE IN_PROGRESS.
  *
  * @example
  * const s3 = await startLocalS3();
@@ -84,6 +98,10 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   if (!Number.isSafeInteger(outputPartBytes) || outputPartBytes < 1) {
     throw new RangeError(`outputPartBytes must be a positive integer, got ${outputPartBytes}`);
   }
+  const finalizeWaitMs = options.finalizeWaitMs ?? DEFAULT_FINALIZE_WAIT_MS;
+  if (!Number.isFinite(finalizeWaitMs) || finalizeWaitMs < 0) {
+    throw new RangeError(`finalizeWaitMs must be a finite number >= 0, got ${finalizeWaitMs}`);
+  }
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
@@ -102,9 +120,14 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     await Promise.all(store.all().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
   }
 
+  /** For requests: finalization goes on in the background past the wait; the answer does not. */
+  function finalizeDueJobsWithin(): Promise<void> {
+    return withinMs(finalizeDueJobs(), finalizeWaitMs);
+  }
+
   async function createBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJobArn: string }> {
     const request = validateCreateBatchInferenceJob(input);
-    await finalizeDueJobs();
+    await finalizeDueJobsWithin();
     // From here on nothing awaits: the checks and the insert must see the same state.
     const solutionVersion = index.solutionVersion(request.solutionVersionArn);
     if (!solutionVersion) {
@@ -133,7 +156,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     const { batchInferenceJobArn } = validateDescribeBatchInferenceJob(input);
     const job = store.get(batchInferenceJobArn);
     if (!job) throw new AwsServiceError('ResourceNotFoundException', `Could not find batch inference job: ${batchInferenceJobArn}`);
-    if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await finalize(job);
+    if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await withinMs(finalize(job), finalizeWaitMs);
     return { batchInferenceJob: describe(job, clock.now()) };
   }
 
@@ -142,7 +165,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     const cursor = request.nextToken === undefined ? undefined : decodeNextToken(request.nextToken, request.solutionVersionArn);
     const invalidToken = () => new AwsServiceError('InvalidNextTokenException', 'The nextToken is not valid for this request.');
     if (request.nextToken !== undefined && !cursor) throw invalidToken();
-    await finalizeDueJobs();
+    await finalizeDueJobsWithin();
     const page = pageOf(store.newestFirst(request.solutionVersionArn), request.maxResults, cursor, request.solutionVersionArn);
     if (!page) throw invalidToken();
     const now = clock.now();
@@ -191,6 +214,19 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
       s3.destroy();
     },
   };
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; `work` never rejects here. */
+async function withinMs(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `arn:<partition>:personalize:<region>:<account>:batch-inference-job/<jobName>` */
