@@ -14,6 +14,7 @@ export const DEFAULT_OUTPUT_PART_BYTES = 8 * 1024 * 1024;
 /** S3 numbers parts 1 to 10,000. */
 const MAX_PARTS = 10_000;
 
+/** Where an `OutputUpload` writes, and how large its parts are. */
 export interface OutputUploadTarget {
   bucket: string;
   key: string;
