@@ -227,6 +227,22 @@ describe('streamed batch output', () => {
   });
 });
 
+describe('an output that cannot be written', () => {
+  test('ends the job CREATE FAILED naming the output object and the S3 error', async () => {
+    // Prepare
+    const fixture = await startStandIn();
+    const root = folder();
+    await putObject(`${root}/input/users.json`, jsonLines(users(3)));
+
+    // Act
+    const job = await runJob(fixture, jobRequest(root, { jobOutput: { s3DataDestination: { path: 's3://no-such-output-bucket/out/' } } }));
+
+    // Assess
+    expect(job.status).toBe('CREATE FAILED');
+    expect(job.failureReason).toBe('Unable to write output to s3://no-such-output-bucket/out/users.json.out: NoSuchBucket: The specified bucket does not exist');
+  });
+});
+
 describe('a job still being finalized', () => {
   test('reads CREATE IN_PROGRESS once the request has waited finalizeWaitMs, and ACTIVE once its output is written', async () => {
     // Prepare: no wait at all, and enough input that writing it takes many round trips to S3.

@@ -5,7 +5,7 @@ import { asFolderPrefix, fileNameOf, isFolderMarker, parseJsonLine, parseS3Uri, 
 import { DEFAULT_BATCH_INPUT_LIMITS, type BatchInputLimits } from './input-limits';
 import { readLines } from './line-reader';
 import { formatOutputLine, toOutputLine } from './output-format';
-import { DEFAULT_OUTPUT_PART_BYTES, OutputUpload } from './output-upload';
+import { DEFAULT_OUTPUT_PART_BYTES, OutputUpload, OutputUploadError } from './output-upload';
 import { createRecommender } from './recommender';
 import type { JobOutcome, StandInRecipe, CreateBatchInferenceJobRequest } from './types';
 
@@ -44,7 +44,12 @@ export async function runBatchInferenceJob(job: JobToRun, s3: S3Client, catalog:
     await run(job, s3, catalog, options.limits ?? DEFAULT_BATCH_INPUT_LIMITS, options.outputPartBytes ?? DEFAULT_OUTPUT_PART_BYTES);
     return { status: 'ACTIVE' };
   } catch (error) {
-    const failureReason = error instanceof JobFailure ? error.message : `Internal error in the Personalize stand-in: ${describeError(error)}`;
+    const failureReason =
+      error instanceof JobFailure
+        ? error.message
+        : error instanceof OutputUploadError
+          ? `${error.message}: ${describeError(error.cause)}`
+          : `Internal error in the Personalize stand-in: ${describeError(error)}`;
     return { status: 'CREATE FAILED', failureReason };
   }
 }
@@ -80,9 +85,7 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: B
   try {
     let recordCount = 0;
     for (const [index, file] of files.entries()) {
-      const upload = await writing(output.bucket, outputKeys[index]!, () =>
-        OutputUpload.start(s3, { bucket: output.bucket, key: outputKeys[index]!, partSizeBytes: outputPartBytes, contentType: 'application/json' }),
-      );
+      const upload = await OutputUpload.start(s3, { bucket: output.bucket, key: outputKeys[index]!, partSizeBytes: outputPartBytes, contentType: 'application/json' });
       uploads.push(upload);
       let fileRecords = 0;
       for await (const { lineNumber, value } of inputRecords(s3, input.bucket, file.key)) {
@@ -95,26 +98,18 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: B
                 : `a batch inference job accepts at most ${maxRecords} records per input file.`),
           );
         }
-        await writing(output.bucket, upload.key, () => upload.write(formatOutputLine(toOutputLine(value, recommend(value)))));
+        await upload.write(formatOutputLine(toOutputLine(value, recommend(value))));
       }
-      await writing(output.bucket, upload.key, () => upload.finish());
+      await upload.finish();
       recordCount += fileRecords;
     }
     if (recordCount === 0) {
       throw new JobFailure(`The input data at ${inputPath} is empty: its files contain no JSON Lines records.`);
     }
-    for (const upload of uploads) await writing(output.bucket, upload.key, () => upload.complete());
+    for (const upload of uploads) await upload.complete();
   } catch (error) {
     await Promise.all(uploads.map((upload) => upload.abort()));
     throw error;
-  }
-}
-
-async function writing<T>(bucket: string, key: string, write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    throw new JobFailure(`Unable to write output to s3://${bucket}/${key}: ${describeError(error)}`);
   }
 }
 

@@ -14,6 +14,23 @@ export const DEFAULT_OUTPUT_PART_BYTES = 8 * 1024 * 1024;
 /** S3 numbers parts 1 to 10,000. */
 const MAX_PARTS = 10_000;
 
+/**
+ * An S3 request of an `OutputUpload` failed; `cause` is the S3 client's error (e.g. `NoSuchBucket`).
+ * One class for every step, so a caller tells write failures apart from its own without wrapping
+ * each call.
+ */
+export class OutputUploadError extends Error {
+  override readonly name = 'OutputUploadError';
+
+  constructor(
+    readonly bucket: string,
+    readonly key: string,
+    options: ErrorOptions,
+  ) {
+    super(`Unable to write output to s3://${bucket}/${key}`, options);
+  }
+}
+
 /** Where an `OutputUpload` writes, and how large its parts are. */
 export interface OutputUploadTarget {
   bucket: string;
@@ -31,8 +48,8 @@ export interface OutputUploadTarget {
  * complete them all only once every input file has been read, and `abort()` them all when one fails,
  * so a failed job leaves no output, as with whole-object writes.
  *
- * Errors are the S3 client's (e.g. `NoSuchBucket`), raised by the call that sees them: a failed part
- * upload surfaces from the next `write`, `finish` or `complete`.
+ * S3 failures are raised as `OutputUploadError` by the call that sees them: a failed part upload
+ * surfaces from the next `write`, `finish` or `complete`.
  *
  * @example
  * const upload = await OutputUpload.start(s3, { bucket, key: 'out/users.json.out', partSizeBytes: DEFAULT_OUTPUT_PART_BYTES });
@@ -59,10 +76,12 @@ export class OutputUpload {
     if (!Number.isInteger(target.partSizeBytes) || target.partSizeBytes < 1) {
       throw new RangeError(`partSizeBytes must be a positive integer, got ${target.partSizeBytes}`);
     }
-    const { UploadId } = await s3.send(
-      new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ContentType: target.contentType }),
-    );
-    if (!UploadId) throw new Error(`CreateMultipartUpload for s3://${target.bucket}/${target.key} returned no UploadId`);
+    const { UploadId } = await s3
+      .send(new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, ContentType: target.contentType }))
+      .catch((error: unknown) => {
+        throw new OutputUploadError(target.bucket, target.key, { cause: error });
+      });
+    if (!UploadId) throw new OutputUploadError(target.bucket, target.key, { cause: new Error('CreateMultipartUpload returned no UploadId') });
     return new OutputUpload(s3, target, UploadId);
   }
 
@@ -96,14 +115,18 @@ export class OutputUpload {
   /** Makes the object visible under its key (CompleteMultipartUpload). Call after `finish()`. */
   async complete(): Promise<void> {
     if (!this.finished) throw new Error(`complete() before finish() for s3://${this.target.bucket}/${this.target.key}`);
-    await this.s3.send(
-      new CompleteMultipartUploadCommand({
-        Bucket: this.target.bucket,
-        Key: this.target.key,
-        UploadId: this.uploadId,
-        MultipartUpload: { Parts: this.parts },
-      }),
-    );
+    await this.s3
+      .send(
+        new CompleteMultipartUploadCommand({
+          Bucket: this.target.bucket,
+          Key: this.target.key,
+          UploadId: this.uploadId,
+          MultipartUpload: { Parts: this.parts },
+        }),
+      )
+      .catch((error: unknown) => {
+        throw new OutputUploadError(this.target.bucket, this.target.key, { cause: error });
+      });
   }
 
   /** Discards the parts (AbortMultipartUpload); the key is left as it was. Never rejects. */
@@ -119,9 +142,8 @@ export class OutputUpload {
     // One part in flight at a time: the next one fills while it is sent, and no more than that.
     await this.settleInFlight();
     if (this.parts.length >= MAX_PARTS) {
-      throw new RangeError(
-        `s3://${this.target.bucket}/${this.target.key} would need more than ${MAX_PARTS} parts of ${this.target.partSizeBytes} bytes`,
-      );
+      const cause = new RangeError(`more than ${MAX_PARTS} parts of ${this.target.partSizeBytes} bytes would be needed`);
+      throw new OutputUploadError(this.target.bucket, this.target.key, { cause });
     }
     const body = Buffer.from(this.pending.join(''), 'utf8');
     this.pending = [];
@@ -153,6 +175,6 @@ export class OutputUpload {
   private async settleInFlight(): Promise<void> {
     await this.inFlight;
     this.inFlight = undefined;
-    if (this.failure) throw this.failure.error;
+    if (this.failure) throw new OutputUploadError(this.target.bucket, this.target.key, { cause: this.failure.error });
   }
 }
