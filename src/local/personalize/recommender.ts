@@ -58,7 +58,8 @@ export function createRecommender(setup: RecommenderSetup): (record: unknown) =>
   // item varies per record. Weights live in one reused array: `recommend` is synchronous.
   const candidates = items.flatMap((item, index) => (excluded.has(item.itemId) ? [] : [index]));
   const weights = new Float64Array(items.length);
-  const byIndexWeightDescending = (a: number, b: number) => byWeightDescending(items[a]!.itemId, weights[a]!, items[b]!.itemId, weights[b]!);
+  // Item IDs are looked up only on a tie: this comparator runs O(N log K) times per record.
+  const byIndexWeightDescending = (a: number, b: number) => weights[b]! - weights[a]! || compareIds(items[a]!.itemId, items[b]!.itemId);
 
   function topOfCatalog(seed: number, skipItemId?: string): RecommendationOutput {
     // Summed over the whole catalog, in catalog order, filtered items included: the softmax's
@@ -154,7 +155,11 @@ function toOutput(ranked: ReadonlyArray<{ itemId: string; weight: number }>, tot
 function byWeightDescending(aItemId: string, aWeight: number, bItemId: string, bWeight: number): number {
   // The item ID tie-break keeps the order total, so output never depends on sort stability, and the
   // bounded top-K selection returns exactly what a full sort would.
-  return bWeight - aWeight || (aItemId < bItemId ? -1 : aItemId > bItemId ? 1 : 0);
+  return bWeight - aWeight || compareIds(aItemId, bItemId);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function seedFor(solutionVersionArn: string, kind: 'user' | 'item', id: string): number {
