@@ -1,10 +1,12 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { Readable } from 'node:stream';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../domain/s3-uri';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { formatDuration, describeHistoryEvent } from './progress';
 import type { ConfigFile } from './local-config';
+import { copyCountingLines } from './output-copy';
 
 export interface RunCommandOptions {
   inputFile: string;
@@ -108,11 +110,8 @@ async function downloadOutput(
   const target = parseS3Uri(location);
   if (!target || target.key.endsWith('/')) return undefined;
   const object = await environment.s3.send(new GetObjectCommand({ Bucket: target.bucket, Key: target.key }));
-  const text = (await object.Body?.transformToString('utf8')) ?? '';
   const directory = resolve(outputDirectory);
   await mkdir(directory, { recursive: true });
   const path = join(directory, basename(target.key));
-  await writeFile(path, text);
-  const lines = text.split('\n').filter((line) => line.trim() !== '');
-  return { path, lines: lines.length, firstLine: lines[0] ?? '' };
+  return { path, ...(await copyCountingLines(object.Body as Readable | undefined, path)) };
 }

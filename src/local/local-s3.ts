@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -14,6 +14,25 @@ interface RewritableRequest {
   headers: Record<string, string | string[] | undefined>;
   querystring: string;
 }
+
+/** The slice of Koa's context the AbortMultipartUpload answer touches. */
+interface AbortableRequest {
+  method: string;
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  status: number;
+  body: unknown;
+}
+
+/** The parts of s3rver that the AbortMultipartUpload answer needs (its store's private layout). */
+interface S3rverInternals {
+  middleware: unknown[];
+  store: { getResourcePath(bucket: string, key: string | undefined, resource: string): string };
+}
+
+/** s3rver's own error class: thrown from a middleware, its error handler answers in S3's XML. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rverError = require('s3rver/lib/models/error') as new (code: string, message: string) => Error;
 
 export interface LocalS3 {
   endpoint: string;
@@ -38,9 +57,11 @@ export async function startLocalS3(options: { port?: number; directory?: string 
     allowMismatchedSignatures: true,
     vhostBuckets: false,
   });
+  const internals = server as unknown as S3rverInternals;
   // Koa composes its middleware when the server starts listening, so this runs before s3rver's own.
-  (server as unknown as { middleware: unknown[] }).middleware.unshift(async (ctx: RewritableRequest, next: () => Promise<void>) => {
+  internals.middleware.unshift(async (ctx: RewritableRequest & AbortableRequest, next: () => Promise<void>) => {
     rewriteForS3rver(ctx);
+    if (await answerAbortMultipartUpload(ctx, internals.store)) return;
     await next();
   });
   const { port } = await server.run();
@@ -81,6 +102,32 @@ export function rewriteForS3rver(request: RewritableRequest): void {
     const path = copySource.split('?')[0] ?? '';
     headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(path));
   }
+}
+
+/**
+ * AbortMultipartUpload (`DELETE /bucket/key?uploadId=…`), which s3rver does not implement: it answers
+ * 405 MethodNotAllowed and keeps the parts on disk, so a writer that cleans up after a failure gets
+ * an error and a long-running `local up` accumulates abandoned parts. Answered here as S3 does: the
+ * parts discarded, the object under the key (if any) untouched, 204; `NoSuchUpload` (404) for an
+ * upload it does not know. Returns whether it answered.
+ */
+async function answerAbortMultipartUpload(ctx: AbortableRequest, store: S3rverInternals['store']): Promise<boolean> {
+  const uploadId = ctx.query.uploadId;
+  if (ctx.method !== 'DELETE' || typeof uploadId !== 'string') return false;
+  const bucket = decodeURIComponent(ctx.path.split('/')[1] ?? '');
+  // The upload ID is s3rver's own hex; anything else cannot name one of its folders.
+  const uploadDirectory = /^[0-9a-f]+$/.test(uploadId) ? join(store.getResourcePath(bucket, undefined, 'uploads'), uploadId) : undefined;
+  const exists = uploadDirectory !== undefined && (await stat(uploadDirectory).then((info) => info.isDirectory(), () => false));
+  if (!exists) {
+    throw new S3rverError(
+      'NoSuchUpload',
+      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    );
+  }
+  await rm(uploadDirectory, { recursive: true, force: true });
+  ctx.status = 204;
+  ctx.body = null;
+  return true;
 }
 
 /**

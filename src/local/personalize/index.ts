@@ -2,8 +2,11 @@ export {
   startPersonalizeStandIn,
   DEFAULT_DURATIONS,
   DEFAULT_MAX_CONCURRENT_JOBS,
+  DEFAULT_FINALIZE_WAIT_MS,
   type PersonalizeStandIn,
   type PersonalizeStandInOptions,
 } from './personalize-stand-in';
 export { DEFAULT_CATALOG, loadCatalog } from './catalog';
 export type { JobDurations, StandInCatalog, StandInFilter, StandInRecipe, StandInSolutionVersion } from './types';
+export { DEFAULT_BATCH_INPUT_LIMITS, type BatchInputLimits } from './input-limits';
+export { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';

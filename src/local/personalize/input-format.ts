@@ -40,21 +40,35 @@ export interface InputRecord {
 
 export type JsonLinesResult = { ok: true; records: InputRecord[] } | { ok: false; lineNumber: number };
 
+/** One line of JSON Lines input: blank (skipped), a record, or not JSON. */
+export type JsonLine = { kind: 'blank' } | { kind: 'record'; value: unknown } | { kind: 'invalid' };
+
+/**
+ * Reads one line as the batch reader does: surrounding whitespace, a `\r` before the `\n` and a
+ * byte-order mark trimmed; an empty line is blank; anything else must be one JSON value.
+ */
+export function parseJsonLine(rawLine: string): JsonLine {
+  const line = rawLine.trim();
+  if (line === '') return { kind: 'blank' };
+  try {
+    return { kind: 'record', value: JSON.parse(line) };
+  } catch {
+    return { kind: 'invalid' };
+  }
+}
+
 /**
  * Parses JSON Lines: one JSON value per line, blank lines skipped, CRLF and a leading BOM tolerated.
- * Fails on the first line that is not JSON, reporting its 1-based number.
+ * Fails on the first line that is not JSON, reporting its 1-based number. For whole texts in memory;
+ * the job runner reads S3 objects line by line (`readLines` + `parseJsonLine`) with the same rules.
  */
 export function parseJsonLines(text: string): JsonLinesResult {
   const lines = text.replace(/^\uFEFF/u, '').split('\n');
   const records: InputRecord[] = [];
   for (const [index, rawLine] of lines.entries()) {
-    const line = rawLine.trim();
-    if (line === '') continue;
-    try {
-      records.push({ lineNumber: index + 1, value: JSON.parse(line) });
-    } catch {
-      return { ok: false, lineNumber: index + 1 };
-    }
+    const line = parseJsonLine(rawLine);
+    if (line.kind === 'invalid') return { ok: false, lineNumber: index + 1 };
+    if (line.kind === 'record') records.push({ lineNumber: index + 1, value: line.value });
   }
   return { ok: true, records };
 }

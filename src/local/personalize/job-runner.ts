@@ -1,24 +1,30 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { CatalogIndex } from './catalog';
-import { asFolderPrefix, fileNameOf, isFolderMarker, parseJsonLines, parseS3Uri, type InputRecord, type S3Location } from './input-format';
-import { formatOutputFile, toOutputLine } from './output-format';
+import { asFolderPrefix, fileNameOf, isFolderMarker, parseJsonLine, parseS3Uri, type S3Location } from './input-format';
+import { DEFAULT_BATCH_INPUT_LIMITS, type BatchInputLimits } from './input-limits';
+import { readLines } from './line-reader';
+import { formatOutputLine, toOutputLine } from './output-format';
+import { DEFAULT_OUTPUT_PART_BYTES, OutputUpload, OutputUploadError } from './output-upload';
 import { createRecommender } from './recommender';
 import type { JobOutcome, StandInRecipe, CreateBatchInferenceJobRequest } from './types';
-
-/** Personalize quotas for one batch inference job (developer guide, "Quotas"). */
-const MAX_INPUT_FILES = 1000;
-const MAX_INPUT_BYTES = 1024 ** 3;
-/** Themed batch recommendations accept at most 100 items per input file. */
-const MAX_THEMED_RECORDS_PER_FILE = 100;
 
 export interface JobToRun {
   request: CreateBatchInferenceJobRequest;
   recipe: StandInRecipe;
 }
 
+/** How a job reads and writes; every member has a default, tests shrink them. */
+export interface JobRunnerOptions {
+  /** Default: `DEFAULT_BATCH_INPUT_LIMITS` (Personalize's). */
+  limits?: BatchInputLimits;
+  /** Output multipart part size in bytes. Default `DEFAULT_OUTPUT_PART_BYTES` (8 MiB). */
+  outputPartBytes?: number;
+}
+
 interface InputFile {
   key: string;
-  records: InputRecord[];
+  size: number;
 }
 
 /** Raised inside a run to end it as CREATE FAILED with this reason. */
@@ -29,19 +35,26 @@ class JobFailure extends Error {}
  * prefix, scores each record, writes `<input file name>.out` under the output folder. Every problem
  * becomes a CREATE FAILED outcome with a readable reason; this function does not reject.
  *
- * Nothing is written unless every input file parsed, so a failed job leaves no partial output.
+ * Input is streamed line by line and output written as multipart uploads, so memory is bounded by the
+ * part size and the longest line, not by the files. Every output stays an unfinished upload until
+ * every input file has been read, so a failed job leaves no partial output.
  */
-export async function runBatchInferenceJob(job: JobToRun, s3: S3Client, catalog: CatalogIndex): Promise<JobOutcome> {
+export async function runBatchInferenceJob(job: JobToRun, s3: S3Client, catalog: CatalogIndex, options: JobRunnerOptions = {}): Promise<JobOutcome> {
   try {
-    await run(job, s3, catalog);
+    await run(job, s3, catalog, options.limits ?? DEFAULT_BATCH_INPUT_LIMITS, options.outputPartBytes ?? DEFAULT_OUTPUT_PART_BYTES);
     return { status: 'ACTIVE' };
   } catch (error) {
-    const failureReason = error instanceof JobFailure ? error.message : `Internal error in the Personalize stand-in: ${describeError(error)}`;
+    const failureReason =
+      error instanceof JobFailure
+        ? error.message
+        : error instanceof OutputUploadError
+          ? `${error.message}: ${describeError(error.cause)}`
+          : `Internal error in the Personalize stand-in: ${describeError(error)}`;
     return { status: 'CREATE FAILED', failureReason };
   }
 }
 
-async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex): Promise<void> {
+async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: BatchInputLimits, outputPartBytes: number): Promise<void> {
   const { request, recipe } = job;
   const themes = request.batchInferenceJobMode === 'THEME_GENERATION';
   if (themes && recipe !== 'RELATED_ITEMS') {
@@ -54,20 +67,9 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex): Promise<
   const input = s3LocationOf(inputPath, 'input');
   const output = s3LocationOf(outputPath, 'output');
 
-  const files = await readInputFiles(s3, input, inputPath);
-  const recordCount = files.reduce((sum, file) => sum + file.records.length, 0);
-  if (recordCount === 0) {
-    throw new JobFailure(`The input data at ${inputPath} is empty: its files contain no JSON Lines records.`);
-  }
-  if (themes) {
-    const tooBig = files.find((file) => file.records.length > MAX_THEMED_RECORDS_PER_FILE);
-    if (tooBig) {
-      throw new JobFailure(
-        `Input file s3://${input.bucket}/${tooBig.key} has ${tooBig.records.length} records; THEME_GENERATION accepts at most ${MAX_THEMED_RECORDS_PER_FILE} per file.`,
-      );
-    }
-  }
+  const files = await listInputFiles(s3, input, inputPath, limits);
   const outputKeys = outputKeysFor(files, asFolderPrefix(output.prefix), output.bucket);
+  const maxRecords = themes ? limits.maxThemedRecordsPerFile : limits.maxRecordsPerFile;
 
   const filter = request.filterArn ? catalog.filter(request.filterArn) : undefined;
   const recommend = createRecommender({
@@ -78,17 +80,36 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex): Promise<
     numResults: request.numResults,
     themes,
   });
-  for (const [index, file] of files.entries()) {
-    const body = formatOutputFile(file.records.map((record) => toOutputLine(record.value, recommend(record.value))));
-    const key = outputKeys[index]!;
-    try {
-      // An explicit length: the SDK cannot size an empty body (an empty input file) and would warn.
-      await s3.send(
-        new PutObjectCommand({ Bucket: output.bucket, Key: key, Body: body, ContentLength: Buffer.byteLength(body), ContentType: 'application/json' }),
-      );
-    } catch (error) {
-      throw new JobFailure(`Unable to write output to s3://${output.bucket}/${key}: ${describeError(error)}`);
+
+  const uploads: OutputUpload[] = [];
+  try {
+    let recordCount = 0;
+    for (const [index, file] of files.entries()) {
+      const upload = await OutputUpload.start(s3, { bucket: output.bucket, key: outputKeys[index]!, partSizeBytes: outputPartBytes, contentType: 'application/json' });
+      uploads.push(upload);
+      let fileRecords = 0;
+      for await (const { lineNumber, value } of inputRecords(s3, input.bucket, file.key)) {
+        fileRecords += 1;
+        if (fileRecords > maxRecords) {
+          throw new JobFailure(
+            `Input file s3://${input.bucket}/${file.key} has more than ${maxRecords} records (line ${lineNumber} is record ${fileRecords}); ` +
+              (themes
+                ? `a batch inference job with themes (THEME_GENERATION) accepts at most ${maxRecords} records per input file.`
+                : `a batch inference job accepts at most ${maxRecords} records per input file.`),
+          );
+        }
+        await upload.write(formatOutputLine(toOutputLine(value, recommend(value))));
+      }
+      await upload.finish();
+      recordCount += fileRecords;
     }
+    if (recordCount === 0) {
+      throw new JobFailure(`The input data at ${inputPath} is empty: its files contain no JSON Lines records.`);
+    }
+    for (const upload of uploads) await upload.complete();
+  } catch (error) {
+    await Promise.all(uploads.map((upload) => upload.abort()));
+    throw error;
   }
 }
 
@@ -100,30 +121,52 @@ function s3LocationOf(path: string, role: 'input' | 'output'): S3Location {
   return location;
 }
 
-/** The input path is a key prefix, not a folder: `s3://b/in` also matches `in_test/x.json`. */
-async function readInputFiles(s3: S3Client, input: S3Location, inputPath: string): Promise<InputFile[]> {
+/**
+ * The input files and their sizes. The input path is a key prefix, not a folder: `s3://b/in` also
+ * matches `in_test/x.json`. File count and total size are known from the listing, before any read.
+ */
+async function listInputFiles(s3: S3Client, input: S3Location, inputPath: string, limits: BatchInputLimits): Promise<InputFile[]> {
   const objects = await listObjects(s3, input, inputPath);
   const candidates = objects.filter((object) => !isFolderMarker(object.key));
   if (candidates.length === 0) {
     throw new JobFailure(`Input data not found: no objects match the input path ${inputPath}.`);
   }
-  if (candidates.length > MAX_INPUT_FILES) {
-    throw new JobFailure(`The input path ${inputPath} matches ${candidates.length} files; a batch inference job accepts at most ${MAX_INPUT_FILES}.`);
+  if (candidates.length > limits.maxInputFiles) {
+    throw new JobFailure(`The input path ${inputPath} matches ${candidates.length} files; a batch inference job accepts at most ${limits.maxInputFiles} input files.`);
   }
   const totalBytes = candidates.reduce((sum, object) => sum + object.size, 0);
-  if (totalBytes > MAX_INPUT_BYTES) {
-    throw new JobFailure(`The input data at ${inputPath} is ${totalBytes} bytes; a batch inference job accepts at most 1 GB.`);
+  if (totalBytes > limits.maxInputBytes) {
+    throw new JobFailure(
+      `The input data at ${inputPath} is ${totalBytes} bytes; a batch inference job accepts at most ${limits.maxInputBytes} bytes (1 GB) of input.`,
+    );
   }
-  const files: InputFile[] = [];
-  for (const { key } of candidates) {
-    const text = await readObject(s3, input.bucket, key);
-    const parsed = parseJsonLines(text);
-    if (!parsed.ok) {
-      throw new JobFailure(`Input file s3://${input.bucket}/${key} is not JSON Lines: line ${parsed.lineNumber} is not valid JSON.`);
+  return candidates;
+}
+
+/** The records of one input file, read with a streamed GetObject, one line at a time. */
+async function* inputRecords(s3: S3Client, bucket: string, key: string): AsyncGenerator<{ lineNumber: number; value: unknown }> {
+  const lines = readLines(await openObject(s3, bucket, key));
+  let lineNumber = 0;
+  // Returning the line reader destroys the response stream, also when the caller stops early.
+  try {
+    while (true) {
+      let next: IteratorResult<string>;
+      try {
+        next = await lines.next();
+      } catch (error) {
+        throw new JobFailure(`Unable to read input file s3://${bucket}/${key}: ${describeError(error)}`);
+      }
+      if (next.done) return;
+      lineNumber += 1;
+      const line = parseJsonLine(next.value);
+      if (line.kind === 'invalid') {
+        throw new JobFailure(`Input file s3://${bucket}/${key} is not JSON Lines: line ${lineNumber} is not valid JSON.`);
+      }
+      if (line.kind === 'record') yield { lineNumber, value: line.value };
     }
-    files.push({ key, records: parsed.records });
+  } finally {
+    await lines.return();
   }
-  return files;
 }
 
 async function listObjects(s3: S3Client, input: S3Location, inputPath: string): Promise<Array<{ key: string; size: number }>> {
@@ -145,10 +188,11 @@ async function listObjects(s3: S3Client, input: S3Location, inputPath: string): 
   return objects;
 }
 
-async function readObject(s3: S3Client, bucket: string, key: string): Promise<string> {
+async function openObject(s3: S3Client, bucket: string, key: string): Promise<Readable> {
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return (await response.Body?.transformToString('utf8')) ?? '';
+    // In Node the SDK's streaming Body is an http.IncomingMessage, a Readable.
+    return (response.Body as Readable | undefined) ?? Readable.from([]);
   } catch (error) {
     throw new JobFailure(`Unable to read input file s3://${bucket}/${key}: ${describeError(error)}`);
   }

@@ -19,7 +19,12 @@ export function toOutputLine(input: unknown, result: RecordRun): OutputLine {
   return result.ok ? { input, output: result.output, error: null } : { input, output: null, error: result.error };
 }
 
-/** Newline-terminated JSON Lines text, with members in Personalize's order: input, output, error. */
+/** One newline-terminated JSON line, with members in Personalize's order: input, output, error. */
+export function formatOutputLine(line: OutputLine): string {
+  return `${JSON.stringify({ input: line.input, output: line.output, error: line.error })}\n`;
+}
+
+/** A whole output file in memory: its lines, each as `formatOutputLine` writes it when streaming. */
 export function formatOutputFile(lines: readonly OutputLine[]): string {
-  return lines.map((line) => `${JSON.stringify({ input: line.input, output: line.output, error: line.error })}\n`).join('');
+  return lines.map(formatOutputLine).join('');
 }

@@ -3,7 +3,9 @@ import { systemClock, type Clock } from '../clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
 import { localS3Client } from '../local-s3';
 import { DEFAULT_CATALOG, indexCatalog, loadCatalog } from './catalog';
+import { resolveBatchInputLimits, type BatchInputLimits } from './input-limits';
 import { runBatchInferenceJob } from './job-runner';
+import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
 import { isInFlight, observeStatus, phaseAt } from './lifecycle';
 import type { JobDurations, StandInCatalog } from './types';
@@ -26,6 +28,18 @@ export interface PersonalizeStandInOptions {
   port?: number;
   /** When set, a background timer finalizes due jobs (for a long-running `local up`). Default off. */
   sweepIntervalMs?: number;
+  /**
+   * Limits on a job's input data, over Personalize's documented ones (`DEFAULT_BATCH_INPUT_LIMITS`).
+   * A job whose input breaks one ends CREATE FAILED with a failureReason (see input-limits.ts for why).
+   */
+  limits?: Partial<BatchInputLimits>;
+  /** Bytes per part of the multipart upload that writes each `.out` file. Default 8 MiB. */
+  outputPartBytes?: number;
+  /**
+   * Real milliseconds a request that finds jobs due waits for them to be finalized before answering
+   * with them still CREATE IN_PROGRESS. Default 20,000. See `DEFAULT_FINALIZE_WAIT_MS`.
+   */
+  finalizeWaitMs?: number;
 }
 
 export interface PersonalizeStandIn {
@@ -40,6 +54,14 @@ export interface PersonalizeStandIn {
 
 export const DEFAULT_DURATIONS: JobDurations = { pendingMs: 2000, inProgressMs: 3000 };
 export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
+/**
+ * Personalize answers Describe at once, whatever its jobs are doing; a stand-in request that waited
+ * for a large job's data to be processed (tens of seconds for a million records) would run into the
+ * 120-second TimeoutSeconds of the state machine's Task states and fail them with States.Timeout.
+ * Past this wait the job reads CREATE IN_PROGRESS, as a real job still processing its data does, and
+ * the poller comes back; small jobs still finish within the request that observes them.
+ */
+export const DEFAULT_FINALIZE_WAIT_MS = 20_000;
 
 /**
  * Starts a local stand-in for the Amazon Personalize batch inference API (CreateBatchInferenceJob,
@@ -52,7 +74,8 @@ export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
  * is not reported as merely throttled. AWS documents no order.
  *
  * Job status follows the clock. Jobs whose time is up are finalized lazily, when a request looks at
- * them, when `settle()` is called, or by the sweep timer.
+ * them, when `settle()` is called, or by the sweep timer. A request waits at most `finalizeWaitMs`
+ * for that; a job still being finalized then reads CREATE IN_PROGRESS.
  *
  * @example
  * const s3 = await startLocalS3();
@@ -70,6 +93,15 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   if (!Number.isInteger(maxConcurrentJobs) || maxConcurrentJobs < 1) {
     throw new RangeError(`maxConcurrentJobs must be a positive integer, got ${maxConcurrentJobs}`);
   }
+  const limits = resolveBatchInputLimits(options.limits);
+  const outputPartBytes = options.outputPartBytes ?? DEFAULT_OUTPUT_PART_BYTES;
+  if (!Number.isSafeInteger(outputPartBytes) || outputPartBytes < 1) {
+    throw new RangeError(`outputPartBytes must be a positive integer, got ${outputPartBytes}`);
+  }
+  const finalizeWaitMs = options.finalizeWaitMs ?? DEFAULT_FINALIZE_WAIT_MS;
+  if (!Number.isFinite(finalizeWaitMs) || finalizeWaitMs < 0) {
+    throw new RangeError(`finalizeWaitMs must be a finite number >= 0, got ${finalizeWaitMs}`);
+  }
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
@@ -77,7 +109,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   const s3 = localS3Client(options.s3Endpoint);
 
   function finalize(job: StoredJob): Promise<void> {
-    job.finalizing ??= runBatchInferenceJob(job, s3, index).then((outcome) => {
+    job.finalizing ??= runBatchInferenceJob(job, s3, index, { limits, outputPartBytes }).then((outcome) => {
       job.outcome = outcome;
     });
     return job.finalizing;
@@ -88,9 +120,14 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     await Promise.all(store.all().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
   }
 
+  /** For requests: finalization goes on in the background past the wait; the answer does not. */
+  function finalizeDueJobsWithin(): Promise<void> {
+    return withinMs(finalizeDueJobs(), finalizeWaitMs);
+  }
+
   async function createBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJobArn: string }> {
     const request = validateCreateBatchInferenceJob(input);
-    await finalizeDueJobs();
+    await finalizeDueJobsWithin();
     // From here on nothing awaits: the checks and the insert must see the same state.
     const solutionVersion = index.solutionVersion(request.solutionVersionArn);
     if (!solutionVersion) {
@@ -119,7 +156,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     const { batchInferenceJobArn } = validateDescribeBatchInferenceJob(input);
     const job = store.get(batchInferenceJobArn);
     if (!job) throw new AwsServiceError('ResourceNotFoundException', `Could not find batch inference job: ${batchInferenceJobArn}`);
-    if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await finalize(job);
+    if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await withinMs(finalize(job), finalizeWaitMs);
     return { batchInferenceJob: describe(job, clock.now()) };
   }
 
@@ -128,7 +165,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     const cursor = request.nextToken === undefined ? undefined : decodeNextToken(request.nextToken, request.solutionVersionArn);
     const invalidToken = () => new AwsServiceError('InvalidNextTokenException', 'The nextToken is not valid for this request.');
     if (request.nextToken !== undefined && !cursor) throw invalidToken();
-    await finalizeDueJobs();
+    await finalizeDueJobsWithin();
     const page = pageOf(store.newestFirst(request.solutionVersionArn), request.maxResults, cursor, request.solutionVersionArn);
     if (!page) throw invalidToken();
     const now = clock.now();
@@ -177,6 +214,19 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
       s3.destroy();
     },
   };
+}
+
+/** Resolves when `work` settles or after `ms`, whichever is first; `work` never rejects here. */
+async function withinMs(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** `arn:<partition>:personalize:<region>:<account>:batch-inference-job/<jobName>` */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { selectTop } from './top-k';
 import type { StandInRecipe } from './types';
 
 /*
@@ -41,7 +42,8 @@ export type RecordRun = { ok: true; output: RecommendationOutput } | { ok: false
 
 /**
  * Builds the recommendation function for one job. Per-item hashes are computed once here, so scoring a
- * record costs a few integer operations per catalog item.
+ * record costs a few integer operations per catalog item, and picking its top `numResults` costs
+ * O(N log K) without sorting the catalog (`selectTop`).
  * @example
  * const recommend = createRecommender({ solutionVersionArn, recipe: 'USER_PERSONALIZATION', itemIds });
  * recommend({ userId: 'user-001' }); // { ok: true, output: { recommendedItems: [...25], scores: [...] } }
@@ -51,14 +53,28 @@ export function createRecommender(setup: RecommenderSetup): (record: unknown) =>
   const itemHashes = new Map(items.map((item) => [item.itemId, item.hash]));
   const excluded = new Set(setup.excludeItemIds ?? []);
   const affinity = (seed: number, itemHash: number) => Math.exp(AFFINITY_SPREAD * unitInterval(seed ^ itemHash));
+  const numResults = setup.numResults ?? DEFAULT_NUM_RESULTS;
+  // The filter is fixed for the job, so its exclusions are applied once; only the RELATED_ITEMS input
+  // item varies per record. Weights live in one reused array: `recommend` is synchronous.
+  const candidates = items.flatMap((item, index) => (excluded.has(item.itemId) ? [] : [index]));
+  const weights = new Float64Array(items.length);
+  // Item IDs are looked up only on a tie: this comparator runs O(N log K) times per record.
+  const byIndexWeightDescending = (a: number, b: number) => weights[b]! - weights[a]! || compareIds(items[a]!.itemId, items[b]!.itemId);
 
   function topOfCatalog(seed: number, skipItemId?: string): RecommendationOutput {
-    const weighted = items.map((item) => ({ itemId: item.itemId, weight: affinity(seed, item.hash) }));
-    const total = weighted.reduce((sum, item) => sum + item.weight, 0) * (1 + TAIL_MASS);
-    const ranked = weighted
-      .filter((item) => !excluded.has(item.itemId) && item.itemId !== skipItemId)
-      .sort(byWeightDescending)
-      .slice(0, setup.numResults ?? DEFAULT_NUM_RESULTS);
+    // Summed over the whole catalog, in catalog order, filtered items included: the softmax's
+    // denominator does not depend on what is left out of the results.
+    let sum = 0;
+    for (let index = 0; index < items.length; index++) {
+      weights[index] = affinity(seed, items[index]!.hash);
+      sum += weights[index]!;
+    }
+    const total = sum * (1 + TAIL_MASS);
+    const skip = skipItemId === undefined ? undefined : (index: number) => items[index]!.itemId !== skipItemId;
+    const ranked = selectTop(candidates, numResults, byIndexWeightDescending, skip).map((index) => ({
+      itemId: items[index]!.itemId,
+      weight: weights[index]!,
+    }));
     return toOutput(ranked, total);
   }
 
@@ -68,7 +84,7 @@ export function createRecommender(setup: RecommenderSetup): (record: unknown) =>
     const known = unique
       .filter((itemId) => itemHashes.has(itemId))
       .map((itemId) => ({ itemId, weight: Math.E * affinity(seed, itemHashes.get(itemId)!) }))
-      .sort(byWeightDescending);
+      .sort((a, b) => byWeightDescending(a.itemId, a.weight, b.itemId, b.weight));
     const unknown = unique.filter((itemId) => !itemHashes.has(itemId)).map((itemId, index) => ({ itemId, weight: 0.5 ** (index + 1) }));
     const ordered = [...known, ...unknown];
     const total = ordered.reduce((sum, item) => sum + item.weight, 0) * (1 + TAIL_MASS);
@@ -136,9 +152,14 @@ function toOutput(ranked: ReadonlyArray<{ itemId: string; weight: number }>, tot
   };
 }
 
-function byWeightDescending(a: { itemId: string; weight: number }, b: { itemId: string; weight: number }): number {
-  // The item ID tie-break keeps the order total, so output never depends on sort stability.
-  return b.weight - a.weight || (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
+function byWeightDescending(aItemId: string, aWeight: number, bItemId: string, bWeight: number): number {
+  // The item ID tie-break keeps the order total, so output never depends on sort stability, and the
+  // bounded top-K selection returns exactly what a full sort would.
+  return bWeight - aWeight || compareIds(aItemId, bItemId);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function seedFor(solutionVersionArn: string, kind: 'user' | 'item', id: string): number {
