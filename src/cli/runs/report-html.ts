@@ -59,7 +59,7 @@ export function renderReport(runs: StoredRun[], options: { since: Date; now: Dat
 <section><h2>Runs against the job slots</h2>
 <p class="hint">Each bar is one run's Personalize job on a job slot (5 per account by default), coloured by outcome; striped bars are time spent waiting for a free slot. Hover for details.</p>
 <div id="legend" class="legend"></div><div id="timeline"></div></section>
-<section><h2>Per group</h2><table id="groups"><thead><tr><th>Group</th><th>Runs</th><th>Succeeded</th><th>Failed</th><th>Error rate</th><th>Median duration</th><th>Slowest</th><th>Median queued</th><th>Records / errors</th></tr></thead><tbody></tbody></table></section>
+<section><h2>Per group</h2><table id="groups"><thead><tr><th>Group</th><th>Runs</th><th>Succeeded</th><th>Failed or aborted</th><th>Error rate</th><th>Median duration</th><th>Slowest</th><th>Median queued</th><th>Records / errors</th></tr></thead><tbody></tbody></table></section>
 <script type="application/json" id="data">${payload}</script>
 <script>${SCRIPT}</script>
 </body></html>
@@ -140,7 +140,7 @@ const SCRIPT = `
     for (var i = 0; i <= 6; i++) {
       var t = t0 + (t1 - t0) * i / 6, tx = x(t), d = new Date(t);
       svg.appendChild(el('line', { x1: tx, x2: tx, y1: top - 6, y2: H - 8, stroke: '#d0d7de', 'stroke-dasharray': '2 3' }));
-      svg.appendChild(el('text', { x: tx, y: 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#57606a' }, d.toISOString().slice(5, 16).replace('T', ' ')));
+      svg.appendChild(el('text', { x: tx, y: 16, 'text-anchor': i === 0 ? 'start' : i === 6 ? 'end' : 'middle', 'font-size': 11, fill: '#57606a' }, d.toISOString().slice(5, 16).replace('T', ' ')));
     }
     function lane(label, y) { svg.appendChild(el('text', { x: 8, y: y + 17, 'font-size': 12, fill: '#57606a' }, label)); }
     for (var s = 0; s < slotLanes; s++) lane('job slot ' + (s + 1), top + s * laneH);
