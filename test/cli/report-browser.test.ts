@@ -34,7 +34,6 @@ function sampleRuns(): StoredRun[] {
 
 const describeWithChromium = existsSync(CHROMIUM) ? describe : describe.skip;
 if (!existsSync(CHROMIUM)) {
-  // eslint-disable-next-line no-console
   console.warn(`Skipping the report's browser test: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
 }
 
