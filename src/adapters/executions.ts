@@ -1,4 +1,12 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand, type SFNClientConfig } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  paginateGetExecutionHistory,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+  type HistoryEvent,
+  type SFNClientConfig,
+} from '@aws-sdk/client-sfn';
 import type { Executions, StartResult } from '../use-cases/ports';
 
 /** What DescribeExecution says about one execution; `status` is RUNNING until it closes. */
@@ -7,8 +15,13 @@ export interface ExecutionDescription {
   name: string | undefined;
   /** RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED or PENDING_REDRIVE. */
   status: string | undefined;
+  /** The execution's input, JSON text, as StartExecution received it. */
+  input?: string | undefined;
   /** The execution's output, JSON text, once it SUCCEEDED. */
   output?: string | undefined;
+  startDate?: Date | undefined;
+  /** When it closed; absent while RUNNING. */
+  stopDate?: Date | undefined;
   error?: string | undefined;
   cause?: string | undefined;
 }
@@ -64,9 +77,41 @@ export class StepFunctionsExecutions implements Executions {
       executionArn,
       name: response.name,
       status: response.status,
+      input: response.input,
       output: response.output,
+      startDate: response.startDate,
+      stopDate: response.stopDate,
       error: response.error,
       cause: response.cause,
     };
+  }
+
+  /**
+   * StopExecution: closes a running execution ABORTED with `error` and `cause` (≤ 256 and ≤ 32,768
+   * characters). Describe first to tell a running execution from a closed one.
+   *
+   * @throws the SDK's error, e.g. `ExecutionDoesNotExist`, `InvalidArn`.
+   */
+  async stop(executionArn: string, reason: { error?: string; cause?: string } = {}): Promise<Date | undefined> {
+    const response = await this.client.send(new StopExecutionCommand({ executionArn, ...reason }));
+    return response.stopDate;
+  }
+
+  /**
+   * The execution's whole history, oldest first, every page of GetExecutionHistory (≤ 25,000 events).
+   *
+   * @throws the SDK's error, e.g. `ExecutionDoesNotExist`.
+   */
+  async history(executionArn: string): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    for await (const page of paginateGetExecutionHistory({ client: this.client, pageSize: 1000 }, { executionArn })) {
+      events.push(...(page.events ?? []));
+    }
+    return events;
+  }
+
+  /** The ARN an execution of this state machine named `name` has (whether or not it exists). */
+  executionArnFor(name: string): string {
+    return `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   }
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { LocalEnvironmentOptions } from '../local/local-environment';
 import { loadCatalog } from '../local/personalize';
+import { describeFileError, UsageError } from './errors';
 
 /**
  * `--config <file.json>`: a job group configuration, the same format as `config/<group>.json` in
@@ -41,11 +42,14 @@ export interface ConfigFile {
 
 export async function readConfigFile(path: string | undefined): Promise<ConfigFile> {
   if (!path) return { local: {}, jobSettings: {} };
+  const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`Cannot read config file ${path}: ${describeFileError(error)}`);
+  });
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new Error(`Cannot read config file ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(`Config file ${path} is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`Invalid config file ${path}: it must hold a JSON object`);
   const { local, ...jobSettings } = raw as Record<string, unknown>;

@@ -1,16 +1,22 @@
 import { startLocalEnvironment } from '../local/local-environment';
 import type { ConfigFile } from './local-config';
+import { startLocalStack } from '../local/cloudformation';
 import { localStateOf, removeLocalState, writeLocalState } from './local-state';
+import { printRunEvents } from './run-events';
 
 /**
  * `personalize-batch local up`: the stand-ins in real time, until interrupted. Prints one JSON
  * line describing them so scripts and the AWS CLI (`--endpoint-url`) can use them, and keeps the
- * same line in `.personalize-batch/local.json` so `start` and `local fire-schedule` find them.
+ * same line in `.personalize-batch/local.json` so `start`, `runs` and `local fire-schedule` find them.
+ * Then one line per run event (unless `quiet`). A CloudFormation stand-in serves the environment as
+ * the stack of stage `local` (`endpoints.cloudFormation`), so `--stage local` works as on AWS.
  */
 export async function localUpCommand(options: {
   basePort?: number;
   config: ConfigFile;
   verbose: boolean;
+  /** No run event lines, only the JSON line. */
+  quiet?: boolean;
   print: (line: string) => void;
   untilSignal?: () => Promise<void>;
   /** Where the state file goes; the current directory by default. */
@@ -27,12 +33,21 @@ export async function localUpCommand(options: {
   });
   const stateDirectory = options.stateDirectory ?? process.cwd();
   let written: string | undefined;
+  let stopPrinting = () => undefined as unknown;
+  const stack = await startLocalStack(environment).catch(async (error: unknown) => {
+    await environment.close();
+    throw error;
+  });
   try {
-    const state = localStateOf(environment);
+    const base = localStateOf(environment);
+    const state = { ...base, endpoints: { ...base.endpoints, cloudFormation: stack.endpoint } };
     written = await writeLocalState(stateDirectory, state);
     options.print(JSON.stringify(state));
+    if (!options.quiet) stopPrinting = printRunEvents(environment, options.print);
     await (options.untilSignal ?? waitForTermination)();
   } finally {
+    stopPrinting();
+    await stack.close();
     // The file must not outlive the environment: a stale one would send other commands to dead ports.
     if (written !== undefined) await removeLocalState(stateDirectory, written);
     await environment.close();

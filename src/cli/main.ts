@@ -1,151 +1,178 @@
 import '../local/polyfills';
-import { parseArgs } from 'node:util';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { version } from '../../package.json';
+import { findExecutionNameViolation } from '../local/step-functions/execution-names';
+import { CliError, EXIT_CODES, requireFolderOrNothing, requireReadableFile, UsageError } from './errors';
+import { describeFailure } from './failures';
 import { fireScheduleCommand } from './fire-schedule-command';
-import { readConfigFile, type ConfigFile } from './local-config';
+import { readConfigFile } from './local-config';
 import { localUpCommand } from './local-up-command';
 import { runCommand } from './run-command';
+import { registerRunsCommands } from './runs/register';
 import { startCommand } from './start-command';
 
-const USAGE = `Usage:
-  personalize-batch run <input.jsonl> [--config <file.json>] [--group <name>] [--out-dir <dir>] [--verbose]
-      Runs one batch inference run locally, from upload to recorded result. --config holds the job
-      group's settings (as config/<group>.json in the bucket) and an optional "local" section.
-  personalize-batch local up [--port <n>] [--config <file.json>] [--verbose]
-      Starts the local stand-ins and keeps them running; prints their endpoints as one JSON line.
-      With --port n: Personalize on n, Step Functions on n+1, S3 on n+2, DynamoDB on n+3, Lambda on n+4.
-      The same line goes to .personalize-batch/local.json, where the commands below find it.
-  personalize-batch start --input <s3://bucket/key> [--config <file.json>] [--group <name>] [--name <execution name>]
-                          [--stage <stage> [--region <region>]] [--wait]
-      Starts one run by hand, as "Start execution" in the console does, with the config file's job
-      settings, --input and --group as its input, checked before anything starts. Without --stage it
-      starts on the running local environment; with --stage, on the deployed stack
-      personalize-batch-orchestrator-<stage> (AWS credentials and region as the AWS CLI finds them).
-      --wait follows the execution to its end: exit 0 when it succeeded, 1 when it did not.
-  personalize-batch local fire-schedule <name> [--time <ISO time>] [--schedules <file.json>]
-      Sends the running local environment's trigger one tick of a schedule in schedules.json, with the
-      payload EventBridge Scheduler sends (default time: the current minute). The same tick fired
-      twice starts one run. Disabled schedules can be fired too.
-`;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export { UsageError } from './errors';
 
 /** What a test pins down; a user gets the defaults. */
 export interface MainContext {
   /** Where the local state file and schedules.json are looked for, and `local up` writes its state. */
   cwd?: string;
+  /** The clock `runs list --since` and `runs report` read. */
+  now?: () => Date;
+  /** How `runs watch` and `--wait` pause between looks. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Ends `local up` (a test's stand-in for Ctrl-C). */
+  untilSignal?: () => Promise<void>;
 }
 
-type Values = ReturnType<typeof parseArguments>['values'];
+/** Prints a line on stdout; tests collect them. */
+export type Print = (line: string) => void;
 
-/** Runs the CLI and returns its exit code: 0 success, 1 failed run, 2 usage or setup error. */
+/**
+ * Runs the CLI and returns its exit code (`EXIT_CODES`: 0 done, 1 run not successful, 2 command-line
+ * mistake, 3 nothing to talk to, 4 no such run). Every error is one line on stderr, never a trace.
+ */
 export async function main(
   argv: string[],
-  print: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  print: Print = (line) => process.stdout.write(`${line}\n`),
   context: MainContext = {},
 ): Promise<number> {
+  let exitCode: number = EXIT_CODES.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const program = buildProgram(print, context, setExit);
   try {
-    const { values, positionals } = parseArguments(argv);
-    const [command, ...rest] = positionals;
-    if (values.help || !command) {
-      print(USAGE);
-      return values.help ? 0 : 2;
-    }
-    const config = await readConfigFile(values.config);
-    if (command === 'run') {
-      const [inputFile] = rest;
-      if (!inputFile || rest.length > 1) throw new UsageError('run takes exactly one input file');
-      return await runCommand({
-        inputFile,
-        config,
-        outputDirectory: values['out-dir'] ?? 'local-output',
-        jobGroup: values.group,
-        verbose: values.verbose ?? false,
-        print,
-      });
-    }
-    if (command === 'local' && rest[0] === 'up' && rest.length === 1) {
-      return await localUpCommand({
-        config,
-        verbose: values.verbose ?? false,
-        print,
-        ...parsePort(values.port),
-        ...(context.cwd !== undefined && { stateDirectory: context.cwd }),
-      });
-    }
-    if (command === 'start' && rest.length === 0) return await start(values, config, print, context);
-    if (command === 'local' && rest[0] === 'fire-schedule') return await fireSchedule(rest, values, print, context);
-    throw new UsageError(`Unknown command: ${[command, ...rest].join(' ')}`);
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`personalize-batch: ${message}\n`);
-    if (error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(USAGE);
-    }
-    return 2;
+    // Commander has already printed its one line (or the help); only its exit code is left.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    const failure = describeFailure(error);
+    process.stderr.write(`personalize-batch: ${failure.message}\n`);
+    return failure.exitCode;
   }
 }
 
-function parseArguments(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string' },
-      port: { type: 'string' },
-      'out-dir': { type: 'string' },
-      group: { type: 'string' },
-      input: { type: 'string' },
-      name: { type: 'string' },
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      wait: { type: 'boolean', default: false },
-      time: { type: 'string' },
-      schedules: { type: 'string' },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-}
+function buildProgram(print: Print, context: MainContext, setExit: (code: number) => void): Command {
+  const cwd = context.cwd ?? process.cwd();
+  const program = new Command('personalize-batch')
+    .description('Run Amazon Personalize batch inference jobs with AWS Step Functions, locally or on a deployed stage, and operate their runs.')
+    .version(version, '-V, --version', 'print the version')
+    .addHelpText('after', '\nExit codes: 0 done, 1 the run did not succeed, 2 command-line mistake, 3 nothing to talk to\n(no local environment, stack, credentials), 4 no such run. Details: README, "Operating runs".');
+  configure(program, print);
 
-async function start(values: Values, config: ConfigFile, print: (line: string) => void, context: MainContext): Promise<number> {
-  if (!values.input) throw new UsageError('start needs --input <s3://bucket/key>');
-  if (values.region !== undefined && values.stage === undefined) throw new UsageError('--region applies to a deployed stack: use it with --stage');
-  if (values.stage === '') throw new UsageError('--stage needs a stage name');
-  return startCommand({
-    inputPath: values.input,
-    config,
-    configFile: values.config,
-    jobGroup: values.group,
-    executionName: values.name,
-    stage: values.stage,
-    region: values.region,
-    wait: values.wait ?? false,
+  program
+    .command('run')
+    .description('Run one batch inference run locally, from upload to recorded result (virtual time).')
+    .argument('<input.jsonl>', 'the input file (JSON Lines)')
+    .option('--config <file.json>', "job group settings (as config/<group>.json in the bucket) and an optional \"local\" section")
+    .option('--group <name>', 'job group of the run (default local-run with --config)')
+    .option('--out-dir <dir>', 'where the output is copied', 'local-output')
+    .option('--verbose', "print the handlers' logs", false)
+    .action(async (inputFile: string, options: { config?: string; group?: string; outDir: string; verbose: boolean }) => {
+      await requireReadableFile(inputFile, 'input file');
+      await requireFolderOrNothing(options.outDir, '--out-dir');
+      const config = await readConfigFile(options.config);
+      setExit(await runCommand({ inputFile, config, outputDirectory: options.outDir, jobGroup: options.group, verbose: options.verbose, print }));
+    });
+
+  const local = configure(program.command('local').description('The local environment: stand-ins for S3, DynamoDB, Personalize, Step Functions, Lambda.'), print);
+  local
+    .command('up')
+    .description('Start the local stand-ins in real time until Ctrl-C; print their endpoints as one JSON line (also kept in .personalize-batch/local.json), then one line per run event.')
+    .addOption(new Option('--port <n>', 'fixed ports: Personalize on n, Step Functions n+1, S3 n+2, DynamoDB n+3, Lambda n+4').argParser(parsePort))
+    .option('--config <file.json>', 'a "local" section tuning the stand-ins (job durations, job quota, catalog)')
+    .option('--quiet', 'no run event lines', false)
+    .option('--verbose', "print the handlers' logs", false)
+    .action(async (options: { port?: number; config?: string; quiet: boolean; verbose: boolean }) => {
+      const config = await readConfigFile(options.config);
+      setExit(
+        await localUpCommand({
+          config,
+          verbose: options.verbose,
+          quiet: options.quiet,
+          print,
+          ...(options.port !== undefined && { basePort: options.port }),
+          stateDirectory: cwd,
+          ...(context.untilSignal && { untilSignal: context.untilSignal }),
+        }),
+      );
+    });
+  local
+    .command('fire-schedule')
+    .description("Send the running local environment's trigger one tick of a schedule in schedules.json, as EventBridge Scheduler does.")
+    .argument('<name>', 'the schedule name')
+    .option('--time <ISO time>', 'the tick (default: the current minute)')
+    .option('--schedules <file.json>', 'the schedules file (default ./schedules.json)')
+    .action(async (scheduleName: string, options: { time?: string; schedules?: string }) => {
+      if (options.schedules !== undefined) await requireReadableFile(options.schedules, 'schedules file');
+      setExit(await fireScheduleCommand({ scheduleName, time: options.time, schedulesFile: options.schedules, print, cwd }));
+    });
+
+  program
+    .command('start')
+    .description('Start one run by hand, as "Start execution" in the console does, on the local environment or (--stage) a deployed stack.')
+    .requiredOption('--input <s3://bucket/key>', "the run's inputPath")
+    .option('--config <file.json>', 'job settings for the run (the same file run --config takes)')
+    .option('--group <name>', 'job group of the run')
+    .addOption(new Option('--name <execution name>', 'execution name (1-80 of A-Z a-z 0-9 - _)').argParser(parseExecutionName))
+    .option('--stage <stage>', 'the deployed stack personalize-batch-orchestrator-<stage> (your usual AWS credentials)')
+    .option('--region <region>', 'region of the stage (with --stage)')
+    .option('--wait', 'follow the run to its end: exit 0 if it succeeded, 1 if not', false)
+    .action(async (options: { input: string; config?: string; group?: string; name?: string; stage?: string; region?: string; wait: boolean }) => {
+      if (options.region !== undefined && options.stage === undefined) throw new UsageError('--region applies to a deployed stack: use it with --stage');
+      const config = await readConfigFile(options.config);
+      setExit(
+        await startCommand({
+          inputPath: options.input,
+          config,
+          configFile: options.config,
+          jobGroup: options.group,
+          executionName: options.name,
+          stage: options.stage,
+          region: options.region,
+          wait: options.wait,
+          print,
+          cwd,
+          ...(context.sleep && { sleep: context.sleep }),
+        }),
+      );
+    });
+
+  registerRunsCommands(configure(program.command('runs').description('See, follow, stop, re-run and report on runs, locally or (--stage) on a deployed stack.'), print), {
     print,
-    ...(context.cwd !== undefined && { cwd: context.cwd }),
+    cwd,
+    now: context.now ?? (() => new Date()),
+    setExit,
+    ...(context.sleep && { sleep: context.sleep }),
   });
+  return program;
 }
 
-async function fireSchedule(rest: string[], values: Values, print: (line: string) => void, context: MainContext): Promise<number> {
-  const [, scheduleName, ...extra] = rest;
-  if (!scheduleName || extra.length > 0) throw new UsageError('local fire-schedule takes exactly one schedule name');
-  return fireScheduleCommand({
-    scheduleName,
-    time: values.time,
-    schedulesFile: values.schedules,
-    print,
-    ...(context.cwd !== undefined && { cwd: context.cwd }),
-  });
+/** Help on stdout, errors as one line on stderr, and no process.exit: `main` returns the code. */
+export function configure(command: Command, print: Print): Command {
+  return command
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (text) => print(text.trimEnd()),
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(`personalize-batch: ${text.replace(/^error: /, '').trim()} (see --help)\n`),
+    });
 }
 
-function parsePort(port: string | undefined): { basePort?: number } {
-  if (port === undefined) return {};
-  const value = Number(port);
+function parsePort(text: string): number {
+  const value = Number(text);
   // Five consecutive ports from the base: Personalize, Step Functions, S3, DynamoDB, Lambda.
-  if (!Number.isInteger(value) || value < 1 || value > 65531) throw new UsageError(`--port must be a port number, got ${port}`);
-  return { basePort: value };
+  if (!Number.isInteger(value) || value < 1 || value > 65531) throw new InvalidArgumentError(`must be a port number from 1 to 65531, got ${text}`);
+  return value;
 }
+
+function parseExecutionName(text: string): string {
+  const violation = findExecutionNameViolation(text);
+  if (violation) throw new InvalidArgumentError(`${violation.message}; use 1-80 of A-Z a-z 0-9 - _`);
+  return text;
+}
+
+export { CliError };

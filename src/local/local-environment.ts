@@ -94,6 +94,8 @@ export interface LocalEnvironment {
   triggersSettled(): Promise<TriggerSummary[]>;
   /** Every S3 notification the bucket sent the trigger so far (delivered or not). */
   notifications(): S3Event[];
+  /** Hears every trigger invocation's summary (uploads, schedule ticks); returns the unsubscribe function. */
+  onTriggerSummary(listener: (summary: TriggerSummary) => void): () => void;
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */
   deliverS3Event(event: TriggerEvent): Promise<TriggerSummary>;
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
@@ -195,9 +197,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
       clients: { s3, dynamodb, stepFunctions: sfn },
     });
-    const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions };
-    const deliverS3Event = (event: TriggerEvent) =>
-      invokeAsync(() => eventFunctions.trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    // Every way in (uploads, the Lambda Invoke API) goes through this one trigger, so `local up` hears each summary.
+    const triggerListeners = new Set<(summary: TriggerSummary) => void>();
+    const trigger: LocalLambdaHandler = async (event, context) => {
+      const summary = (await eventFunctions.trigger(event, context)) as TriggerSummary;
+      for (const listener of triggerListeners) listener(summary);
+      return summary;
+    };
+    const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions, trigger };
+    const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
@@ -237,6 +245,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       },
       triggersSettled: () => notifications.settled(),
       notifications: () => notifications.sent(),
+      onTriggerSummary(listener) {
+        triggerListeners.add(listener);
+        return () => triggerListeners.delete(listener);
+      },
       deliverS3Event,
       getRunRecord: (runId) => runsTable.get(runId),
       closedExecutionsSettled,

@@ -75,7 +75,11 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
   );
   const invocationCounts = new Map<string, number>();
 
-  return async function runLocally(request: ExecutionRequest, emit: (event: RunnerHistoryEvent) => void): Promise<ExecutionOutcome> {
+  return async function runLocally(
+    request: ExecutionRequest,
+    emit: (event: RunnerHistoryEvent) => void,
+    closed?: AbortSignal,
+  ): Promise<ExecutionOutcome> {
     // The Wait override cannot see the Wait state's input, but every Task here passes its Lambda
     // payload through (`OutputPath: $.Payload`) and Choice states pass input along: the input of a
     // Wait is the last Task's result. The runner keeps that result to resolve `SecondsPath`.
@@ -120,12 +124,17 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
     } as never);
 
     const history = recordHistory(execution.eventLogs as AsyncIterable<LocalEngineEvent>, emit);
+    // StopExecution: the engine stops where it is (a Wait ends, no further Task is invoked).
+    const stop = () => execution.abort();
+    closed?.addEventListener('abort', stop, { once: true });
     let outcome: ExecutionOutcome;
     try {
       const output: unknown = await execution.result;
       outcome = { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) };
     } catch (error) {
       outcome = failureOutcome(error);
+    } finally {
+      closed?.removeEventListener('abort', stop);
     }
     await history;
     return outcome;

@@ -56,6 +56,6 @@ describe('StepFunctionsExecutions', () => {
     const description = await executions().describe(EXECUTION_ARN);
 
     // Assess
-    expect(description).toEqual({ executionArn: EXECUTION_ARN, name: 'run-1', status: 'FAILED', output: undefined, error: 'JobFailedError', cause: 'The job failed' });
+    expect(description).toEqual({ executionArn: EXECUTION_ARN, name: 'run-1', status: 'FAILED', output: undefined, startDate: expect.any(Date), error: 'JobFailedError', cause: 'The job failed' });
   });
 });

@@ -98,7 +98,7 @@ describe('personalize-batch run', () => {
     const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
       expect(await main(['frobnicate'], () => undefined)).toBe(2);
-      expect(stderr.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain('Unknown command: frobnicate');
+      expect(stderr.mock.calls.map(([chunk]) => String(chunk)).join('')).toContain("unknown command 'frobnicate'");
     } finally {
       stderr.mockRestore();
     }

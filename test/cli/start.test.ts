@@ -179,12 +179,12 @@ describe('personalize-batch start with `local up`', () => {
 });
 
 describe('personalize-batch start without a local environment', () => {
-  it('exits 2 telling the user to start one', async () => {
+  it('exits 3 (nothing to talk to) telling the user to start one', async () => {
     const cwd = await mkdtemp(join(tmpdir(), 'pbo-start-none-'));
     try {
       const { exitCode, stderr } = await withStderr(() => main(['start', '--input', 's3://bucket-name/input/users.jsonl'], () => undefined, { cwd }));
 
-      expect(exitCode).toBe(2);
+      expect(exitCode).toBe(3);
       expect(stderr).toContain('no local environment is running: start one with `personalize-batch local up`');
     } finally {
       await rm(cwd, { recursive: true, force: true });

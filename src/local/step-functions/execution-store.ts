@@ -25,8 +25,8 @@ type HistoryPublisher = (executionArn: string, event: HistoryEvent) => void;
 /**
  * One execution: its status, its history, and a promise that settles when it closes. The status
  * only ever moves from RUNNING to one closed status; once closed, later events and outcomes from
- * the runner are ignored (it may still be running after the stand-in failed the execution, e.g. on
- * the history quota, because runners cannot be cancelled).
+ * the runner are ignored, and the runner is told through `closedSignal` (StopExecution, the history
+ * quota) so it can stop working; one that ignores the signal runs on detached.
  */
 export class Execution {
   readonly executionArn: string;
@@ -46,6 +46,8 @@ export class Execution {
   private outcome: ExecutionOutcome | undefined;
   private stopDateValue: Date | undefined;
   private resolveSettled!: (snapshot: ExecutionSnapshot) => void;
+  /** Aborted when the execution closes, so a runner still working (after StopExecution) stops too. */
+  private readonly closed = new AbortController();
 
   constructor(
     init: NewExecution,
@@ -128,6 +130,11 @@ export class Execution {
     }
   }
 
+  /** Aborted once the execution has closed, whoever closed it: the runner's signal to stop working. */
+  get closedSignal(): AbortSignal {
+    return this.closed.signal;
+  }
+
   /** Records the closing event and settles `settled`. Does nothing if already closed. */
   close(outcome: ExecutionOutcome): void {
     if (!this.isRunning) return;
@@ -137,6 +144,7 @@ export class Execution {
     this.stopDateValue = stopDate;
     this.append(closingEvent(outcome), stopDate);
     this.resolveSettled(this.snapshot());
+    this.closed.abort();
   }
 
   snapshot(): ExecutionSnapshot {

@@ -15,7 +15,7 @@ export function launch(execution: Execution, runner: ExecutionRunner): void {
     startDate: new Date(execution.startDate.getTime()),
   };
   Promise.resolve()
-    .then(() => runner(request, (event) => execution.recordRunnerEvent(event)))
+    .then(() => runner(request, (event) => execution.recordRunnerEvent(event), execution.closedSignal))
     .then(outcomeFromRunner, outcomeFromThrown)
     .then((outcome) => execution.close(outcome))
     .catch((error: unknown) => {

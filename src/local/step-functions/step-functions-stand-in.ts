@@ -15,6 +15,9 @@ import type { StepFunctionsStandIn, StepFunctionsStandInOptions } from './types'
 const ARN_MAX_LENGTH = 256;
 const TRACE_HEADER_MAX_LENGTH = 256;
 const DEFAULT_PAGE_SIZE = 100;
+/** StopExecution's `error` and `cause` (SensitiveError, SensitiveCause in the service model). */
+const STOP_ERROR_MAX_LENGTH = 256;
+const STOP_CAUSE_MAX_LENGTH = 32_768;
 const MAX_PAGE_SIZE = 1000;
 const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
@@ -22,7 +25,7 @@ const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
 
 /**
  * Starts a local stand-in for the AWS Step Functions control plane (awsJson1_0 on loopback), for
- * the real `SFNClient` with `endpoint`. It serves StartExecution, DescribeExecution, ListExecutions,
+ * the real `SFNClient` with `endpoint`. It serves StartExecution, StopExecution, DescribeExecution, ListExecutions,
  * GetExecutionHistory, DescribeStateMachine and ListStateMachines for a fixed set of Standard state
  * machines, with AWS's validation, errors, idempotency and pagination. It does not interpret ASL:
  * each execution is handed to its state machine's `runner`.
@@ -137,6 +140,23 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
         ...(execution.cause !== undefined && { cause: execution.cause }),
         ...(execution.traceHeader !== undefined && { traceHeader: execution.traceHeader }),
       };
+    },
+
+    /**
+     * Closes a running execution ABORTED (`ExecutionAborted` with the given error and cause) and
+     * tells its runner to stop. An execution that has already closed keeps its status; the call
+     * succeeds with its stop date (AWS's answer there is unconfirmed; callers describe first).
+     */
+    StopExecution(body) {
+      const members = new RequestMembers(body);
+      const executionArn = members.string('executionArn', { required: true, minLength: 1, maxLength: ARN_MAX_LENGTH });
+      const error = members.string('error', { maxLength: STOP_ERROR_MAX_LENGTH, sensitive: true });
+      const cause = members.string('cause', { maxLength: STOP_CAUSE_MAX_LENGTH, sensitive: true });
+      members.validate();
+
+      const execution = requireExecution(executionArn as string);
+      execution.close({ status: 'ABORTED', ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) });
+      return { stopDate: execution.stopDate };
     },
 
     ListExecutions(body) {

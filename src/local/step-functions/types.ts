@@ -25,10 +25,13 @@ export interface ExecutionRequest {
  * the runner are ignored, so a runner may forward an interpreter's whole event stream.
  *
  * A runner that throws or rejects ends the execution FAILED with error `States.Runtime`.
+ * `closed` is aborted when the stand-in closes the execution without the runner (StopExecution,
+ * the history quota): the runner should stop invoking anything; whatever it resolves with then is ignored.
  */
 export type ExecutionRunner = (
   request: ExecutionRequest,
   emit: (event: RunnerHistoryEvent) => void,
+  closed?: AbortSignal,
 ) => Promise<ExecutionOutcome>;
 
 export interface StandInStateMachine {
