@@ -1,7 +1,7 @@
 import { CreateBatchInferenceJobCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
-import { VirtualClock } from '../../src/local/clock';
+import type { VirtualClock } from '../../src/local/clock';
 import type { LocalEnvironment } from '../../src/local/local-environment';
 import type { RunRecord } from '../../src/domain/run';
 import { EXECUTION_NAME_MAX_LENGTH } from '../../src/domain/naming';
