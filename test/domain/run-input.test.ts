@@ -1,5 +1,5 @@
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
-import { parseRunInput } from '../../src/domain/run-input';
+import { parseRunInput, RUN_INPUT_MAX_BYTES } from '../../src/domain/run-input';
 import { FULL_RUN_INPUT, INPUT_PATH, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const minimal = { inputPath: INPUT_PATH };
@@ -188,5 +188,28 @@ describe('parseRunInput: maxQueueSeconds plus maxWaitSeconds', () => {
     // Assess
     expect(issues).toEqual([{ field: 'maxWaitSeconds', message: expect.stringContaining('plus maxQueueSeconds must be at most 518400') }]);
     expect(issues[0]?.message).toContain(`they add up to ${sum}`);
+  });
+});
+
+describe('parseRunInput: the execution input’s size', () => {
+  const tags = (count: number, value: string, key = '') => Array.from({ length: count }, (_, index) => ({ tagKey: `t${index}${key}`, tagValue: value }));
+
+  it('accepts 200 tags with long non-ASCII values that fit in RUN_INPUT_MAX_BYTES', () => {
+    // Prepare: about 130 KB, the size that used to reach 270–400 KB on a step.
+    const input = { ...minimal, tags: tags(200, 'Ж'.repeat(250)) };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeGreaterThan(100_000);
+
+    // Act & Assess
+    expect(parseRunInput(input).tags).toHaveLength(200);
+  });
+
+  it('refuses an input larger than RUN_INPUT_MAX_BYTES, saying where large settings belong', () => {
+    // Prepare: 200 tags with keys and values of three-byte characters: each member valid, the whole too large.
+    const input = { ...minimal, tags: tags(200, '語'.repeat(256), '語'.repeat(120)) };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeGreaterThan(RUN_INPUT_MAX_BYTES);
+
+    // Act & Assess
+    expect(() => parseRunInput(input)).toThrow(`a run accepts at most ${RUN_INPUT_MAX_BYTES}`);
+    expect(() => parseRunInput(input)).toThrow("Move large settings (tags, batchInferenceJobConfig) to the job group's configuration file");
   });
 });
