@@ -83,6 +83,14 @@ function toDescription(jobArn: string, job: BatchInferenceJob): BatchJobDescript
     inputPath: job.jobInput?.s3DataSource?.path,
     outputPath: job.jobOutput?.s3DataDestination?.path,
     createdAt: job.creationDateTime,
+    roleArn: job.roleArn,
+    numResults: job.numResults,
+    filterArn: job.filterArn,
+    inputKmsKeyArn: job.jobInput?.s3DataSource?.kmsKeyArn,
+    outputKmsKeyArn: job.jobOutput?.s3DataDestination?.kmsKeyArn,
+    batchInferenceJobMode: job.batchInferenceJobMode,
+    batchInferenceJobConfig: job.batchInferenceJobConfig,
+    themeGenerationConfig: job.themeGenerationConfig,
   };
 }
 

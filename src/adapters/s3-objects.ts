@@ -1,4 +1,4 @@
-import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { ConfigFiles, InputStaging, ObjectExistence } from '../use-cases/ports';
 
 /** Adapter over `S3Client` for what the functions do with the data bucket. */
@@ -42,6 +42,11 @@ export class DataBucketObjects implements ObjectExistence, ConfigFiles, InputSta
         TaggingDirective: 'REPLACE',
       }),
     );
+  }
+
+  /** Writes a small JSON document (a queued run's resolved start) into the staging area. */
+  async write(destination: { bucket: string; key: string }, text: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: destination.bucket, Key: destination.key, Body: text, ContentType: 'application/json' }));
   }
 }
 

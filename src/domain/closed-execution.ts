@@ -28,6 +28,8 @@ export interface ClosingRecord {
   failureReason: string;
   /** ISO 8601: the execution's stop date, or the time the event was handled when it has none. */
   completedAt: string;
+  /** ISO 8601: the execution's start date, when the event has one (as the record step writes it). */
+  startedAt?: string | undefined;
 }
 
 /** What each closing status records when Step Functions' event carries no error or cause. */
@@ -62,6 +64,7 @@ export function closingRecordFor(event: ExecutionStatusChangeEvent, nowMs: numbe
     runId: detail.name,
     executionArn: detail.executionArn,
     completedAt: new Date(detail.stopDate ?? nowMs).toISOString(),
+    ...(typeof detail.startDate === 'number' && { startedAt: new Date(detail.startDate).toISOString() }),
     status: detail.status,
     errorType: detail.error ?? fallback.errorType,
     failureReason: detail.cause ?? fallback.failureReason,

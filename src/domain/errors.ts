@@ -14,8 +14,21 @@ export abstract class OrchestratorError extends Error {
   abstract readonly kind: ErrorKind;
 
   protected constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
+    super(boundedMessage(message), options);
   }
+}
+
+/**
+ * The longest message an orchestrator error carries. A caught error travels on the state (as its
+ * Cause, message and stack) to "Record run", beside a copy of the execution input, and ends in the
+ * record and the Fail state: bounded, it keeps every step under Step Functions' 262,144 bytes.
+ */
+export const ERROR_MESSAGE_MAX_LENGTH = 2000;
+
+function boundedMessage(message: string): string {
+  if (message.length <= ERROR_MESSAGE_MAX_LENGTH) return message;
+  const omitted = message.length - ERROR_MESSAGE_MAX_LENGTH;
+  return `${message.slice(0, ERROR_MESSAGE_MAX_LENGTH)}… (${omitted} more characters)`;
 }
 
 /** Base of the errors that end a run on their first occurrence: the state machine never retries them. */

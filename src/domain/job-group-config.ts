@@ -66,7 +66,13 @@ export const JobGroupConfigSchema = z.strictObject({
           )
           .check(z.refine((map) => Object.keys(map).length <= 100, 'must have at most 100 entries')),
       ),
-      rankingInfluence: z.optional(z.record(z.string(), z.number())),
+      // Personalize's RankingInfluenceType has two members, each weighted 0.0 to 1.0.
+      rankingInfluence: z.optional(
+        z.strictObject({
+          POPULARITY: z.optional(z.number().check(z.gte(0, 'must be between 0.0 and 1.0'), z.lte(1, 'must be between 0.0 and 1.0'))),
+          FRESHNESS: z.optional(z.number().check(z.gte(0, 'must be between 0.0 and 1.0'), z.lte(1, 'must be between 0.0 and 1.0'))),
+        }),
+      ),
     }),
   ),
   batchInferenceJobMode: z.optional(z.enum(['BATCH_INFERENCE', 'THEME_GENERATION'], 'must be BATCH_INFERENCE or THEME_GENERATION')),

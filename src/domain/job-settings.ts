@@ -1,7 +1,7 @@
 import { InvalidRunInputError, type InputIssue } from './errors';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy } from './polling-policy';
 import type { RunInput } from './run-input';
-import { withTrailingSlash } from './s3-uri';
+import { characterCount, PERSONALIZE_PATH_MAX_LENGTH, withTrailingSlash } from './s3-uri';
 
 /** Stage-level defaults (serverless.yml parameters, passed to the start function as environment). */
 export interface RunDefaults {
@@ -24,6 +24,12 @@ export interface JobSettings {
   roleArn: string;
   inputPath: string;
   outputPath: string;
+  /**
+   * The name of the one file in the staged folder `inputPath`, when the input was staged:
+   * Personalize writes `<inputFileName>.out`. Usually the uploaded file's own name; shortened when
+   * that name would push a staged or output key past S3's 1,024 bytes.
+   */
+  inputFileName?: string | undefined;
   numResults?: number | undefined;
   filterArn?: string | undefined;
   batchInferenceJobConfig?: RunInput['batchInferenceJobConfig'];
@@ -43,7 +49,7 @@ export interface JobSettings {
  * @param input - the run input, already merged with its job group's configuration
  * @param defaultJobName - the job name to use when the input names none
  * @throws InvalidRunInputError naming each of `solutionVersionArn`, `roleArn` and `outputPath` that
- *   neither the input nor the stage provides
+ *   neither the input nor the stage provides, and an output path longer than Personalize accepts
  */
 export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId: string, defaultJobName: string): JobSettings {
   const issues: InputIssue[] = [];
@@ -59,6 +65,8 @@ export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId
   if (!outputPath) {
     issues.push({ field: 'outputPath', message: 'is required: the input has none and no stage output location is configured' });
   }
+  const tooLong = outputPath && jobPathIssue('outputPath', outputPath, input.outputPath ? undefined : `<outputPath>${runId}/`);
+  if (tooLong) issues.push(tooLong);
   if (issues.length > 0 || !solutionVersionArn || !roleArnValue || !outputPath) throw new InvalidRunInputError(issues);
 
   const polling: PollingPolicy = {
@@ -82,5 +90,24 @@ export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId
     outputKmsKeyArn: input.outputKmsKeyArn,
     tags: input.tags,
     polling,
+  };
+}
+
+/**
+ * The issue for a path Personalize would refuse: a job's input and output paths are at most 256
+ * characters (`S3DataConfig.path`). Undefined when `path` fits.
+ *
+ * @param field - the run input member the path comes from
+ * @param derivedAs - how the path was built, when the run did not give it as is (`<outputPath><runId>/`)
+ */
+export function jobPathIssue(field: string, path: string, derivedAs?: string): InputIssue | undefined {
+  const length = characterCount(path);
+  if (length <= PERSONALIZE_PATH_MAX_LENGTH) return undefined;
+  const built = derivedAs ? ` (built as ${derivedAs})` : '';
+  return {
+    field,
+    message:
+      `gives Personalize the path ${path}${built}, which is ${length} characters; Personalize accepts job paths of at most ` +
+      `${PERSONALIZE_PATH_MAX_LENGTH}: choose a shorter ${field}`,
   };
 }

@@ -1,5 +1,7 @@
 // zod/mini, as in run-input.ts: the same validation core at a fraction of the bundle size.
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { ConfigurationError } from './errors';
 import type { JobSettings } from './job-settings';
 import { RunInputSchema, type RunInput } from './run-input';
 
@@ -20,6 +22,7 @@ const JobSettingsSchema = z.object({
   roleArn: z.string(),
   inputPath: z.string(),
   outputPath: z.string(),
+  inputFileName: z.optional(z.string()),
   numResults: runInputFields.numResults,
   filterArn: runInputFields.filterArn,
   batchInferenceJobConfig: runInputFields.batchInferenceJobConfig,
@@ -32,11 +35,28 @@ const JobSettingsSchema = z.object({
 });
 
 /**
+ * What a run resolved on its first attempt: its input merged with its job group's configuration,
+ * and the job request (its input path already the staged copy). Kept in the data bucket, not in
+ * the state (see `QueuedStartSchema`), because a group's file may hold hundreds of long tags.
+ */
+export const ResolvedStartSchema = z.object({
+  input: RunInputSchema,
+  settings: JobSettingsSchema,
+});
+
+export type ResolvedStart = z.infer<typeof ResolvedStartSchema>;
+
+/** Personalize's refusal message is kept on the queued state; it is short, but not bounded by any model. */
+export const LAST_REFUSAL_MAX_LENGTH = 1000;
+
+/**
  * The state of a run queued for Personalize capacity: what the start step returns as `queued` when
  * CreateBatchInferenceJob is refused for the job quota, and what the state machine hands back to it
- * (`"queued.$": "$.queued"`) after "Wait for capacity". It carries the input and settings resolved
- * on the first attempt, so a configuration file edited while the run waits does not change it, and
- * the input is staged once.
+ * (`"queued.$": "$.queued"`) after "Wait for capacity". It carries a reference, not a copy: the
+ * resolved start (input and settings, see `ResolvedStartSchema`) is written once to the data bucket
+ * and named here with its SHA-256, so a configuration file edited while the run waits does not
+ * change it, the input is staged once, and the state stays a few hundred bytes however large the
+ * group's settings are (Step Functions' 262,144-byte limit).
  */
 export const QueuedStartSchema = z.object({
   /** ISO 8601 time of the first refusal. */
@@ -45,12 +65,10 @@ export const QueuedStartSchema = z.object({
   attempts: z.number(),
   /** Seconds "Wait for capacity" waits before the next attempt (its `SecondsPath`). */
   waitSeconds: z.number(),
-  /** Personalize's message for the last refusal. */
+  /** Personalize's message for the last refusal, at most `LAST_REFUSAL_MAX_LENGTH` characters. */
   lastRefusal: z.string(),
-  /** The run's input merged with its job group's configuration, as on the first attempt. */
-  input: RunInputSchema,
-  /** The job request resolved on the first attempt, its input path already the staged copy. */
-  settings: JobSettingsSchema,
+  /** Where the start resolved on the first attempt is kept, and the SHA-256 (hex) of its text. */
+  resolved: z.object({ uri: z.string(), sha256: z.string() }),
 });
 
 export type QueuedStart = z.infer<typeof QueuedStartSchema>;
@@ -66,7 +84,26 @@ export function parseQueuedStart(raw: unknown): QueuedStart | undefined {
   return result.success ? result.data : undefined;
 }
 
+/**
+ * Parses the resolved start read back from the data bucket.
+ *
+ * @throws ConfigurationError when the text is not the one the first attempt wrote (its hash differs)
+ *   or not a resolved start.
+ */
+export function parseResolvedStart(text: string, queued: QueuedStart): ResolvedStart {
+  if (sha256Hex(text) !== queued.resolved.sha256) {
+    throw new ConfigurationError(`The settings this run resolved on its first attempt were changed at ${queued.resolved.uri} while it waited for capacity`);
+  }
+  const result = ResolvedStartSchema.safeParse(JSON.parse(text));
+  if (!result.success) throw new ConfigurationError(`${queued.resolved.uri} does not hold a resolved start`);
+  return result.data;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 // Compile-time proof that the schema and the types the use case works with agree.
 type Assignable<T, U extends T> = U;
-export type QueuedStartAgreesWithJobSettings = Assignable<JobSettings, QueuedStart['settings']>;
-export type QueuedStartAgreesWithRunInput = Assignable<RunInput, QueuedStart['input']>;
+export type ResolvedStartAgreesWithJobSettings = Assignable<JobSettings, ResolvedStart['settings']>;
+export type ResolvedStartAgreesWithRunInput = Assignable<RunInput, ResolvedStart['input']>;

@@ -6,7 +6,23 @@ import { JOB_GROUP_NAME_PATTERN, JobGroupConfigSchema, type JobGroupConfig } fro
 import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
 import { parseJsonObject } from './schema-issues';
-import { S3UriSchema } from './s3-uri';
+import { S3InputUriSchema, utf8Bytes } from './s3-uri';
+
+/**
+ * The largest `source` (JSON, UTF-8 bytes). The trigger's own sources are smaller: an upload's key
+ * is at most 1,024 bytes (up to six times that as JSON escapes), and the rest of its members are short.
+ */
+export const SOURCE_MAX_BYTES = 8192;
+
+/**
+ * The largest execution input a run accepts (JSON, UTF-8 bytes). Step Functions refuses any state
+ * input, output or Task parameters over 262,144 bytes with `States.DataLimitExceeded`, which no
+ * Catch can record; "Start job" and "Record run" each carry one copy of the execution input beside
+ * the run's own state (at most a few KB, plus a caught error), so the input keeps that much room.
+ * Settings that need more (hundreds of long tags) belong in the job group's configuration file,
+ * which never enters the state.
+ */
+export const RUN_INPUT_MAX_BYTES = 160 * 1024;
 
 /**
  * The execution input: what a console user pastes into "Start execution", what the CLI sends and
@@ -15,7 +31,7 @@ import { S3UriSchema } from './s3-uri';
  * order. The job settings are the members of `JobGroupConfigSchema`, checked the same way.
  */
 export const RunInputSchema = z.strictObject({
-  inputPath: S3UriSchema,
+  inputPath: S3InputUriSchema,
   jobGroup: z.optional(
     z.string().check(z.regex(JOB_GROUP_NAME_PATTERN, 'must be 1-63 letters, digits, "-" or "_", starting with a letter or digit')),
   ),
@@ -29,8 +45,20 @@ export const RunInputSchema = z.strictObject({
       ),
   ),
   ...JobGroupConfigSchema.shape,
-  /** Where the run came from; set by the trigger, free-form for manual starts. */
-  source: z.optional(z.record(z.string(), z.unknown())),
+  /**
+   * Where the run came from; set by the trigger, free-form for manual starts. It rides along on the
+   * run's state and record, so it is capped (`SOURCE_MAX_BYTES`).
+   */
+  source: z.optional(
+    z
+      .record(z.string(), z.unknown())
+      .check(
+        z.refine(
+          (source) => utf8Bytes(JSON.stringify(source)) <= SOURCE_MAX_BYTES,
+          `must be at most ${SOURCE_MAX_BYTES} bytes as JSON (it is carried on the run's state and record)`,
+        ),
+      ),
+  ),
 });
 
 /** A parsed execution input. */
@@ -55,7 +83,19 @@ export function parseRunInput(raw: unknown): RunInput {
  * @throws InvalidRunInputError with one issue per bad field
  */
 export function parseRunInputFields(raw: unknown): RunInput {
-  return parseJsonObject(RunInputSchema, raw, 'execution input', '');
+  const input = parseJsonObject(RunInputSchema, raw, 'execution input', '');
+  const bytes = utf8Bytes(JSON.stringify(raw));
+  if (bytes > RUN_INPUT_MAX_BYTES) {
+    throw new InvalidRunInputError([
+      {
+        field: '',
+        message:
+          `The execution input is ${bytes} bytes as JSON; a run accepts at most ${RUN_INPUT_MAX_BYTES} so every step stays under ` +
+          "Step Functions' 262,144-byte state limit. Move large settings (tags, batchInferenceJobConfig) to the job group's configuration file",
+      },
+    ]);
+  }
+  return input;
 }
 
 /**

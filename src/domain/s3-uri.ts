@@ -7,15 +7,21 @@ import * as z from 'zod/mini';
  */
 const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.*)$/;
 
-const s3UriChecks = [
-  z.maxLength(256, 'must be at most 256 characters (Personalize limit)'),
+/** Personalize's `S3DataConfig.path` limit, for a job's input and output path (characters). */
+export const PERSONALIZE_PATH_MAX_LENGTH = 256;
+/** S3's object key limit: 1,024 bytes of UTF-8. */
+export const S3_KEY_MAX_BYTES = 1024;
+
+const shapeChecks = [
   z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
   z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
 ];
 
+const s3UriChecks = [z.maxLength(PERSONALIZE_PATH_MAX_LENGTH, 'must be at most 256 characters (Personalize limit)'), ...shapeChecks];
+
 /**
- * An S3 URI Personalize accepts as a job's input or output path: `s3://<bucket>/<key>`, at most 256
- * characters (Personalize's `S3Location.path` limit), with a bucket name S3 allows.
+ * An S3 URI Personalize is given as is, as a job's input or output path: `s3://<bucket>/<key>`, at
+ * most 256 characters (Personalize's `S3DataConfig.path` limit), with a bucket name S3 allows.
  */
 export const S3UriSchema = z.string().check(...s3UriChecks);
 
@@ -24,6 +30,26 @@ export const S3FolderSchema = z.string().check(
   ...s3UriChecks,
   z.refine((value) => value.endsWith('/'), 'must be a folder: an S3 URI ending with "/"'),
 );
+
+/**
+ * A run's input: any object or folder S3 can hold, `s3://<bucket>/<key>` with a key of at most
+ * 1,024 bytes of UTF-8 (S3's limit). Personalize's 256-character limit is not checked here: it
+ * applies to the path Personalize is given, which for a file in the data bucket is the run's short
+ * staging folder (see `stagedInput` and `jobPathIssue`).
+ */
+export const S3InputUriSchema = z.string().check(
+  ...shapeChecks,
+  z.refine((value) => utf8Bytes(parseS3Uri(value)?.key ?? '') <= S3_KEY_MAX_BYTES, 'must have a key of at most 1,024 bytes of UTF-8 (S3 limit)'),
+);
+
+/** Characters as Personalize's model counts a string's length (Unicode code points). */
+export function characterCount(text: string): number {
+  return [...text].length;
+}
+
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
 
 /**
  * Splits `s3://<bucket>/<key>` into its bucket and key. Returns undefined for anything

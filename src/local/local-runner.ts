@@ -118,10 +118,12 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
       },
     });
 
-    const execution = stateMachine.run(JSON.parse(request.input), {
-      overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
-      context: { Execution: { Id: request.executionArn, Name: request.name } },
-    } as never);
+    const execution = atStartDate(request.startDate, () =>
+      stateMachine.run(JSON.parse(request.input), {
+        overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+        context: { Execution: { Id: request.executionArn, Name: request.name } },
+      } as never),
+    );
 
     const history = recordHistory(execution.eventLogs as AsyncIterable<LocalEngineEvent>, emit);
     // StopExecution: the engine stops where it is (a Wait ends, no further Task is invoked).
@@ -139,6 +141,33 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
     await history;
     return outcome;
   };
+}
+
+/**
+ * Step Functions' `$$.Execution.StartTime` is the execution's start date; aws-local-stepfunctions
+ * stamps it with its own `new Date()` (overriding any context given), synchronously as `run` begins.
+ * Running that synchronous start with `Date` fixed at the stand-in's start date makes the two agree,
+ * so a record's `startedAt` comes from the same (virtual) clock as every other time it holds.
+ */
+function atStartDate<T>(startDate: Date, start: () => T): T {
+  const RealDate = globalThis.Date;
+  const fixedMs = startDate.getTime();
+  class StartDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(fixedMs);
+      else super(...(args as [string | number | Date]));
+    }
+
+    static override now(): number {
+      return fixedMs;
+    }
+  }
+  globalThis.Date = StartDate as DateConstructor;
+  try {
+    return start();
+  } finally {
+    globalThis.Date = RealDate;
+  }
 }
 
 /** Finds the handler for every `lambda:invoke` Task; a Task without one is a wiring bug. */

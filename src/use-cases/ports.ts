@@ -19,6 +19,15 @@ export interface BatchJobDescription {
   inputPath?: string | undefined;
   outputPath?: string | undefined;
   createdAt?: Date | undefined;
+  /** The rest of the request Describe echoes, compared before a run adopts a job of its name. */
+  roleArn?: string | undefined;
+  numResults?: number | undefined;
+  filterArn?: string | undefined;
+  inputKmsKeyArn?: string | undefined;
+  outputKmsKeyArn?: string | undefined;
+  batchInferenceJobMode?: string | undefined;
+  batchInferenceJobConfig?: unknown;
+  themeGenerationConfig?: unknown;
 }
 
 export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
@@ -52,9 +61,10 @@ export interface ConfigFiles {
   read(bucket: string, key: string): Promise<string | undefined>;
 }
 
-/** Copies an input file to the run's private staging folder. */
+/** Copies an input file to the run's private staging folder, and keeps what a queued run resolved beside it. */
 export interface InputStaging {
   copy(source: { bucket: string; key: string; versionId?: string | undefined }, destination: { bucket: string; key: string }): Promise<void>;
+  write(destination: { bucket: string; key: string }, text: string): Promise<void>;
 }
 
 /**

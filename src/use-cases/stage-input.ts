@@ -1,7 +1,7 @@
 import type { InputStaging } from './ports';
 import { stagedInput, type BucketLayout } from '../domain/bucket-layout';
 import { InvalidRunInputError } from '../domain/errors';
-import type { JobSettings } from '../domain/job-settings';
+import { jobPathIssue, type JobSettings } from '../domain/job-settings';
 import type { RunInput } from '../domain/run-input';
 
 /**
@@ -9,7 +9,8 @@ import type { RunInput } from '../domain/run-input';
  * returns the settings with `inputPath` pointing where Personalize should read: the staged folder,
  * or the input path as given.
  *
- * @throws InvalidRunInputError when the input file does not exist (NoSuchKey, NotFound, NoSuchVersion).
+ * @throws InvalidRunInputError when the input file does not exist (NoSuchKey, NotFound, NoSuchVersion),
+ *   or when the path Personalize would read is longer than its 256 characters.
  * @throws the S3 error as S3 named it for anything else (AccessDenied, KMS, throttling), its
  *   message saying which copy failed, so Retry/Catch and the record keep S3's name.
  */
@@ -19,7 +20,14 @@ export async function stageRunInput(
   runId: string,
   deps: { layout: BucketLayout; staging: InputStaging },
 ): Promise<JobSettings> {
-  const plan = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath));
+  const plan = stagedInput(settings.inputPath, runId, deps.layout, sourceVersionId(input, settings.inputPath), settings.outputPath);
+  // Personalize's 256-character limit is on the path it reads: the short staged folder, or the
+  // input path itself when it is not staged (a folder, or a file in another bucket).
+  const tooLong = jobPathIssue('inputPath', plan?.jobInputPath ?? settings.inputPath);
+  if (tooLong) {
+    if (!plan) tooLong.message += ' (a folder, or a file outside the data bucket, is given to Personalize as is; a file in the data bucket is read from a short staging folder)';
+    throw new InvalidRunInputError([tooLong]);
+  }
   if (!plan) return settings;
   try {
     await deps.staging.copy(plan.source, plan.destination);
@@ -33,7 +41,7 @@ export async function stageRunInput(
     }
     throw error;
   }
-  return { ...settings, inputPath: plan.jobInputPath };
+  return { ...settings, inputPath: plan.jobInputPath, inputFileName: plan.fileName };
 }
 
 /** An upload's version id, so the staged copy is exactly the object that fired the trigger. */

@@ -2,17 +2,17 @@ import { adoptExistingJob } from './adopt-job';
 import { resolveRunInput } from './resolve-run-input';
 import type { BatchJobs, ConfigFiles, InputStaging, RunProgress } from './ports';
 import { stageRunInput } from './stage-input';
-import type { BucketLayout } from '../domain/bucket-layout';
+import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
-import { CapacityWaitExceededError, PersonalizeBusyError } from '../domain/errors';
+import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
 import { jobNameForRun } from '../domain/naming';
 import { NEXT_STEP } from '../domain/next-step';
 import { initialPollState } from '../domain/polling-policy';
-import { parseQueuedStart, type QueuedStart } from '../domain/queued-start';
+import { LAST_REFUSAL_MAX_LENGTH, parseQueuedStart, parseResolvedStart, sha256Hex, type QueuedStart, type ResolvedStart } from '../domain/queued-start';
 import type { ExecutionRef, RunState } from '../domain/run';
-import { resolveJobSettings, type JobSettings, type RunDefaults } from '../domain/job-settings';
+import { resolveJobSettings, type RunDefaults } from '../domain/job-settings';
 import { outputLocation } from '../domain/output-location';
-import type { RunInput } from '../domain/run-input';
+import { parseS3Uri, s3UriOf } from '../domain/s3-uri';
 import { secondsSince } from '../domain/time';
 
 export interface StartJobDependencies {
@@ -58,12 +58,13 @@ export type StartJobResult = JobStarted | StartQueued;
  * stage defaults, stage the input file in a folder of its own, create the job under a name derived
  * from the execution, and hand the polling loop its first wait.
  * Alternate courses:
- * - The name is taken. A derived name belongs to this execution alone (see `jobNameForRun`), so
- *   this is a retry of this same run whose first attempt created the job: adopt it. A name the
- *   user chose is adopted only if the job matches this run's request, and refused clearly if not.
+ * - The name is taken. The job is adopted only when it is provably this execution's own (created
+ *   at or after the execution started, with this run's request: a retried start whose first
+ *   attempt created it); any other job of that name is refused clearly (see `adoptExistingJob`).
  * - Personalize is at its concurrent-job quota: return the queued state; the state machine waits
- *   and calls again with it, until `maxQueueSeconds` runs out. The next attempt reuses the input
- *   and settings the queued state carries: no configuration read, no second copy.
+ *   and calls again with it, until `maxQueueSeconds` runs out. The first refusal keeps the resolved
+ *   input and settings in the data bucket; the queued state names them, and the next attempt reads
+ *   them back: the same settings, no second copy, and a state of a few hundred bytes.
  *
  * @throws InvalidRunInputError, JobRejectedError (final), CapacityWaitExceededError when the
  *   next wait would pass `maxQueueSeconds`, and S3/Personalize errors as the adapters raise them.
@@ -71,19 +72,23 @@ export type StartJobResult = JobStarted | StartQueued;
 export async function startJob(request: StartJobRequest, deps: StartJobDependencies): Promise<StartJobResult> {
   const runId = request.execution.name;
   const queued = parseQueuedStart(request.queued);
-  const { input, settings: requested } = queued ?? (await resolveFirstAttempt(request, deps));
+  const resolved = queued ? await readResolvedStart(queued, deps) : await resolveFirstAttempt(request, deps);
+  const { input, settings: requested } = resolved;
 
   let created;
   try {
     created = await deps.jobs.create(requested);
   } catch (error) {
     if (!(error instanceof PersonalizeBusyError)) throw error;
-    return queueForCapacity(runId, input, requested, queued, error, deps);
+    return queueForCapacity(runId, resolved, queued, error, deps);
   }
 
   const { jobArn, jobCreatedAt, settings: jobSettings, adoptedExistingJob } = created.created
     ? { jobArn: created.jobArn, jobCreatedAt: new Date(deps.now()), settings: requested, adoptedExistingJob: false }
-    : { ...(await adoptExistingJob(deps.jobs, requested, input.jobName !== undefined, deps.now)), adoptedExistingJob: true };
+    : {
+        ...(await adoptExistingJob(deps.jobs, requested, { userChoseName: input.jobName !== undefined, executionStartTime: request.execution.startTime })),
+        adoptedExistingJob: true,
+      };
 
   await reportProgress(() => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() }), deps);
 
@@ -102,7 +107,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       inputPath: input.inputPath,
       jobInputPath: jobSettings.inputPath,
       outputPath: jobSettings.outputPath,
-      outputLocation: outputLocation(input.inputPath, jobSettings.outputPath),
+      outputLocation: outputLocation(jobSettings.inputFileName ? `${jobSettings.inputPath}${jobSettings.inputFileName}` : input.inputPath, jobSettings.outputPath),
       numResults: jobSettings.numResults,
       filterArn: jobSettings.filterArn,
       polling: jobSettings.polling,
@@ -116,7 +121,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
 }
 
 /** The first attempt resolves the input and settings, and stages the input once. */
-async function resolveFirstAttempt(request: StartJobRequest, deps: StartJobDependencies): Promise<{ input: RunInput; settings: JobSettings }> {
+async function resolveFirstAttempt(request: StartJobRequest, deps: StartJobDependencies): Promise<ResolvedStart> {
   const runId = request.execution.name;
   const { input, defaults } = await resolveRunInput(request.input, deps);
   const jobName = jobNameForRun(runId, request.execution.arn, request.execution.startTime);
@@ -124,20 +129,49 @@ async function resolveFirstAttempt(request: StartJobRequest, deps: StartJobDepen
   return { input, settings };
 }
 
+/**
+ * A later attempt of a queued run reads back what its first attempt resolved: the configuration
+ * file and stage defaults as they were then, whatever they say now.
+ *
+ * @throws ConfigurationError when the resolved start is gone (expired with the staging folder) or changed.
+ */
+async function readResolvedStart(queued: QueuedStart, deps: StartJobDependencies): Promise<ResolvedStart> {
+  const location = parseS3Uri(queued.resolved.uri);
+  const text = location && (await deps.configs.read(location.bucket, location.key));
+  if (text === undefined || text === '' || !location) {
+    throw new ConfigurationError(
+      `The settings this run resolved on its first attempt are gone from ${queued.resolved.uri} (staged files expire after stagingRetentionDays); start the run again`,
+    );
+  }
+  return parseResolvedStart(text, queued);
+}
+
 /** Folds a quota refusal into the queued state, or gives up once `maxQueueSeconds` would pass. */
 async function queueForCapacity(
   runId: string,
-  input: RunInput,
-  settings: JobSettings,
+  resolved: ResolvedStart,
   previous: QueuedStart | undefined,
   refusal: PersonalizeBusyError,
   deps: StartJobDependencies,
 ): Promise<StartQueued> {
+  const { input } = resolved;
   const capacityPolicy = { ...DEFAULT_CAPACITY_POLICY, ...(input.maxQueueSeconds !== undefined && { maxQueueSeconds: input.maxQueueSeconds }) };
   const decision = onCapacityRefused(capacityPolicy, previous, refusal.message, deps.now(), deps.random ?? Math.random);
   if ('giveUp' in decision) throw new CapacityWaitExceededError(decision.giveUp, { cause: refusal });
+  const reference = previous?.resolved ?? (await keepResolvedStart(runId, resolved, deps));
   await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts: decision.wait.attempts, since: decision.wait.since }), deps);
-  return { next: NEXT_STEP.waitForCapacity, queued: { ...decision.wait, input, settings } };
+  return {
+    next: NEXT_STEP.waitForCapacity,
+    queued: { ...decision.wait, lastRefusal: decision.wait.lastRefusal.slice(0, LAST_REFUSAL_MAX_LENGTH), resolved: reference },
+  };
+}
+
+/** Writes the first attempt's resolved start beside the staging folder; the queued state names it. */
+async function keepResolvedStart(runId: string, resolved: ResolvedStart, deps: StartJobDependencies): Promise<QueuedStart['resolved']> {
+  const text = JSON.stringify(resolved);
+  const destination = { bucket: deps.layout.bucket, key: resolvedStartKey(runId, deps.layout) };
+  await deps.staging.write(destination, text);
+  return { uri: s3UriOf(destination.bucket, destination.key), sha256: sha256Hex(text) };
 }
 
 /**

@@ -103,8 +103,10 @@ async function startOne(
   deps: TriggerDependencies,
   summary: TriggerSummary,
 ): Promise<void> {
-  const result = await deps.executions.start({ name: executionName, input });
+  // The delivery is accepted before the execution starts: `acceptedAt` ≤ the execution's start
+  // time (the record's `startedAt`), both on one clock in local mode.
   const at = new Date(deps.now()).toISOString();
+  const result = await deps.executions.start({ name: executionName, input });
   if (result.started) {
     const deliveries = await deps.ledger.accepted({ runId: executionName, executionArn: result.executionArn, inputPath: input.inputPath, source: input.source, at });
     if (deliveries === 1) {

@@ -1,4 +1,4 @@
-import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout } from '../../src/domain/bucket-layout';
+import { fittingFileName, configKey, DEFAULT_JOB_GROUP, jobGroupForInput, stagedInput, type BucketLayout } from '../../src/domain/bucket-layout';
 import { DATA_BUCKET, LAYOUT } from '../support/sample-run';
 
 const uri = (key: string, bucket = DATA_BUCKET) => `s3://${bucket}/${key}`;
@@ -87,7 +87,39 @@ describe('stagedInput', () => {
       source: { bucket: DATA_BUCKET, key: 'input/users/2026-01-15.jsonl', versionId: undefined },
       destination: { bucket: DATA_BUCKET, key: 'staging/run-1/2026-01-15.jsonl' },
       jobInputPath: `s3://${DATA_BUCKET}/staging/run-1/`,
+      fileName: '2026-01-15.jsonl',
     });
+  });
+
+  it.each([
+    ['212 characters', `${'n'.repeat(206)}.jsonl`],
+    ['1,000 bytes of 4-byte characters', `${'😀'.repeat(248)}.jsonl`],
+    ['1,000 bytes of 3-byte characters', `${'日'.repeat(331)}.jsonl`],
+  ])('keeps a %s file name when the staged and output keys fit S3’s 1,024 bytes, and shortens it only when they would not', (_name, fileName) => {
+    // Prepare
+    const key = `input/${fileName}`;
+    const runId = `upload-${'x'.repeat(56)}-0123456789abcdef`;
+    const output = `s3://${DATA_BUCKET}/output/${runId}/`;
+
+    // Act
+    const plan = stagedInput(uri(key), runId, LAYOUT, undefined, output);
+
+    // Assess
+    const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
+    expect(bytes(key)).toBeLessThanOrEqual(1024);
+    expect(plan?.jobInputPath).toBe(`s3://${DATA_BUCKET}/staging/${runId}/`);
+    expect(bytes(plan!.destination.key)).toBeLessThanOrEqual(1024);
+    expect(bytes(`output/${runId}/${plan!.fileName}.out`)).toBeLessThanOrEqual(1024);
+    expect(plan!.fileName.endsWith('.jsonl')).toBe(true);
+    if (bytes(`staging/${runId}/${fileName}`) <= 1024 && bytes(`output/${runId}/${fileName}.out`) <= 1024) expect(plan!.fileName).toBe(fileName);
+    else expect(plan!.fileName).toMatch(/-[0-9a-f]{16}\.jsonl$/);
+  });
+
+  it('shortens two long names that share their beginning to two different names', () => {
+    const first = fittingFileName(`${'a'.repeat(990)}1.jsonl`, 900);
+    const second = fittingFileName(`${'a'.repeat(990)}2.jsonl`, 900);
+    expect(first).not.toBe(second);
+    expect(Buffer.byteLength(first)).toBeLessThanOrEqual(900);
   });
 
   it('copies exactly the given version', () => {

@@ -1,5 +1,5 @@
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
-import { parseRunInput } from '../../src/domain/run-input';
+import { parseRunInput, RUN_INPUT_MAX_BYTES } from '../../src/domain/run-input';
 import { FULL_RUN_INPUT, INPUT_PATH, SOLUTION_VERSION_ARN } from '../support/sample-run';
 
 const minimal = { inputPath: INPUT_PATH };
@@ -58,7 +58,11 @@ describe('parseRunInput', () => {
     ['no inputPath', { numResults: 10 }, 'inputPath', /is required/],
     ['an http inputPath', { inputPath: 'https://example.com/users.jsonl' }, 'inputPath', /S3 URI/],
     ['an inputPath with an upper-case bucket', { inputPath: 's3://My-Bucket/users.jsonl' }, 'inputPath', /must name a valid bucket/],
-    ['an inputPath longer than 256 characters', { inputPath: `s3://bucket/${'k'.repeat(250)}` }, 'inputPath', /256/],
+    ['an inputPath whose key is over 1,024 bytes of UTF-8', { inputPath: `s3://bucket/input/${'é'.repeat(510)}` }, 'inputPath', /at most 1,024 bytes of UTF-8/],
+    ['an outputPath longer than 256 characters', { ...minimal, outputPath: `s3://bucket/${'o'.repeat(250)}/` }, 'outputPath', /256 characters/],
+    ['a source over 8,192 bytes as JSON', { ...minimal, source: { type: 'manual', note: 'n'.repeat(8200) } }, 'source', /at most 8192 bytes/],
+    ['an unknown rankingInfluence factor', { ...minimal, batchInferenceJobConfig: { rankingInfluence: { NOVELTY: 0.5 } } }, 'batchInferenceJobConfig.rankingInfluence.NOVELTY', /not a known field/],
+    ['a rankingInfluence weight above 1', { ...minimal, batchInferenceJobConfig: { rankingInfluence: { POPULARITY: 1.5 } } }, 'batchInferenceJobConfig.rankingInfluence.POPULARITY', /between 0.0 and 1.0/],
     ['an outputPath not ending in "/"', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output' }, 'outputPath', /folder.*"\/"/],
     ['an outputPath that is not an S3 URI', { ...minimal, outputPath: 'output/' }, 'outputPath', /S3 URI/],
     ['an S3 ARN as solutionVersionArn', { ...minimal, solutionVersionArn: 'arn:aws:s3:::bucket' }, 'solutionVersionArn', /Personalize solution version ARN/],
@@ -184,5 +188,28 @@ describe('parseRunInput: maxQueueSeconds plus maxWaitSeconds', () => {
     // Assess
     expect(issues).toEqual([{ field: 'maxWaitSeconds', message: expect.stringContaining('plus maxQueueSeconds must be at most 518400') }]);
     expect(issues[0]?.message).toContain(`they add up to ${sum}`);
+  });
+});
+
+describe('parseRunInput: the execution input’s size', () => {
+  const tags = (count: number, value: string, key = '') => Array.from({ length: count }, (_, index) => ({ tagKey: `t${index}${key}`, tagValue: value }));
+
+  it('accepts 200 tags with long non-ASCII values that fit in RUN_INPUT_MAX_BYTES', () => {
+    // Prepare: about 130 KB, the size that used to reach 270–400 KB on a step.
+    const input = { ...minimal, tags: tags(200, 'Ж'.repeat(250)) };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeGreaterThan(100_000);
+
+    // Act & Assess
+    expect(parseRunInput(input).tags).toHaveLength(200);
+  });
+
+  it('refuses an input larger than RUN_INPUT_MAX_BYTES, saying where large settings belong', () => {
+    // Prepare: 200 tags with keys and values of three-byte characters: each member valid, the whole too large.
+    const input = { ...minimal, tags: tags(200, '語'.repeat(256), '語'.repeat(120)) };
+    expect(Buffer.byteLength(JSON.stringify(input))).toBeGreaterThan(RUN_INPUT_MAX_BYTES);
+
+    // Act & Assess
+    expect(() => parseRunInput(input)).toThrow(`a run accepts at most ${RUN_INPUT_MAX_BYTES}`);
+    expect(() => parseRunInput(input)).toThrow("Move large settings (tags, batchInferenceJobConfig) to the job group's configuration file");
   });
 });

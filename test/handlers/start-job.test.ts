@@ -8,7 +8,7 @@ import {
   ResourceAlreadyExistsException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
-import { CopyObjectCommand, GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createStartJobHandler } from '../../src/handlers/start-job';
 import { PersonalizeBatchJobs } from '../../src/adapters/personalize-jobs';
@@ -78,6 +78,11 @@ describe('start-job handler', () => {
     // By default no job group has a configuration file, and staging copies succeed.
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } }));
     s3.on(CopyObjectCommand).resolves({});
+    // What the start step writes to the bucket (a queued run's resolved start) reads back.
+    s3.on(PutObjectCommand).callsFake((input: { Key: string; Body: string }) => {
+      s3.on(GetObjectCommand, { Key: input.Key }).resolves(objectBody(input.Body));
+      return {};
+    });
   });
 
   it('creates the job with the stage defaults and returns the run state', async () => {
@@ -164,10 +169,12 @@ describe('start-job handler', () => {
         batchInferenceJobArn: JOB_ARN,
         solutionVersionArn: SOLUTION_VERSION_ARN,
         roleArn: ROLE_ARN,
+        numResults: 25,
         jobInput: { s3DataSource: { path: STAGED } },
         jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/` } },
         status: 'IN PROGRESS',
-        creationDateTime: new Date('2026-01-15T09:58:00.000Z'),
+        // A retried start: the first attempt created it two seconds after the execution started.
+        creationDateTime: new Date('2026-01-15T10:00:02.000Z'),
       },
     });
 
@@ -176,10 +183,10 @@ describe('start-job handler', () => {
 
     // Assess
     expect(personalize).toReceiveCommandWith(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN });
-    expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: true, jobCreatedAt: '2026-01-15T09:58:00.000Z' });
+    expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: true, jobCreatedAt: '2026-01-15T10:00:02.000Z' });
   });
 
-  it('adopts the job under its derived name even when it reads another input, since the name is this execution’s', async () => {
+  it('refuses a job under its derived name that reads another input: no run reports a job it did not start', async () => {
     // Prepare
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(ResourceAlreadyExistsException, 'already exists'));
     personalize.on(DescribeBatchInferenceJobCommand, { batchInferenceJobArn: JOB_ARN }).resolves({
@@ -190,14 +197,15 @@ describe('start-job handler', () => {
         jobInput: { s3DataSource: { path: 's3://personalize-batch-dev-data/input/other.jsonl' } },
         jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/` } },
         status: 'ACTIVE',
+        creationDateTime: new Date('2026-01-15T10:00:02.000Z'),
       },
     });
 
     // Act
-    const state = started(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()));
+    const attempt = handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext());
 
     // Assess
-    expect(state.run).toMatchObject({ jobArn: JOB_ARN, adoptedExistingJob: true });
+    await expect(attempt).rejects.toMatchObject({ name: 'JobRejectedError', message: expect.stringContaining(`Job name ${JOB_NAME} is already used by a different batch inference job`) });
   });
 
   it('refuses to adopt a job under the input’s jobName that reads a different input, as JobRejectedError', async () => {
@@ -212,6 +220,7 @@ describe('start-job handler', () => {
         jobInput: { s3DataSource: { path: 's3://personalize-batch-dev-data/input/other.jsonl' } },
         jobOutput: { s3DataDestination: { path: `${OUTPUT_BASE_URI}${RUN_ID}/` } },
         status: 'ACTIVE',
+        creationDateTime: new Date('2026-01-15T10:00:02.000Z'),
       },
     });
 
@@ -237,18 +246,18 @@ describe('start-job handler', () => {
         attempts: 1,
         waitSeconds: 45,
         lastRefusal: `Personalize is busy (LimitExceededException): ${LIMIT_MESSAGE}`,
-        input: { inputPath: INPUT_PATH, jobGroup: 'default' },
-        settings: expect.objectContaining({ jobName: JOB_NAME, inputPath: STAGED, outputPath: `${OUTPUT_BASE_URI}${RUN_ID}/`, numResults: 25 }),
+        resolved: { uri: `s3://${DATA_BUCKET}/staging/${RUN_ID}.start.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       },
     });
     expect(s3).toReceiveCommandTimes(CopyObjectCommand, 1);
+    expect(s3).toReceiveCommandWith(PutObjectCommand, { Bucket: DATA_BUCKET, Key: `staging/${RUN_ID}.start.json` });
   });
 
   it('counts the next refusal without reading the configuration or copying the input again', async () => {
     // Prepare: the first refusal's queued state, as Step Functions hands it back (JSON).
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
     const first = JSON.parse(JSON.stringify(await handler()({ input: { inputPath: INPUT_PATH }, execution: executionRef(RUN_ID) }, lambdaContext()))) as {
-      queued: { since: string; input: unknown; settings: unknown };
+      queued: { since: string; resolved: unknown };
     };
     s3.resetHistory();
     personalize.resetHistory();
@@ -259,9 +268,13 @@ describe('start-job handler', () => {
     // Assess
     expect(result).toEqual({
       next: 'WAIT_FOR_CAPACITY',
-      queued: expect.objectContaining({ attempts: 2, since: first.queued.since, input: first.queued.input, settings: first.queued.settings }),
+      queued: expect.objectContaining({ attempts: 2, since: first.queued.since, resolved: first.queued.resolved }),
     });
-    expect(s3).not.toReceiveAnyCommand();
+    // One read: the resolved start the first attempt kept; no configuration read, no copy, no write.
+    expect(s3).toReceiveCommandTimes(GetObjectCommand, 1);
+    expect(s3).toReceiveCommandWith(GetObjectCommand, { Bucket: DATA_BUCKET, Key: `staging/${RUN_ID}.start.json` });
+    expect(s3).toReceiveCommandTimes(CopyObjectCommand, 0);
+    expect(s3).toReceiveCommandTimes(PutObjectCommand, 0);
     expect(personalize).toReceiveCommandWith(CreateBatchInferenceJobCommand, { jobName: JOB_NAME, jobInput: { s3DataSource: { path: STAGED, kmsKeyArn: undefined } } });
   });
 

@@ -42,10 +42,10 @@ export const CASES: BadInputCase[] = [
     reason: "Invalid run input: inputPath: must be an S3 URI: s3://<bucket>/<key>",
   },
   {
-    name: 'inputPath over 256 characters',
-    input: (bucket) => ({ inputPath: `s3://${bucket}/${'a'.repeat(250)}.jsonl` }),
+    name: 'inputPath with a key over 1,024 bytes',
+    input: (bucket) => ({ inputPath: `s3://${bucket}/${'a'.repeat(1020)}.jsonl` }),
     errorType: 'InvalidRunInputError',
-    reason: "Invalid run input: inputPath: must be at most 256 characters (Personalize limit)",
+    reason: 'Invalid run input: inputPath: must have a key of at most 1,024 bytes of UTF-8 (S3 limit)',
   },
   {
     name: 'inputPath with an invalid bucket name',

@@ -150,6 +150,15 @@ export class FakeBatchJobs implements BatchJobs {
       inputPath: settings.inputPath,
       outputPath: settings.outputPath,
       createdAt: new Date('2026-01-15T10:00:01.000Z'),
+      // Describe echoes the rest of the request, as Personalize does.
+      roleArn: settings.roleArn,
+      numResults: settings.numResults,
+      filterArn: settings.filterArn,
+      inputKmsKeyArn: settings.inputKmsKeyArn,
+      outputKmsKeyArn: settings.outputKmsKeyArn,
+      batchInferenceJobMode: settings.batchInferenceJobMode ?? 'BATCH_INFERENCE',
+      batchInferenceJobConfig: settings.batchInferenceJobConfig,
+      themeGenerationConfig: settings.themeGenerationConfig,
     });
     return { created: true, jobArn };
   }
@@ -254,6 +263,14 @@ export class FakeDataBucket implements ConfigFiles, InputStaging {
 
   async copy(source: CopyRequest[0], destination: CopyRequest[1]): Promise<void> {
     this.copies.push({ source, destination });
+  }
+
+  /** Written documents land in `files`, where `read` finds them. */
+  readonly writes: string[] = [];
+
+  async write(destination: { bucket: string; key: string }, text: string): Promise<void> {
+    this.writes.push(`${destination.bucket}/${destination.key}`);
+    this.files.set(`${destination.bucket}/${destination.key}`, text);
   }
 }
 

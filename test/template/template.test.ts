@@ -415,6 +415,8 @@ describe('serverless package', () => {
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/config/*');
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/input/*');
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/scheduled/*');
+    // A queued run reads back the start it resolved, kept beside its staging folder.
+    expect(byAction['s3:GetObject,s3:GetObjectVersion']).toContain('/staging/*');
     expect(byAction['s3:GetObject,s3:GetObjectVersion']).not.toContain('/output/');
     expect(byAction['s3:PutObject']).toContain('/staging/*');
     expect(byAction['s3:PutObject']).not.toContain('/output/');

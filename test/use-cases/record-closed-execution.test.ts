@@ -44,6 +44,8 @@ describe('closingRecordFor', () => {
       errorType,
       failureReason: expect.stringMatching(reason),
       completedAt: '2026-11-28T03:10:00.000Z',
+      // The execution's own start, as the record step writes it: the record's times stay ordered.
+      startedAt: '2026-11-21T03:10:00.000Z',
     });
   });
 

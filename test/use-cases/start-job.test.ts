@@ -1,7 +1,7 @@
 import { CapacityWaitExceededError, InvalidRunInputError, JobRejectedError, PersonalizeBusyError } from '../../src/domain/errors';
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
 import type { RunDefaults } from '../../src/domain/job-settings';
-import type { QueuedStart } from '../../src/domain/queued-start';
+import { sha256Hex, type QueuedStart } from '../../src/domain/queued-start';
 import { batchInferenceJobArn } from '../../src/use-cases/adopt-job';
 import { startJob, type JobStarted, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
 import {
@@ -42,19 +42,6 @@ function waiting(result: StartJobResult): QueuedStart {
   if (result.next !== 'WAIT_FOR_CAPACITY') throw new Error(`Expected a capacity wait, got ${JSON.stringify(result)}`);
   // Step Functions carries the state as JSON: undefined members do not survive.
   return JSON.parse(JSON.stringify(result.queued)) as QueuedStart;
-}
-
-/** A job Personalize already has under `jobName`, as a first attempt would have created it for run-1. */
-function existingJob(jobName: string, overrides: Record<string, unknown> = {}) {
-  return {
-    jobArn: jobArnFor(jobName),
-    jobName,
-    status: 'ACTIVE',
-    solutionVersionArn: SOLUTION_VERSION_ARN,
-    inputPath: stagedFolder('run-1'),
-    outputPath: `${OUTPUT_BASE_URI}run-1/`,
-    ...overrides,
-  };
 }
 
 const busy = () => new PersonalizeBusyError('Personalize is busy (LimitExceededException): The limit of 5 pending or in progress batch inference jobs has been reached');
@@ -163,113 +150,6 @@ describe('startJob', () => {
       jobCreatedAt: '2026-01-15T10:00:01.000Z',
     });
     expect(state.poll.count).toBe(0);
-  });
-
-  it('falls back to now when the adopted job has no creation time', async () => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor(derivedJobName('run-1')), existingJob(derivedJobName('run-1')));
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
-
-    // Assess
-    expect(state.run).toMatchObject({ adoptedExistingJob: true, jobCreatedAt: new Date(NOW).toISOString() });
-  });
-
-  it('adopts a job under its derived name without comparing it, since that name belongs to this execution alone', async () => {
-    // Prepare: every field the old check compared differs.
-    const jobs = new FakeBatchJobs();
-    const jobName = derivedJobName('run-1');
-    jobs.jobs.set(
-      jobArnFor(jobName),
-      existingJob(jobName, { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, inputPath: INPUT_PATH, outputPath: 's3://x-bucket/y/', createdAt: new Date('2026-01-15T10:00:02.000Z') }),
-    );
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, dependencies(jobs)));
-
-    // Assess
-    expect(jobs.described).toEqual([jobArnFor(jobName)]);
-    expect(state.run).toMatchObject({ jobName, jobArn: jobArnFor(jobName), adoptedExistingJob: true, jobCreatedAt: '2026-01-15T10:00:02.000Z' });
-  });
-
-  it('adopts the job a first attempt created even when the job group’s configuration changed before the retry', async () => {
-    // Prepare: the first attempt creates the job but its answer is lost; then the file is edited.
-    const bucket = new FakeDataBucket().withFile('config/default.json', { numResults: 40, outputPath: `s3://${DATA_BUCKET}/results/` });
-    const deps = dependencies(new FakeBatchJobs(), bucket);
-    const request = { input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') };
-    const first = started(await startJob(request, deps));
-    bucket.withFile('config/default.json', { numResults: 99, solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
-
-    // Act
-    const retried = started(await startJob(request, { ...deps, now: () => NOW + 60_000 }));
-
-    // Assess
-    expect(deps.jobs.created).toHaveLength(2);
-    expect(deps.jobs.created[1]).toMatchObject({ jobName: first.run.jobName, numResults: 99 });
-    expect(deps.jobs.jobs.size).toBe(1);
-    expect(retried.run).toMatchObject({ jobName: first.run.jobName, jobArn: first.run.jobArn, adoptedExistingJob: true });
-    // The guard counts from the job Personalize already has, not from the retry.
-    expect(retried.run.jobCreatedAt).toBe(deps.jobs.jobs.get(first.run.jobArn)?.createdAt?.toISOString());
-  });
-
-  it('adopts a job under the jobName the input gives when it matches this run’s request', async () => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { createdAt: new Date('2026-01-15T09:59:00.000Z') }));
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
-
-    // Assess
-    expect(jobs.described).toEqual([jobArnFor('my-own-job')]);
-    expect(state.run).toMatchObject({ jobName: 'my-own-job', jobArn: jobArnFor('my-own-job'), adoptedExistingJob: true, jobCreatedAt: '2026-01-15T09:59:00.000Z' });
-  });
-
-  it.each([
-    ['solutionVersionArn', { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN }],
-    ['inputPath', { inputPath: 's3://personalize-batch-dev-data/input/other.jsonl' }],
-    ['outputPath', { outputPath: 's3://personalize-batch-dev-data/elsewhere/' }],
-  ])('refuses to adopt a job under the input’s jobName whose %s differs, naming the field', async (field, difference) => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', difference));
-
-    // Act
-    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
-
-    // Assess
-    await expect(attempt).rejects.toBeInstanceOf(JobRejectedError);
-    await expect(attempt).rejects.toMatchObject({
-      name: 'JobRejectedError',
-      personalizeErrorType: 'ResourceAlreadyExistsException',
-      message: expect.stringContaining(`${field} is `),
-    });
-    const message = await attempt.catch((error: Error) => error.message);
-    for (const other of ['solutionVersionArn', 'inputPath', 'outputPath'].filter((name) => name !== field)) {
-      expect(message).not.toContain(`${other} is `);
-    }
-    expect(message).toContain('Job name my-own-job is already used');
-  });
-
-  it('names every mismatched field and says unset for one Personalize did not report', async () => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(
-      jobArnFor('my-own-job'),
-      existingJob('my-own-job', { solutionVersionArn: OTHER_SOLUTION_VERSION_ARN, inputPath: undefined, outputPath: 's3://x-bucket/y/' }),
-    );
-
-    // Act
-    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
-
-    // Assess
-    await expect(attempt).rejects.toThrow(
-      `solutionVersionArn is ${OTHER_SOLUTION_VERSION_ARN}, this run wants ${SOLUTION_VERSION_ARN}; ` +
-        `inputPath is unset, this run wants ${stagedFolder('run-1')}; ` +
-        `outputPath is s3://x-bucket/y/, this run wants ${OUTPUT_BASE_URI}run-1/`,
-    );
   });
 
   it('refuses invalid input before asking Personalize anything', async () => {
@@ -534,30 +414,6 @@ describe('startJob staging the input', () => {
     expect(deps.jobs.created[0]?.inputPath).toBe(inputPath);
     expect(state.run.jobInputPath).toBe(inputPath);
   });
-
-  it('adopts a job under the input’s jobName when it reads the staged folder', async () => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: stagedFolder('run-1') }));
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs)));
-
-    // Assess
-    expect(state.run.adoptedExistingJob).toBe(true);
-  });
-
-  it('refuses to adopt a job under the input’s jobName that reads the unstaged file', async () => {
-    // Prepare
-    const jobs = new FakeBatchJobs();
-    jobs.jobs.set(jobArnFor('my-own-job'), existingJob('my-own-job', { inputPath: INPUT_PATH }));
-
-    // Act
-    const attempt = startJob({ input: { inputPath: INPUT_PATH, jobName: 'my-own-job' }, execution: executionRef('run-1') }, dependencies(jobs));
-
-    // Assess
-    await expect(attempt).rejects.toThrow(`inputPath is ${INPUT_PATH}, this run wants ${stagedFolder('run-1')}`);
-  });
 });
 
 describe('startJob at Personalize’s job quota', () => {
@@ -578,20 +434,25 @@ describe('startJob at Personalize’s job quota', () => {
         // 60 s first interval: 30 s fixed + 0.5 × 30 s jitter.
         waitSeconds: 45,
         lastRefusal: busy().message,
-        input: { inputPath: INPUT_PATH, jobGroup: 'default' },
-        settings: expect.objectContaining({
-          jobName: derivedJobName('run-1'),
-          solutionVersionArn: SOLUTION_VERSION_ARN,
-          roleArn: ROLE_ARN,
-          // The staged folder: the next attempt does not stage again.
-          inputPath: stagedFolder('run-1'),
-          outputPath: `${OUTPUT_BASE_URI}run-1/`,
-          numResults: 25,
-          polling: { ...DEFAULT_POLLING_POLICY },
-        }),
+        // A reference to the resolved start, not a copy: the state stays small.
+        resolved: { uri: `s3://${DATA_BUCKET}/staging/run-1.start.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       },
     });
     expect(deps.bucket.copies).toHaveLength(1);
+    expect(deps.bucket.writes).toEqual([`${DATA_BUCKET}/staging/run-1.start.json`]);
+    expect(JSON.parse(deps.bucket.files.get(`${DATA_BUCKET}/staging/run-1.start.json`) ?? '{}')).toEqual({
+      input: { inputPath: INPUT_PATH, jobGroup: 'default' },
+      settings: expect.objectContaining({
+        jobName: derivedJobName('run-1'),
+        solutionVersionArn: SOLUTION_VERSION_ARN,
+        roleArn: ROLE_ARN,
+        // The staged folder: the next attempt does not stage again.
+        inputPath: stagedFolder('run-1'),
+        outputPath: `${OUTPUT_BASE_URI}run-1/`,
+        numResults: 25,
+        polling: { ...DEFAULT_POLLING_POLICY },
+      }),
+    });
   });
 
   it('counts a later refusal, keeps the first refusal time and neither reads the configuration nor copies the input again', async () => {
@@ -608,12 +469,13 @@ describe('startJob at Personalize’s job quota', () => {
     expect(second).toMatchObject({ attempts: 2, since: first.since });
     // 90 s second interval: 45 s fixed + 0.5 × 45 s jitter.
     expect(second.waitSeconds).toBe(68);
-    expect(second.input).toEqual(first.input);
-    expect(second.settings).toEqual(first.settings);
+    expect(second.resolved).toEqual(first.resolved);
     expect(deps.jobs.created).toHaveLength(2);
     expect(deps.jobs.created[1]).toEqual(deps.jobs.created[0]);
     expect(deps.bucket.copies).toHaveLength(1);
-    expect(deps.bucket.reads).toHaveLength(1);
+    expect(deps.bucket.writes).toHaveLength(1);
+    // The configuration once, then the resolved start it kept.
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`, `${DATA_BUCKET}/staging/run-1.start.json`]);
   });
 
   it('starts the queued run with the settings it resolved first, even when the configuration file changed meanwhile', async () => {
@@ -630,7 +492,7 @@ describe('startJob at Personalize’s job quota', () => {
     const state = started(await startJob({ ...request, queued: first }, { ...deps, now: () => NOW + 45_000 }));
 
     // Assess
-    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`]);
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/config/default.json`, `${DATA_BUCKET}/staging/run-1.start.json`]);
     expect(deps.bucket.copies).toHaveLength(1);
     expect(deps.jobs.created[1]).toMatchObject({
       jobName: derivedJobName('run-1'),
@@ -650,14 +512,10 @@ describe('startJob at Personalize’s job quota', () => {
     });
   });
 
-  it('creates the job from the queued settings as carried, not from the input resolved again', async () => {
-    // Prepare: settings no resolution of this input could produce.
+  it('creates the job from the resolved start the queued state names, not from the input resolved again', async () => {
+    // Prepare: settings no resolution of this input could produce, kept where the state says.
     const deps = dependencies();
-    const queued: QueuedStart = {
-      since: new Date(NOW - 60_000).toISOString(),
-      attempts: 1,
-      waitSeconds: 45,
-      lastRefusal: 'x',
+    const resolved = {
       input: { inputPath: INPUT_PATH, jobGroup: 'default', maxQueueSeconds: 3600 },
       settings: {
         jobName: 'carried-job-name',
@@ -669,15 +527,53 @@ describe('startJob at Personalize’s job quota', () => {
         polling: { ...DEFAULT_POLLING_POLICY, maxPolls: 3 },
       },
     };
+    const text = JSON.stringify(resolved);
+    deps.bucket.withFile('staging/run-1.start.json', text);
+    const queued: QueuedStart = {
+      since: new Date(NOW - 60_000).toISOString(),
+      attempts: 1,
+      waitSeconds: 45,
+      lastRefusal: 'x',
+      resolved: { uri: `s3://${DATA_BUCKET}/staging/run-1.start.json`, sha256: sha256Hex(text) },
+    };
 
     // Act
     const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued }, deps));
 
     // Assess
-    expect(deps.jobs.created).toEqual([queued.settings]);
-    expect(deps.bucket.reads).toEqual([]);
+    expect(deps.jobs.created).toEqual([resolved.settings]);
+    expect(deps.bucket.reads).toEqual([`${DATA_BUCKET}/staging/run-1.start.json`]);
     expect(deps.bucket.copies).toEqual([]);
     expect(state.run).toMatchObject({ jobName: 'carried-job-name', numResults: 7, outputPath: `s3://${DATA_BUCKET}/carried/`, polling: { maxPolls: 3 } });
+  });
+
+  it.each([
+    ['is gone', (bucket: FakeDataBucket) => bucket.files.delete(`${DATA_BUCKET}/staging/run-1.start.json`), 'are gone from'],
+    ['was changed', (bucket: FakeDataBucket) => bucket.withFile('staging/run-1.start.json', { input: { inputPath: INPUT_PATH }, settings: {} }), 'were changed at'],
+  ])('fails the queued run clearly when the resolved start it names %s', async (_name, tamper, message) => {
+    // Prepare
+    const deps = dependencies();
+    deps.jobs.createResult = busy();
+    const first = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    tamper(deps.bucket);
+
+    // Act
+    const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued: first }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ name: 'ConfigurationError', message: expect.stringContaining(message) });
+  });
+
+  it('keeps only the first 1,000 characters of a refusal message on the queued state', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.jobs.createResult = new PersonalizeBusyError(`Personalize is busy: ${'x'.repeat(5000)}`);
+
+    // Act
+    const queued = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(queued.lastRefusal).toHaveLength(1000);
   });
 
   it('takes maxQueueSeconds from the queued input on a later refusal', async () => {
@@ -748,9 +644,9 @@ describe('startJob at Personalize’s job quota', () => {
   });
 
   it.each([
-    ['carries no input or settings', (first: QueuedStart) => ({ since: first.since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' })],
+    ['names no resolved start', (first: QueuedStart) => ({ since: first.since, attempts: 3, waitSeconds: 100, lastRefusal: 'x' })],
     ['has attempts that are not a number', (first: QueuedStart) => ({ ...first, attempts: '3' })],
-    ['carries settings with no job name', (first: QueuedStart) => ({ ...first, settings: { ...first.settings, jobName: undefined } })],
+    ['names a resolved start without its hash', (first: QueuedStart) => ({ ...first, resolved: { uri: first.resolved.uri } })],
     ['is not an object', () => 'queued'],
   ])('treats a queued state that %s as a first attempt, resolving and staging the input again', async (_name, corrupt) => {
     // Prepare: a queued state the start step could not have written.
@@ -1025,38 +921,5 @@ describe('startJob with a job group’s outputPath', () => {
     // Assess
     expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-2/`);
     expect(deps.defaults.outputBaseUri).toBe(OUTPUT_BASE_URI);
-  });
-});
-
-describe('startJob adopting a job whose settings changed since it was created', () => {
-  it('reports where the adopted job reads and writes, not this attempt\'s settings', async () => {
-    // Prepare: the first attempt created the job writing to results/run-1/; the group's file has
-    // since moved the output elsewhere.
-    const jobs = new FakeBatchJobs();
-    const bucket = new FakeDataBucket().withFile('config/default.json', { outputPath: `s3://${DATA_BUCKET}/elsewhere/` });
-    const deps = dependencies(jobs, bucket);
-    const jobName = derivedJobName('run-1');
-    jobs.create = async () => ({ created: false, reason: 'NAME_IN_USE' });
-    jobs.describe = async (jobArn) => ({
-      jobArn,
-      jobName,
-      status: 'CREATE IN_PROGRESS',
-      solutionVersionArn: OTHER_SOLUTION_VERSION_ARN,
-      inputPath: stagedFolder('run-1'),
-      outputPath: `s3://${DATA_BUCKET}/results/run-1/`,
-      createdAt: new Date(NOW - 60_000),
-    });
-
-    // Act
-    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
-
-    // Assess
-    expect(state.run).toMatchObject({
-      adoptedExistingJob: true,
-      solutionVersionArn: OTHER_SOLUTION_VERSION_ARN,
-      jobInputPath: stagedFolder('run-1'),
-      outputPath: `s3://${DATA_BUCKET}/results/run-1/`,
-      outputLocation: `s3://${DATA_BUCKET}/results/run-1/users.jsonl.out`,
-    });
   });
 });
