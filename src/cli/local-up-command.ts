@@ -2,13 +2,17 @@ import { startLocalEnvironment } from '../local/local-environment';
 import type { ConfigFile } from './local-config';
 import { startLocalStack } from '../local/cloudformation';
 import { localStateOf, removeLocalState, writeLocalState } from './local-state';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { exampleObjects, findExamplesFolder } from './example-data';
 import { printRunEvents } from './run-events';
 
 /**
  * `personalize-batch local up`: the stand-ins in real time, until interrupted. Prints one JSON
  * line describing them so scripts and the AWS CLI (`--endpoint-url`) can use them, and keeps the
  * same line in `.personalize-batch/local.json` so `start`, `runs` and `local fire-schedule` find them.
- * Then one line per run event (unless `quiet`). A CloudFormation stand-in serves the environment as
+ * Then one line per run event (unless `quiet`). The bucket starts with the package's example job
+ * group files and scheduled inputs (`examples/config`, `examples/scheduled`), so the README's
+ * examples run as printed; `examples: false` starts it empty. A CloudFormation stand-in serves the environment as
  * the stack of stage `local` (`endpoints.cloudFormation`), so `--stage local` works as on AWS.
  */
 export async function localUpCommand(options: {
@@ -21,6 +25,8 @@ export async function localUpCommand(options: {
   untilSignal?: () => Promise<void>;
   /** Where the state file goes; the current directory by default. */
   stateDirectory?: string;
+  /** false: start with an empty bucket instead of the example job group and scheduled input. */
+  examples?: boolean;
 }): Promise<number> {
   const environment = await startLocalEnvironment({
     time: 'realtime',
@@ -39,8 +45,13 @@ export async function localUpCommand(options: {
     throw error;
   });
   try {
+    const examplesFolder = options.examples === false ? undefined : findExamplesFolder();
+    const seeded = examplesFolder ? await exampleObjects(examplesFolder) : [];
+    for (const object of seeded) {
+      await environment.s3.send(new PutObjectCommand({ Bucket: environment.bucket, Key: object.key, Body: object.body }));
+    }
     const base = localStateOf(environment);
-    const state = { ...base, endpoints: { ...base.endpoints, cloudFormation: stack.endpoint } };
+    const state = { ...base, endpoints: { ...base.endpoints, cloudFormation: stack.endpoint }, examples: seeded.map((object) => object.key) };
     written = await writeLocalState(stateDirectory, state);
     options.print(JSON.stringify(state));
     if (!options.quiet) stopPrinting = printRunEvents(environment, options.print);

@@ -84,14 +84,16 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
     .addOption(new Option('--port <n>', 'fixed ports: Personalize on n, Step Functions n+1, S3 n+2, DynamoDB n+3, Lambda n+4').argParser(parsePort))
     .option('--config <file.json>', 'a "local" section tuning the stand-ins (job durations, job quota, catalog)')
     .option('--quiet', 'no run event lines', false)
+    .option('--no-examples', 'start with an empty bucket (default: the example job group config/users.json and scheduled/users/nightly.jsonl)')
     .option('--verbose', "print the handlers' logs", false)
-    .action(async (options: { port?: number; config?: string; quiet: boolean; verbose: boolean }) => {
+    .action(async (options: { port?: number; config?: string; quiet: boolean; examples: boolean; verbose: boolean }) => {
       const config = await readConfigFile(options.config);
       setExit(
         await localUpCommand({
           config,
           verbose: options.verbose,
           quiet: options.quiet,
+          examples: options.examples,
           print,
           ...(options.port !== undefined && { basePort: options.port }),
           stateDirectory: cwd,
