@@ -102,3 +102,8 @@ export interface OpenRunCloser {
 export interface JobOutputs {
   tallyOutputs(location: { bucket: string; prefix: string }, tally: OutputTally): Promise<void>;
 }
+
+/** Counts the records (non-blank lines) of every file under a prefix, streamed; throws the storage error. */
+export interface InputRecords {
+  countRecords(location: { bucket: string; prefix: string }): Promise<number>;
+}
