@@ -95,7 +95,7 @@ export const JobGroupConfigSchema = z.strictObject({
   ),
   /** Share of error records (0 to 1) a run's output may hold and the run still succeed; see `judgeOutput`. */
   maxErrorRate: z.optional(
-    z.number('must be a number from 0 to 1').check(z.gte(0, 'must be at least 0'), z.lte(1, 'must be at most 1 (a share of the records, not a percentage)')),
+    z.number().check(z.gte(0, 'must be at least 0'), z.lte(1, 'must be at most 1 (a share of the records, not a percentage)')),
   ),
 });
 
