@@ -6,6 +6,7 @@
 import type { ClosingRecord } from '../domain/closed-execution';
 import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
+import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
@@ -94,6 +95,22 @@ export interface RunLedger {
 /** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
 export interface OpenRunCloser {
   closeIfOpen(record: ClosingRecord): Promise<boolean>;
+}
+
+/** Reads a run's record back, strongly consistent, as the last write left it (record-closed-execution). */
+export interface RunRecordReader {
+  get(runId: string): Promise<StoredRunRecord | undefined>;
+}
+
+// Telling people a run ended (record-closed-execution).
+
+/**
+ * Publishes a final run's event somewhere people and systems listen (EventBridge, SNS).
+ * @throws when the destination did not accept it (including a per-entry failure), so the caller's
+ *   retries can publish it again.
+ */
+export interface RunEventPublisher {
+  publish(event: RunEvent): Promise<void>;
 }
 
 // A finished job's output (verify-output).
