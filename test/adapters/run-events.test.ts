@@ -46,7 +46,8 @@ describe('EventBridgeRunEvents', () => {
         },
       ],
     });
-    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.EventBusName).toBeUndefined();
+    // No EventBusName on the entry: the default bus.
+    expect(eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0]).not.toHaveProperty('EventBusName');
   });
 
   it('throws when EventBridge fails the entry in its response (FailedEntryCount), so the invocation is retried', async () => {
