@@ -39,7 +39,7 @@ export class SnsRunNotifications implements RunEventPublisher {
 
 /** `<detail-type>: <runId>`, in the ASCII SNS accepts, cut to its 100 characters. */
 export function subjectFor(event: RunEvent): string {
-  // eslint-disable-next-line no-control-regex
+   
   const subject = `${event.detailType}: ${event.detail.runId}`.replace(/[^\x20-\x7e]/g, '?');
   return subject.length <= MAX_SUBJECT_LENGTH ? subject : `${subject.slice(0, MAX_SUBJECT_LENGTH - 3)}...`;
 }

@@ -1,4 +1,4 @@
-import { OutputTally } from '../../src/domain/output-verification';
+import type { OutputTally } from '../../src/domain/output-verification';
 import type { InputRecords, JobOutputs } from '../../src/use-cases/ports';
 import { verifyOutput } from '../../src/use-cases/verify-output';
 import { DATA_BUCKET, OUTPUT_BASE_URI, pollState, runContext } from '../support/sample-run';
