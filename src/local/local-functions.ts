@@ -53,6 +53,8 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
     OUTPUT_BASE_URI: `s3://${LOCAL_BUCKET}/${OUTPUT_PREFIX}`,
     DEFAULT_SOLUTION_VERSION_ARN: options.defaultSolutionVersionArn,
     RUN_RECORD_RETENTION_DAYS: String(RUN_RECORD_RETENTION_DAYS),
+    // The stage default: no SNS topic. Local mode records the EventBridge events instead.
+    RUN_NOTIFICATION_TOPIC_ARN: '',
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {

@@ -231,7 +231,10 @@ describe('serverless package', () => {
     ['VerifyOutputRole', ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', ...XRAY]],
     ['RecordRunRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
-    ['RecordClosedExecutionRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', ...XRAY]],
+    [
+      'RecordClosedExecutionRole',
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage', ...XRAY],
+    ],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
     const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
@@ -435,7 +438,21 @@ describe('serverless package', () => {
       BucketKmsKeyArn: { Default: '' },
       OutputRetentionDays: { Default: 90 },
       AlarmEmail: { Default: '' },
+      RunNotificationTopicArn: { Default: '' },
     });
+  });
+
+  it('lets recordClosedExecution put events only on this account\'s default bus, and publish to the SNS topic only when one is given', () => {
+    const statements = allowStatements(template, 'RecordClosedExecutionRole');
+    const putEvents = statements.find((statement) => actionsOf(statement).includes('events:PutEvents'));
+    expect(actionsOf(putEvents ?? {})).toEqual(['events:PutEvents']);
+    expect(resourcesOf(putEvents ?? {})).toEqual(['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default']);
+    const raw = resource('RecordClosedExecutionRole').Properties?.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(raw).toContainEqual({
+      'Fn::If': ['HasRunNotificationTopic', { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'RunNotificationTopicArn' } }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.Conditions?.HasRunNotificationTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RunNotificationTopicArn' }, ''] }] });
+    expect(resource('RecordClosedExecutionLambdaFunction').Properties?.Environment.Variables.RUN_NOTIFICATION_TOPIC_ARN).toEqual({ Ref: 'RunNotificationTopicArn' });
   });
 
   it('lets the start function read only job group configuration and inputs, and write only staged copies', () => {
@@ -498,14 +515,14 @@ describe('serverless package', () => {
     expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
   });
 
-  it('sends executions that close FAILED, TIMED_OUT or ABORTED to recordClosedExecution, with a failure queue', () => {
+  it('sends every closed execution (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) to recordClosedExecution, with a failure queue', () => {
     const rule = Object.values(template.Resources).find(
       (candidate) => candidate.Type === 'AWS::Events::Rule' && JSON.stringify(candidate.Properties?.Targets).includes('RecordClosedExecutionLambdaFunction'),
     );
     expect(rule?.Properties?.EventPattern).toEqual({
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'BatchInferenceStateMachine' }] },
+      detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'BatchInferenceStateMachine' }] },
     });
     expect(resource('RecordClosedExecutionLambdaEvConf').Properties).toMatchObject({
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } } },
