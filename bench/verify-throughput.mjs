@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Buffer } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 
