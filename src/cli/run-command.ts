@@ -5,6 +5,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../domain/s3-uri';
 import { startLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { formatDuration, describeHistoryEvent } from './progress';
+import { describePublishedEvents, describeVerification } from './run-summary';
 import type { ConfigFile } from './local-config';
 import { copyCountingLines } from './output-copy';
 
@@ -80,15 +81,19 @@ async function runOnce(environment: LocalEnvironment, body: Buffer, options: Run
 
   const execution = await environment.stepFunctions.waitForExecution(started.executionArn);
   unsubscribe();
+  await environment.closedExecutionsSettled();
   const record = await environment.getRunRecord(started.executionName);
   print('');
   print(`Recorded run (table ${environment.runsTable}):`);
   print(JSON.stringify(record ?? null, null, 2));
+  print('');
+  for (const line of describePublishedEvents(environment.publishedEvents())) print(line);
 
   if (execution.status === 'SUCCEEDED' && record?.outputLocation) {
     const localCopy = await downloadOutput(environment, record.outputLocation, options.outputDirectory);
     print('');
     print(`Output: ${record.outputLocation}`);
+    for (const line of describeVerification(record)) print(line);
     if (localCopy) {
       print(`Copied to ${localCopy.path} (${localCopy.lines} records). First line:`);
       print(`  ${localCopy.firstLine}`);
@@ -97,6 +102,11 @@ async function runOnce(environment: LocalEnvironment, body: Buffer, options: Run
     return 0;
   }
   const reason = record?.failureReason ?? execution.cause ?? execution.error ?? 'unknown reason';
+  if (record?.records !== undefined) {
+    print('');
+    print(`Output: ${record.outputPath ?? 'unknown'}`);
+    for (const line of describeVerification(record)) print(line);
+  }
   print(`✘ Run ${started.executionName} ${record?.status ?? execution.status}: ${reason}`);
   return 1;
 }

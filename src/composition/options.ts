@@ -1,8 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
 
 export type { Environment } from '../config/environment';
 
@@ -12,6 +14,8 @@ export interface AwsClients {
   dynamodb: DynamoDBClient;
   personalize: PersonalizeClient;
   stepFunctions: SFNClient;
+  eventBridge: EventBridgeClient;
+  sns: SNSClient;
 }
 
 /**

@@ -47,7 +47,7 @@ const tag = z.strictObject({
 /**
  * A job group's configuration file (`config/<group>.json` in the data bucket): the job settings
  * every run of the group shares, in CreateBatchInferenceJob's own member names, plus the run's
- * guards (`maxWaitSeconds`, `maxPolls`, `maxQueueSeconds`). A job name is per run, so it has no
+ * guards (`maxWaitSeconds`, `maxPolls`, `maxQueueSeconds`) and the output check (`maxErrorRate`). A job name is per run, so it has no
  * place here. A run's own input takes the same members (see `RunInputSchema`).
  */
 export const JobGroupConfigSchema = z.strictObject({
@@ -98,6 +98,10 @@ export const JobGroupConfigSchema = z.strictObject({
   ),
   maxQueueSeconds: z.optional(
     wholeNumber('must be a whole number of seconds', 0, 'must be at least 0', MAX_QUEUE_SECONDS_LIMIT, `must be at most ${MAX_QUEUE_SECONDS_LIMIT} (5 days)`),
+  ),
+  /** Share of error records (0 to 1) a run's output may hold and the run still succeed; see `judgeOutput`. */
+  maxErrorRate: z.optional(
+    z.number().check(z.gte(0, 'must be at least 0'), z.lte(1, 'must be at most 1 (a share of the records, not a percentage)')),
   ),
 });
 

@@ -1,4 +1,5 @@
 import { InvalidRunInputError, type InputIssue } from './errors';
+import { DEFAULT_MAX_ERROR_RATE } from './output-verification';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy } from './polling-policy';
 import type { RunInput } from './run-input';
 import { characterCount, PERSONALIZE_PATH_MAX_LENGTH, withTrailingSlash } from './s3-uri';
@@ -39,6 +40,11 @@ export interface JobSettings {
   outputKmsKeyArn?: string | undefined;
   tags?: Array<{ tagKey: string; tagValue: string }> | undefined;
   polling: PollingPolicy;
+  /**
+   * Share of error records (0 to 1) the output may hold and the run still succeed; resolved to
+   * `DEFAULT_MAX_ERROR_RATE` here, optional only for settings queued before the setting existed.
+   */
+  maxErrorRate?: number | undefined;
 }
 
 /**
@@ -90,6 +96,7 @@ export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId
     outputKmsKeyArn: input.outputKmsKeyArn,
     tags: input.tags,
     polling,
+    maxErrorRate: input.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE,
   };
 }
 

@@ -1,3 +1,4 @@
+import { jobPhase } from './job-status';
 import type { PollState } from './polling-policy';
 
 /**
@@ -5,17 +6,27 @@ import type { PollState } from './polling-policy';
  * decision lives here, in unit-tested code, and the ASL only routes on it.
  * - `WAIT_FOR_CAPACITY`: Personalize refused the start for its job quota; "Wait for capacity".
  * - `POLL`: the job is running; "Wait for next poll".
- * - `RECORD`: the job finished or the run's guard gave up; "Record run".
+ * - `VERIFY`: the job is `ACTIVE`; "Verify output" reads what it wrote before the run is recorded.
+ * - `RECORD`: the job failed, the run's guard gave up, or the output was verified; "Record run".
  */
 export const NEXT_STEP = Object.freeze({
   waitForCapacity: 'WAIT_FOR_CAPACITY',
   poll: 'POLL',
+  verify: 'VERIFY',
   record: 'RECORD',
 } as const);
 
 export type NextStep = (typeof NEXT_STEP)[keyof typeof NEXT_STEP];
 
-/** After a status check: keep polling unless the job finished or the guard timed the run out. */
-export function nextAfterPoll(poll: Pick<PollState, 'terminal' | 'timedOut'>): typeof NEXT_STEP.poll | typeof NEXT_STEP.record {
-  return poll.terminal || poll.timedOut ? NEXT_STEP.record : NEXT_STEP.poll;
+/**
+ * After a status check: keep polling while the job runs; verify the output of a job that ended
+ * `ACTIVE` (ACTIVE alone says nothing about the records); record anything else (`CREATE FAILED`,
+ * or the guard timed the run out).
+ */
+export function nextAfterPoll(
+  poll: Pick<PollState, 'terminal' | 'timedOut'> & { status?: string | null | undefined },
+): typeof NEXT_STEP.poll | typeof NEXT_STEP.verify | typeof NEXT_STEP.record {
+  if (poll.timedOut) return NEXT_STEP.record;
+  if (!poll.terminal) return NEXT_STEP.poll;
+  return jobPhase(poll.status ?? undefined) === 'SUCCEEDED' ? NEXT_STEP.verify : NEXT_STEP.record;
 }

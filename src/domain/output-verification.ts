@@ -99,18 +99,61 @@ function recommendationsOf(output: unknown): number | undefined {
 export type OutputVerdict = { ok: true } | { ok: false; reason: string };
 
 /**
+ * Share of error records a run tolerates when its job group sets no `maxErrorRate`: 0.1 (10%).
+ * A systematic problem (a wrong field name, another recipe's input shape, a bad filter value) fails
+ * every record or most of them and is caught; a few malformed lines in an exported file are
+ * reported on a SUCCEEDED record instead of throwing away the other recommendations. A group that
+ * needs every record sets 0.
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.1;
+
+/**
  * Whether the output is good enough to call the run SUCCEEDED. It is not when there is no output
- * file or no record, when every record failed, or when the share of error records is above
- * `maxErrorRate` (0 to 1; 0 tolerates no error record).
+ * file or no record, when every record failed (whatever `maxErrorRate`), when the share of error
+ * records is above `maxErrorRate` (0 to 1; 0 tolerates no error record), or when no record got a
+ * recommendation (every line failed or has an empty list: a filter or `numResults` that removes
+ * everything leaves nothing to act on). Some empty lists alone are not a failure: a filter may
+ * legitimately leave a user with nothing.
  */
 export function judgeOutput(summary: OutputSummary, maxErrorRate: number, outputPath: string): OutputVerdict {
   if (summary.outputFiles === 0) return { ok: false, reason: `Personalize wrote no output file (.out) under ${outputPath}` };
   if (summary.records === 0) return { ok: false, reason: `The output under ${outputPath} holds no records` };
   const rate = summary.errorRecords / summary.records;
+  const first = summary.firstErrors[0];
   if (summary.errorRecords === summary.records || rate > maxErrorRate) {
-    const first = summary.firstErrors[0];
     const limit = summary.errorRecords === summary.records ? '' : ` (more than maxErrorRate ${maxErrorRate})`;
     return { ok: false, reason: `${summary.errorRecords} of ${summary.records} records failed${limit}${first ? `: ${first}` : ''}` };
   }
+  if (summary.errorRecords + summary.emptyRecords === summary.records) {
+    const failed = summary.errorRecords > 0 ? `, ${summary.errorRecords} failed${first ? ` (${first})` : ''}` : '';
+    return {
+      ok: false,
+      reason: `No record got a recommendation: ${summary.emptyRecords} of ${summary.records} records have an empty list${failed}; check the filter and numResults`,
+    };
+  }
   return { ok: true };
+}
+
+/**
+ * What "Verify output" hands the record step: the counts over the run's output (and the staged
+ * input's record count, when the input was staged), or why the output could not be read. The
+ * record step judges it (see `judgeOutput`); a verification that could not run is never a pass.
+ */
+export type OutputVerification = VerifiedOutput | UnverifiedOutput;
+
+export interface VerifiedOutput extends OutputSummary {
+  verified: true;
+  /** What was read: the run's `<input file>.out`, or its output folder for a folder input. */
+  location: string;
+  /** Non-blank lines of the staged input copy; absent when the input was not staged (a folder, another bucket). */
+  inputRecords?: number | undefined;
+}
+
+export interface UnverifiedOutput {
+  verified: false;
+  location: string;
+  /** S3's error name, e.g. `AccessDenied`, `NoSuchBucket`, `KMS.DisabledException`. */
+  error: string;
+  /** Names the location and S3's message. */
+  reason: string;
 }

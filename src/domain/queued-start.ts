@@ -32,6 +32,7 @@ const JobSettingsSchema = z.object({
   outputKmsKeyArn: runInputFields.outputKmsKeyArn,
   tags: runInputFields.tags,
   polling: PollingPolicySchema,
+  maxErrorRate: runInputFields.maxErrorRate,
 });
 
 /**

@@ -1,5 +1,6 @@
 import type { PollingPolicy, PollState } from './polling-policy';
 import { jobPhase } from './job-status';
+import { DEFAULT_MAX_ERROR_RATE, judgeOutput, type OutputVerification } from './output-verification';
 import { timeoutReason } from './polling-policy';
 import { secondsSince } from './time';
 
@@ -35,6 +36,8 @@ export interface RunContext {
   numResults?: number | undefined;
   filterArn?: string | undefined;
   polling: PollingPolicy;
+  /** Share of error records (0 to 1) the output may hold and the run still succeed; absent: `DEFAULT_MAX_ERROR_RATE`. */
+  maxErrorRate?: number | undefined;
   source?: Record<string, unknown> | undefined;
   /** Present when the run had to wait for a free Personalize job slot before its job started. */
   capacityWait?: { attempts: number; since: string; waitedSeconds: number } | undefined;
@@ -84,6 +87,16 @@ export interface RunRecord {
   filterArn?: string | undefined;
   pollCount?: number | undefined;
   elapsedSeconds?: number | undefined;
+  /** What "Verify output" counted in the output of an `ACTIVE` job (see `OutputSummary`). */
+  outputFiles?: number | undefined;
+  records?: number | undefined;
+  errorRecords?: number | undefined;
+  emptyRecords?: number | undefined;
+  firstErrors?: string[] | undefined;
+  /** Records in the staged input copy, when the input was staged. */
+  inputRecords?: number | undefined;
+  /** The threshold the output was judged against. */
+  maxErrorRate?: number | undefined;
   source?: Record<string, unknown> | undefined;
   /** Epoch seconds after which the runs table's TTL may delete the record. */
   expiresAt?: number | undefined;
@@ -102,19 +115,39 @@ export interface RecordRequest {
    * `{ queued, error }` or `{ run, poll, error }` when a Task's catcher caught `error`; `run` is
    * absent when the start step failed.
    */
-  state: Partial<RunState> & { error?: CaughtError; queued?: unknown; inputPath?: unknown; source?: unknown };
+  state: Partial<RunState> & {
+    error?: CaughtError;
+    queued?: unknown;
+    inputPath?: unknown;
+    source?: unknown;
+    /** Set by "Verify output" for an `ACTIVE` job. */
+    verification?: OutputVerification;
+  };
+}
+
+/** Why an `ACTIVE` job's run is not SUCCEEDED, or undefined when its verified output passes. */
+function outputProblem(state: RecordRequest['state']): { errorType: string; failureReason: string } | undefined {
+  const verification = state.verification;
+  if (!verification) {
+    return { errorType: 'OutputNotVerified', failureReason: "The job is ACTIVE but the run's output was not verified" };
+  }
+  if (!verification.verified) return { errorType: 'OutputNotVerified', failureReason: verification.reason };
+  const verdict = judgeOutput(verification, state.run?.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE, verification.location);
+  return verdict.ok ? undefined : { errorType: 'OutputRejected', failureReason: verdict.reason };
 }
 
 /**
  * How the run ended, decided from the state it ended in, so the state machine has one record step
  * for every ending: an error a Task's catcher caught is FAILED; a poll the guard stopped is
- * TIMED_OUT; a job Personalize reported `ACTIVE` is SUCCEEDED; anything else (`CREATE FAILED`, or
- * a state that reached the record step unfinished) is FAILED.
+ * TIMED_OUT; a job Personalize reported `ACTIVE` is SUCCEEDED only when "Verify output" read its
+ * output and it passed (`judgeOutput` with the run's `maxErrorRate`), FAILED otherwise; anything else
+ * (`CREATE FAILED`, or a state that reached the record step unfinished) is FAILED.
  */
 export function runOutcome(state: RecordRequest['state']): RunOutcome {
   if (state.error) return 'FAILED';
   if (state.poll?.timedOut) return 'TIMED_OUT';
-  return jobPhase(state.poll?.status ?? undefined) === 'SUCCEEDED' ? 'SUCCEEDED' : 'FAILED';
+  if (jobPhase(state.poll?.status ?? undefined) !== 'SUCCEEDED') return 'FAILED';
+  return outputProblem(state) ? 'FAILED' : 'SUCCEEDED';
 }
 
 /** Builds the record for a finished run. Pure: the handler adds nothing but the clock. */
@@ -168,13 +201,22 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     record.pollCount = poll.count;
     record.elapsedSeconds = poll.elapsedSeconds;
   }
+  if (state.verification?.verified) {
+    const { outputFiles, records, errorRecords, emptyRecords, firstErrors, inputRecords } = state.verification;
+    Object.assign(record, { outputFiles, records, errorRecords, emptyRecords, firstErrors, inputRecords });
+  }
+  if (state.verification && run) record.maxErrorRate = run.maxErrorRate ?? DEFAULT_MAX_ERROR_RATE;
   if (outcome === 'SUCCEEDED' && run) {
     record.outputLocation = run.outputLocation;
   }
   if (outcome === 'FAILED') {
+    const problem = jobPhase(poll?.status ?? undefined) === 'SUCCEEDED' ? outputProblem(state) : undefined;
     if (state.error) {
       record.errorType = state.error.Error;
       record.failureReason = describeCaughtError(state.error);
+    } else if (problem) {
+      record.errorType = problem.errorType;
+      record.failureReason = problem.failureReason;
     } else if (jobPhase(poll?.status ?? undefined) === 'FAILED') {
       record.errorType = 'BatchInferenceJobFailed';
       record.failureReason = poll?.failureReason ?? 'Personalize reported CREATE FAILED without a reason';

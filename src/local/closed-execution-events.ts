@@ -4,15 +4,18 @@ import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './local-aws';
 import { localLambdaContext, type LocalLambdaHandler } from './local-runner';
 import type { ExecutionSnapshot, StepFunctionsStandIn } from './step-functions';
 
+/** The history events that close an execution, as the rule's `detail.status` values name them. */
+const CLOSING_EVENTS = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionTimedOut', 'ExecutionAborted']);
+
 /**
- * The EventBridge rule in serverless.yml: an execution that closes FAILED, TIMED_OUT or ABORTED
- * sends "Step Functions Execution Status Change" to recordClosedExecution, asynchronously.
+ * The EventBridge rule in serverless.yml: an execution that closes (SUCCEEDED, FAILED, TIMED_OUT or
+ * ABORTED) sends "Step Functions Execution Status Change" to recordClosedExecution, asynchronously.
  * Returns a function that resolves once every event so far has been handled.
  */
 export function deliverClosedExecutionEvents(stepFunctions: StepFunctionsStandIn, recordClosedExecution: LocalLambdaHandler): () => Promise<void> {
   const deliveries: Array<Promise<unknown>> = [];
   stepFunctions.onHistoryEvent((executionArn, event) => {
-    if (event.type !== 'ExecutionFailed' && event.type !== 'ExecutionTimedOut' && event.type !== 'ExecutionAborted') return;
+    if (!CLOSING_EVENTS.has(event.type ?? '')) return;
     const delivery = stepFunctions
       .waitForExecution(executionArn)
       .then((execution) => invokeAsync(() => recordClosedExecution(statusChangeEvent(execution) as never, localLambdaContext('recordClosedExecution'))));

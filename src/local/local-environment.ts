@@ -1,6 +1,7 @@
 import './polyfills';
 import type { S3Event } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
@@ -16,6 +17,7 @@ import { VirtualClock, systemClock, type Clock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
+import { startEventBridgeStandIn, type EntryFailure, type PublishedEvent } from './eventbridge';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
@@ -56,7 +58,7 @@ export interface LocalEnvironmentOptions {
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
-  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda from this one up. */
+  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge from this one up. */
   basePort?: number;
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
   /**
@@ -71,6 +73,8 @@ export interface LocalEnvironmentOptions {
   defaults?: LocalRunDefaults;
   /** Randomness for the capacity queue's jitter (tests pin it). */
   random?: () => number;
+  /** Fails EventBridge entries the stand-in would accept (tests of the publication's retries). */
+  injectEventFailure?: (entryNumber: number) => EntryFailure | undefined;
   /** Handler log level; the handlers' JSON logs drown the CLI's progress unless asked for. */
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
@@ -78,7 +82,7 @@ export interface LocalEnvironmentOptions {
 export interface LocalEnvironment {
   region: string;
   clock: Clock;
-  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string };
+  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string; eventBridge: string };
   bucket: string;
   runsTable: string;
   stateMachineArn: string;
@@ -101,6 +105,11 @@ export interface LocalEnvironment {
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
   /** Resolves once every closed-execution event so far has been handled by recordClosedExecution. */
   closedExecutionsSettled(): Promise<void>;
+  /**
+   * The events published on the default EventBridge bus so far (one per final run record, from
+   * recordClosedExecution), as a rule's target would receive them. Await `closedExecutionsSettled()` first.
+   */
+  publishedEvents(): PublishedEvent[];
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
   close(): Promise<void>;
@@ -190,12 +199,22 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     closers.push(() => stepFunctions.close());
     const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
 
+    const eventBridgeStandIn = await startEventBridgeStandIn({
+      clock,
+      port: port(5),
+      ...(options.injectEventFailure && { injectEntryFailure: (_entry, entryNumber) => options.injectEventFailure?.(entryNumber) }),
+    });
+    closers.push(() => eventBridgeStandIn.close());
     const sfn = new SFNClient({ ...clientBase, endpoint: stepFunctions.endpoint });
-    closers.push(async () => sfn.destroy());
+    const eventBridge = new EventBridgeClient({ ...clientBase, endpoint: eventBridgeStandIn.endpoint });
+    closers.push(async () => {
+      sfn.destroy();
+      eventBridge.destroy();
+    });
     const eventFunctions = composeEventFunctions({
       ...wiring,
       env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
-      clients: { s3, dynamodb, stepFunctions: sfn },
+      clients: { s3, dynamodb, stepFunctions: sfn, eventBridge },
     });
     // Every way in (uploads, the Lambda Invoke API) goes through this one trigger, so `local up` hears each summary.
     const triggerListeners = new Set<(summary: TriggerSummary) => void>();
@@ -230,6 +249,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         s3: localS3.endpoint,
         dynamodb: localDynamoDb.endpoint,
         lambda: lambda.endpoint,
+        eventBridge: eventBridgeStandIn.endpoint,
       },
       bucket: LOCAL_BUCKET,
       runsTable: LOCAL_RUNS_TABLE,
@@ -252,6 +272,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       deliverS3Event,
       getRunRecord: (runId) => runsTable.get(runId),
       closedExecutionsSettled,
+      publishedEvents: () => eventBridgeStandIn.events(),
       functions,
       async close() {
         await stepFunctions.idle().catch(() => undefined);

@@ -5,6 +5,7 @@ import { composeRecordClosedExecution } from '../composition/record-closed-execu
 import { composeRecordRun } from '../composition/record-run';
 import { composeStartJob } from '../composition/start-job';
 import { composeTrigger } from '../composition/trigger';
+import { composeVerifyOutput } from '../composition/verify-output';
 import type { RunDefaults } from '../domain/job-settings';
 import {
   CONFIG_PREFIX,
@@ -52,6 +53,8 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
     OUTPUT_BASE_URI: `s3://${LOCAL_BUCKET}/${OUTPUT_PREFIX}`,
     DEFAULT_SOLUTION_VERSION_ARN: options.defaultSolutionVersionArn,
     RUN_RECORD_RETENTION_DAYS: String(RUN_RECORD_RETENTION_DAYS),
+    // The stage default: no SNS topic. Local mode records the EventBridge events instead.
+    RUN_NOTIFICATION_TOPIC_ARN: '',
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {
@@ -61,7 +64,7 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
   return { env, cleared };
 }
 
-export type FunctionKey = 'trigger' | 'startJob' | 'getJobStatus' | 'recordRun' | 'recordClosedExecution';
+export type FunctionKey = 'trigger' | 'startJob' | 'getJobStatus' | 'verifyOutput' | 'recordRun' | 'recordClosedExecution';
 
 export interface LocalFunctionsOptions {
   env: Environment;
@@ -80,12 +83,15 @@ export interface LocalFunctionsOptions {
  */
 
 /** The functions the state machine runs, keyed as in serverless.yml. */
-export function composeStateMachineFunctions(options: LocalFunctionsOptions): Record<'startJob' | 'getJobStatus' | 'recordRun', LocalLambdaHandler> {
+export function composeStateMachineFunctions(
+  options: LocalFunctionsOptions,
+): Record<'startJob' | 'getJobStatus' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
   const { env, clients, now, logger } = options;
   const wiring = { clients, now, logger };
   return asLocalHandlers({
     startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared, ...(options.random && { random: options.random }) }),
     getJobStatus: composeGetJobStatus(env, wiring),
+    verifyOutput: composeVerifyOutput(env, wiring),
     recordRun: composeRecordRun(env, wiring),
   });
 }

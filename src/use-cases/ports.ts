@@ -6,6 +6,7 @@
 import type { ClosingRecord } from '../domain/closed-execution';
 import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
+import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
@@ -106,9 +107,30 @@ export interface OpenRunCloser {
   closeIfOpen(record: ClosingRecord): Promise<boolean>;
 }
 
+/** Reads a run's record back, strongly consistent, as the last write left it (record-closed-execution). */
+export interface RunRecordReader {
+  get(runId: string): Promise<StoredRunRecord | undefined>;
+}
+
+// Telling people a run ended (record-closed-execution).
+
+/**
+ * Publishes a final run's event somewhere people and systems listen (EventBridge, SNS).
+ * @throws when the destination did not accept it (including a per-entry failure), so the caller's
+ *   retries can publish it again.
+ */
+export interface RunEventPublisher {
+  publish(event: RunEvent): Promise<void>;
+}
+
 // A finished job's output (verify-output).
 
 /** Streams every output file of a job into a tally; throws the storage error when it cannot read them. */
 export interface JobOutputs {
   tallyOutputs(location: { bucket: string; prefix: string }, tally: OutputTally): Promise<void>;
+}
+
+/** Counts the records (non-blank lines) of every file under a prefix, streamed; throws the storage error. */
+export interface InputRecords {
+  countRecords(location: { bucket: string; prefix: string }): Promise<number>;
 }

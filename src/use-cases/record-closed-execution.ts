@@ -1,26 +1,47 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
-import type { OpenRunCloser } from './ports';
-
+import { runEventFor, type RunEventDetailType } from '../domain/run-event';
+import type { OpenRunCloser, RunEventPublisher, RunRecordReader } from './ports';
 
 export interface RecordClosedExecutionDependencies {
-  runs: OpenRunCloser;
+  runs: OpenRunCloser & RunRecordReader;
+  /** Where the final record is published: the EventBridge bus, then the SNS topic when configured. */
+  publishers: RunEventPublisher[];
   now: () => number;
 }
 
+export interface ClosedExecutionResult {
+  runId: string;
+  /** Whether this invocation wrote the closing record (the run had not recorded its own outcome). */
+  written: boolean;
+  status?: string;
+  /** The event published for the final record. */
+  published: RunEventDetailType;
+}
+
 /**
- * Gives every closed execution a final record.
+ * Gives every closed execution a final record, and tells people about it.
  *
  * Primary course: the run recorded its own outcome (the record step ran), so the closing record is
- * not written. Alternate course: the execution timed out, was aborted, or failed where no Catch
- * could record it; the run's record (ACCEPTED, RUNNING, ...) becomes TIMED_OUT, ABORTED or FAILED
- * with the reason, so no run is left looking as if it were still under way.
+ * not written; the final record is read back (strongly consistent) and published as its event.
+ * Alternate course: the execution timed out, was aborted, or failed where no Catch could record it;
+ * the run's record (ACCEPTED, RUNNING, ...) first becomes TIMED_OUT, ABORTED or FAILED with the
+ * reason, so no run is left looking as if it were still under way, and that record is published.
+ *
+ * Publishing happens after the execution closed, so it can never block or fail the run. It is
+ * at-least-once: any failure throws, Lambda retries the invocation (twice), then parks the event in
+ * the failure queue; a retry publishes the same event again, so consumers may see it twice.
+ *
+ * @throws when the record is missing or not final after closing (retried), or a publisher fails.
  */
-export async function recordClosedExecution(
-  event: ExecutionStatusChangeEvent,
-  deps: RecordClosedExecutionDependencies,
-): Promise<{ runId: string; written: boolean; status?: string }> {
-  const record = closingRecordFor(event, deps.now());
-  if (!record) return { runId: event.detail.name, written: false };
-  const written = await deps.runs.closeIfOpen(record);
-  return { runId: record.runId, written, status: record.status };
+export async function recordClosedExecution(event: ExecutionStatusChangeEvent, deps: RecordClosedExecutionDependencies): Promise<ClosedExecutionResult> {
+  const runId = event.detail.name;
+  const closing = closingRecordFor(event, deps.now());
+  const written = closing ? await deps.runs.closeIfOpen(closing) : false;
+  const record = await deps.runs.get(runId);
+  const runEvent = record && runEventFor(record);
+  if (!runEvent) {
+    throw new Error(`Run ${runId} has no final record to publish (status ${record?.status ?? 'missing'}) after its execution closed ${event.detail.status}`);
+  }
+  for (const publisher of deps.publishers) await publisher.publish(runEvent);
+  return { runId, written, ...(closing && { status: closing.status }), published: runEvent.detailType };
 }

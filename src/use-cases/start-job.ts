@@ -111,6 +111,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       numResults: jobSettings.numResults,
       filterArn: jobSettings.filterArn,
       polling: jobSettings.polling,
+      maxErrorRate: jobSettings.maxErrorRate,
       source: input.source,
       ...(queued && {
         capacityWait: { attempts: queued.attempts, since: queued.since, waitedSeconds: secondsSince(queued.since, deps.now()) },

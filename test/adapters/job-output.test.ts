@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { S3JobOutputs } from '../../src/adapters/job-output';
+import { countNonBlankLines, S3JobOutputs } from '../../src/adapters/job-output';
 import { OutputTally } from '../../src/domain/output-verification';
 import { localS3Client, startLocalS3, type LocalS3 } from '../../src/local/local-s3';
 
@@ -90,5 +90,20 @@ describe('S3JobOutputs paging', () => {
 
     await expect(attempt).rejects.toMatchObject({ name: 'AccessDenied' });
     s3Mock.restore();
+  });
+});
+
+describe('countNonBlankLines', () => {
+  const chunks = (...parts: string[]) => Readable.from(parts.map((part) => Buffer.from(part, 'utf8')));
+
+  it.each([
+    ['one record per line, trailing newline', ['{"a":1}\n{"a":2}\n'], 2],
+    ['no trailing newline', ['{"a":1}\n{"a":2}'], 2],
+    ['blank and whitespace-only lines, CRLF', ['{"a":1}\r\n\r\n  \t\n{"a":2}\r\n'], 2],
+    ['a BOM before the first record', ['\uFEFF{"a":1}\n'], 1],
+    ['lines split across chunks', ['{"a"', ':1}\n{"a":2', '}\n', '\n{"a":3}'], 3],
+    ['an empty object', [''], 0],
+  ])('counts %s', async (_name, parts, expected) => {
+    expect(await countNonBlankLines(chunks(...parts))).toBe(expected);
   });
 });

@@ -25,6 +25,7 @@ const ENTRY_POINTS: Array<[string, Record<string, string>]> = [
     },
   ],
   ['get-job-status', {}],
+  ['verify-output', {}],
   ['record-run', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365' }],
   ['record-closed-execution', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365' }],
 ];

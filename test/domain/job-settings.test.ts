@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ERROR_RATE } from '../../src/domain/output-verification';
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
 import { resolveJobSettings, type RunDefaults } from '../../src/domain/job-settings';
 import { DEFAULT_POLLING_POLICY } from '../../src/domain/polling-policy';
@@ -53,7 +54,13 @@ describe('resolveJobSettings', () => {
       outputKmsKeyArn: undefined,
       tags: undefined,
       polling: { ...DEFAULT_POLLING_POLICY },
+      maxErrorRate: DEFAULT_MAX_ERROR_RATE,
     });
+  });
+
+  it('carries the run\'s maxErrorRate, 0 included', () => {
+    expect(resolveJobSettings({ ...input(), maxErrorRate: 0 }, defaults, 'run-1', 'job').maxErrorRate).toBe(0);
+    expect(resolveJobSettings({ ...input(), maxErrorRate: 0.5 }, defaults, 'run-1', 'job').maxErrorRate).toBe(0.5);
   });
 
   it('adds the missing slash to an output base without one', () => {

@@ -1,4 +1,4 @@
-import { judgeOutput, MAX_ERROR_SAMPLE_LENGTH, MAX_ERROR_SAMPLES, OutputTally, type OutputSummary } from '../../src/domain/output-verification';
+import { DEFAULT_MAX_ERROR_RATE, judgeOutput, MAX_ERROR_SAMPLE_LENGTH, MAX_ERROR_SAMPLES, OutputTally, type OutputSummary } from '../../src/domain/output-verification';
 
 const OUTPUT = 's3://bucket/output/run-1/';
 const ok = (user: string, items = ['item-1', 'item-2']) =>
@@ -87,5 +87,30 @@ describe('judgeOutput', () => {
   it('fails a run with no output file or no record', () => {
     expect(judgeOutput(tally(), 1, OUTPUT)).toEqual({ ok: false, reason: `Personalize wrote no output file (.out) under ${OUTPUT}` });
     expect(judgeOutput(tally(['', '']), 1, OUTPUT)).toEqual({ ok: false, reason: `The output under ${OUTPUT} holds no records` });
+  });
+
+  it('fails a run where no record got a recommendation: every list empty (a filter that removes everything)', () => {
+    expect(judgeOutput(tally([ok('u1', []), ok('u2', [])]), 1, OUTPUT)).toEqual({
+      ok: false,
+      reason: 'No record got a recommendation: 2 of 2 records have an empty list; check the filter and numResults',
+    });
+  });
+
+  it('fails a run whose records all failed or came back empty, under the error threshold', () => {
+    expect(judgeOutput(tally([ok('u1', []), ok('u2', []), failed({}, 'bad')]), 0.5, OUTPUT)).toEqual({
+      ok: false,
+      reason: 'No record got a recommendation: 2 of 3 records have an empty list, 1 failed (bad); check the filter and numResults',
+    });
+  });
+
+  it('passes a run where only some lists are empty: a filter may leave a user with nothing', () => {
+    expect(judgeOutput(tally([ok('u1'), ok('u2', [])]), 0, OUTPUT)).toEqual({ ok: true });
+  });
+
+  it('defaults maxErrorRate to 0.1: one bad record of ten passes, two do not', () => {
+    const records = (bad: number) => Array.from({ length: 10 }, (_, index) => (index < bad ? failed({}, 'bad') : ok(`u${index}`)));
+    expect(DEFAULT_MAX_ERROR_RATE).toBe(0.1);
+    expect(judgeOutput(tally(records(1)), DEFAULT_MAX_ERROR_RATE, OUTPUT)).toEqual({ ok: true });
+    expect(judgeOutput(tally(records(2)), DEFAULT_MAX_ERROR_RATE, OUTPUT)).toMatchObject({ ok: false });
   });
 });

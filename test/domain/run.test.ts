@@ -1,5 +1,5 @@
 import { buildRunRecord, describeCaughtError, runOutcome, type RecordRequest, type RunRecord } from '../../src/domain/run';
-import { executionRef, INPUT_PATH, policy, runContext, pollState } from '../support/sample-run';
+import { executionRef, INPUT_PATH, policy, runContext, pollState, verifiedOutput } from '../support/sample-run';
 
 const completedAt = new Date('2026-01-15T11:30:00.000Z');
 const execution = executionRef('run-2026-01-15-users');
@@ -28,6 +28,7 @@ describe('buildRunRecord', () => {
       state: {
         run: runContext({ filterArn: undefined }),
         poll: pollState({ count: 6, status: 'ACTIVE', terminal: true, elapsedSeconds: 1234, waitSeconds: 0 }),
+        verification: verifiedOutput(),
       },
     };
 
@@ -54,6 +55,13 @@ describe('buildRunRecord', () => {
       numResults: 25,
       pollCount: 6,
       elapsedSeconds: 1234,
+      outputFiles: 1,
+      records: 3,
+      errorRecords: 0,
+      emptyRecords: 0,
+      firstErrors: [],
+      inputRecords: 3,
+      maxErrorRate: 0.1,
     });
     expectNoUndefinedValues(record);
   });
@@ -340,13 +348,99 @@ describe('runOutcome', () => {
   it.each([
     ['a caught error, even after an ACTIVE poll', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }), error: { Error: 'Lambda.Unknown' } }, 'FAILED'],
     ['a caught error before any job', { error: { Error: 'InvalidRunInputError' } }, 'FAILED'],
-    ['an ACTIVE job', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }) }, 'SUCCEEDED'],
+    ['an ACTIVE job whose output passed', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }), verification: verifiedOutput() }, 'SUCCEEDED'],
+    ['an ACTIVE job whose output was never verified', { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }) }, 'FAILED'],
+    [
+      'an ACTIVE job whose every record failed, even with maxErrorRate 1',
+      { run: runContext({ maxErrorRate: 1 }), poll: pollState({ status: 'ACTIVE', terminal: true }), verification: verifiedOutput({ errorRecords: 3, firstErrors: ['bad'] }) },
+      'FAILED',
+    ],
+    [
+      'an ACTIVE job whose output could not be read',
+      {
+        run: runContext(),
+        poll: pollState({ status: 'ACTIVE', terminal: true }),
+        verification: { verified: false, location: 's3://b/o/', error: 'AccessDenied', reason: 'denied' },
+      },
+      'FAILED',
+    ],
     ['a CREATE FAILED job', { run: runContext(), poll: pollState({ status: 'CREATE FAILED', terminal: true }) }, 'FAILED'],
     ['a poll the guard stopped', { run: runContext(), poll: pollState({ status: 'CREATE IN_PROGRESS', timedOut: true }) }, 'TIMED_OUT'],
     ['a state with no poll and no error', {}, 'FAILED'],
   ] as const)('decides %s', (_name, state, expected) => {
     // Act & Assess
     expect(runOutcome(state)).toBe(expected);
+  });
+
+  it('fails an ACTIVE job whose every record failed, naming the first error, with the figures and no output location', () => {
+    // Prepare
+    const verification = verifiedOutput({ errorRecords: 3, firstErrors: ['Invalid input record: needs a "userId" string'] });
+
+    // Act
+    const record = buildRunRecord({ execution, state: { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }), verification } }, completedAt);
+
+    // Assess
+    expect(record).toMatchObject({
+      status: 'FAILED',
+      errorType: 'OutputRejected',
+      failureReason: '3 of 3 records failed: Invalid input record: needs a "userId" string',
+      jobStatus: 'ACTIVE',
+      outputFiles: 1,
+      records: 3,
+      errorRecords: 3,
+      emptyRecords: 0,
+      firstErrors: ['Invalid input record: needs a "userId" string'],
+      inputRecords: 3,
+      maxErrorRate: 0.1,
+    });
+    expect(record.outputLocation).toBeUndefined();
+  });
+
+  it('judges the output against the run\'s own maxErrorRate', () => {
+    // Prepare
+    const state = (maxErrorRate: number) => ({
+      run: runContext({ maxErrorRate }),
+      poll: pollState({ status: 'ACTIVE', terminal: true }),
+      verification: verifiedOutput({ records: 10, inputRecords: 10, errorRecords: 2, firstErrors: ['bad'] }),
+    });
+
+    // Act & Assess
+    expect(buildRunRecord({ execution, state: state(0.2) }, completedAt)).toMatchObject({ status: 'SUCCEEDED', errorRecords: 2, maxErrorRate: 0.2 });
+    expect(buildRunRecord({ execution, state: state(0.1) }, completedAt)).toMatchObject({
+      status: 'FAILED',
+      errorType: 'OutputRejected',
+      failureReason: '2 of 10 records failed (more than maxErrorRate 0.1): bad',
+    });
+  });
+
+  it('records output that could not be read as OutputNotVerified, with the location and S3\'s error', () => {
+    // Prepare
+    const reason = 'The output could not be verified: reading s3://other/out/users.jsonl.out failed with AccessDenied: Access Denied';
+
+    // Act
+    const record = buildRunRecord(
+      {
+        execution,
+        state: {
+          run: runContext(),
+          poll: pollState({ status: 'ACTIVE', terminal: true }),
+          verification: { verified: false, location: 's3://other/out/users.jsonl.out', error: 'AccessDenied', reason },
+        },
+      },
+      completedAt,
+    );
+
+    // Assess
+    expect(record).toMatchObject({ status: 'FAILED', errorType: 'OutputNotVerified', failureReason: reason });
+    expect(record.records).toBeUndefined();
+  });
+
+  it('never records an ACTIVE job as SUCCEEDED when no verification reached the record step', () => {
+    // Act
+    const record = buildRunRecord({ execution, state: { run: runContext(), poll: pollState({ status: 'ACTIVE', terminal: true }) } }, completedAt);
+
+    // Assess
+    expect(record).toMatchObject({ status: 'FAILED', errorType: 'OutputNotVerified' });
   });
 
   it('records a run that reached the record step unfinished as a failure that says so', () => {

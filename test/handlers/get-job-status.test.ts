@@ -55,7 +55,7 @@ describe('get-job-status handler', () => {
     });
   });
 
-  it('ends the loop with next RECORD when the job is ACTIVE', async () => {
+  it('ends the loop with next VERIFY when the job is ACTIVE', async () => {
     // Prepare
     describesAs('ACTIVE');
 
@@ -63,7 +63,7 @@ describe('get-job-status handler', () => {
     const next = await handler(900)(state, lambdaContext());
 
     // Assess
-    expect(next.next).toBe('RECORD');
+    expect(next.next).toBe('VERIFY');
     expect(next.poll).toMatchObject({ status: 'ACTIVE', terminal: true, waitSeconds: 0 });
   });
 

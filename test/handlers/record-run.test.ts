@@ -4,7 +4,7 @@ import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createRecordRunHandler } from '../../src/handlers/record-run';
 import { DynamoDbRunsStore } from '../../src/adapters/runs-table';
-import { executionRef, INPUT_PATH, pollState, runContext } from '../support/sample-run';
+import { executionRef, INPUT_PATH, pollState, runContext, verifiedOutput } from '../support/sample-run';
 import { itemSetBy } from '../support/dynamodb-updates';
 import { lambdaContext } from '../support/lambda-context';
 
@@ -40,7 +40,7 @@ describe('record-run handler', () => {
 
     // Act
     const record = await handler()(
-      { execution, state: { run, poll: pollState({ count: 4, status: 'ACTIVE', terminal: true, elapsedSeconds: 1500 }) } },
+      { execution, state: { run, poll: pollState({ count: 4, status: 'ACTIVE', terminal: true, elapsedSeconds: 1500 }), verification: verifiedOutput() } },
       lambdaContext(),
     );
 
@@ -66,6 +66,13 @@ describe('record-run handler', () => {
       numResults: 25,
       pollCount: 4,
       elapsedSeconds: 1500,
+      outputFiles: 1,
+      records: 3,
+      errorRecords: 0,
+      emptyRecords: 0,
+      firstErrors: [],
+      inputRecords: 3,
+      maxErrorRate: 0.1,
     });
     expect(record).toEqual(writtenItem());
   });

@@ -95,6 +95,7 @@ describe('the state machine definition', () => {
     expect(busyRetriers).toEqual({
       'Start job': [],
       'Get job status': [expect.objectContaining({ ErrorEquals: ['PersonalizeBusyError'], IntervalSeconds: 30, MaxDelaySeconds: 600 })],
+      'Verify output': [],
       'Record run': [],
     });
     // A busy retrier after States.TaskFailed would never match.
@@ -102,13 +103,13 @@ describe('the state machine definition', () => {
     expect(getJobStatusRetry.findIndex(busy)).toBeLessThan(getJobStatusRetry.findIndex((retrier) => retrier.ErrorEquals.includes('States.TaskFailed')));
   });
 
-  it('catches every error of "Start job" and "Get job status" once, into "Record run", and nothing of "Record run"', () => {
+  it('catches every error of "Start job", "Get job status" and "Verify output" once, into "Record run", and nothing of "Record run"', () => {
     // Act
     const catchers = Object.fromEntries(tasks.map(([name, state]) => [name, state.Catch]));
 
     // Assess
     const toRecord = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record run' }];
-    expect(catchers).toEqual({ 'Start job': toRecord, 'Get job status': toRecord, 'Record run': undefined });
+    expect(catchers).toEqual({ 'Start job': toRecord, 'Get job status': toRecord, 'Verify output': toRecord, 'Record run': undefined });
   });
 
   it('records every ending in one "Record run" step and ends in one Succeed or one Fail built from the record', () => {
@@ -116,7 +117,7 @@ describe('the state machine definition', () => {
     const byType = (type: string) => Object.keys(states).filter((name) => states[name]?.Type === type);
 
     // Assess
-    expect(byType('Task')).toEqual(['Start job', 'Get job status', 'Record run']);
+    expect(byType('Task')).toEqual(['Start job', 'Get job status', 'Verify output', 'Record run']);
     expect(byType('Succeed')).toEqual(['Run succeeded']);
     expect(byType('Fail')).toEqual(['Run failed']);
     expect(states['Run failed']).toEqual({ Type: 'Fail', ErrorPath: '$.errorType', CausePath: '$.failureReason' });
@@ -143,9 +144,13 @@ describe('the state machine definition', () => {
     expect(states['Get job status']?.Next).toBe('Job complete?');
     expect(states['Job complete?']).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.poll, Next: 'Wait for next poll' }],
+      Choices: [
+        { Variable: '$.next', StringEquals: NEXT_STEP.poll, Next: 'Wait for next poll' },
+        { Variable: '$.next', StringEquals: NEXT_STEP.verify, Next: 'Verify output' },
+      ],
       Default: 'Record run',
     });
+    expect(states['Verify output']).toMatchObject({ Next: 'Record run', Parameters: { Payload: { 'run.$': '$.run', 'poll.$': '$.poll' } } });
     // No Choice re-derives the job's phase from Personalize's status strings.
     expect(JSON.stringify(definition)).not.toMatch(/ACTIVE|CREATE FAILED/);
   });
@@ -154,6 +159,10 @@ describe('the state machine definition', () => {
     // Assess: JSONPath to a missing field fails on AWS with States.Runtime.
     expect(states['Receive run request']).toMatchObject({ Type: 'Pass', Result: { queued: null }, Next: 'Start job' });
     expect(states['Start job']).toMatchObject({ Parameters: { Payload: { 'input.$': '$$.Execution.Input', 'queued.$': '$.queued' } } });
+  });
+
+  it('gives "Verify output" a Task timeout above its function\'s Lambda timeout (900 s, the maximum)', () => {
+    expect(states['Verify output']?.TimeoutSeconds).toBeGreaterThan(900);
   });
 
   it('has an execution-level timeout as the backstop for the in-loop guard', () => {
@@ -197,7 +206,8 @@ describe('a run through the local engine and stand-ins', () => {
     expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ runId: started.executionName, status: 'SUCCEEDED' });
     const entered = (await historyOf(sfn, started.executionArn)).flatMap((event) => (event.type?.endsWith('StateEntered') ? [event.stateEnteredEventDetails?.name] : []));
     expect(entered.slice(0, 6)).toEqual(['Receive run request', 'Start job', 'Job started?', 'Wait for next poll', 'Get job status', 'Job complete?']);
-    expect(entered.slice(-3)).toEqual(['Record run', 'Run succeeded?', 'Run succeeded']);
+    expect(entered.slice(-5)).toEqual(['Job complete?', 'Verify output', 'Record run', 'Run succeeded?', 'Run succeeded']);
+    expect(record).toMatchObject({ outputFiles: 1, records: 3, errorRecords: 0, emptyRecords: 0, firstErrors: [], inputRecords: 3, maxErrorRate: 0.1 });
     expect(entered.filter((name) => name === 'Record run')).toHaveLength(1);
     const output = jsonLines(await readS3Text(environment, record?.outputLocation ?? ''));
     expect(output).toHaveLength(3);

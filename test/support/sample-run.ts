@@ -4,6 +4,7 @@ import { jobNameForRun } from '../../src/domain/naming';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy, type PollState } from '../../src/domain/polling-policy';
 import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../src/domain/run';
 import type { JobSettings } from '../../src/domain/job-settings';
+import type { VerifiedOutput } from '../../src/domain/output-verification';
 import type {
   BatchJobDescription,
   BatchJobs,
@@ -49,6 +50,7 @@ export const FULL_RUN_INPUT = {
   ],
   maxWaitSeconds: 7200,
   maxPolls: 100,
+  maxErrorRate: 0.05,
   source: { type: 'manual', requestedBy: 'jane@example.com' },
 };
 
@@ -99,6 +101,21 @@ export function runContext(overrides: Partial<RunContext> = {}): RunContext {
     outputLocation: `${OUTPUT_BASE_URI}${runId}/users.jsonl.out`,
     numResults: 25,
     polling: { ...DEFAULT_POLLING_POLICY },
+    ...overrides,
+  };
+}
+
+/** What "Verify output" returns for a clean output of three records from a staged input of three. */
+export function verifiedOutput(overrides: Partial<VerifiedOutput> = {}): VerifiedOutput {
+  return {
+    verified: true,
+    location: `${OUTPUT_BASE_URI}run-2026-01-15-users/users.jsonl.out`,
+    outputFiles: 1,
+    records: 3,
+    errorRecords: 0,
+    emptyRecords: 0,
+    firstErrors: [],
+    inputRecords: 3,
     ...overrides,
   };
 }

@@ -8,16 +8,18 @@ import { composeRecordClosedExecution } from '../../src/composition/record-close
 import { composeRecordRun } from '../../src/composition/record-run';
 import { composeStartJob } from '../../src/composition/start-job';
 import { composeTrigger } from '../../src/composition/trigger';
+import { composeVerifyOutput } from '../../src/composition/verify-output';
 import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
 import { localFunctionEnvironment } from '../../src/local/local-functions';
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
 const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
-const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'RecordRun', 'RecordClosedExecution'];
+const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'VerifyOutput', 'RecordRun', 'RecordClosedExecution'];
 const COMPOSITION_ROOTS: Record<string, (env: Environment) => unknown> = {
   Trigger: composeTrigger,
   StartJob: composeStartJob,
   GetJobStatus: composeGetJobStatus,
+  VerifyOutput: composeVerifyOutput,
   RecordRun: composeRecordRun,
   RecordClosedExecution: composeRecordClosedExecution,
 };
@@ -62,7 +64,7 @@ describe('serverless package', () => {
 
   it('bundles one zip per function', async () => {
     const files = await readdir(directory);
-    expect(files).toEqual(expect.arrayContaining(['trigger.zip', 'startJob.zip', 'getJobStatus.zip', 'recordRun.zip']));
+    expect(files).toEqual(expect.arrayContaining(['trigger.zip', 'startJob.zip', 'getJobStatus.zip', 'verifyOutput.zip', 'recordRun.zip']));
   });
 
   it.each(FUNCTIONS)('defines the %s function on nodejs22.x arm64 with its own role', (name) => {
@@ -100,13 +102,37 @@ describe('serverless package', () => {
     expect(Object.keys(definition.States)).toEqual(Object.keys(definitionFile.States));
     expect(definition.States['Start job'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-startJob');
     expect(definition.States['Get job status'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-getJobStatus');
+    expect(definition.States['Verify output'].Parameters.FunctionName).toBe('personalize-batch-orchestrator-test-verifyOutput');
     expect(stateMachine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('lets the state machine invoke exactly the three workflow functions', () => {
+  it('lets the state machine invoke exactly the four workflow functions', () => {
     const policy = JSON.stringify(resource('BatchInferenceStateMachineRole').Properties?.Policies);
-    for (const name of ['startJob', 'getJobStatus', 'recordRun']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}`);
-    expect(policy).not.toContain('personalize-batch-orchestrator-test-trigger');
+    for (const name of ['startJob', 'getJobStatus', 'verifyOutput', 'recordRun']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}`);
+    for (const name of ['trigger', 'recordClosedExecution']) expect(policy).not.toContain(`personalize-batch-orchestrator-test-${name}`);
+  });
+
+  it('sizes verifyOutput to stream a 1 GB output: Lambda\'s maximum timeout, under its Task\'s, and a full vCPU', () => {
+    const fn = resource('VerifyOutputLambdaFunction').Properties;
+    const definition = JSON.parse(resource('BatchInferenceStateMachine').Properties?.DefinitionString as string);
+    expect(fn).toMatchObject({ Timeout: 900, MemorySize: 1769 });
+    expect(definition.States['Verify output'].TimeoutSeconds).toBeGreaterThan(900);
+  });
+
+  it('lets verifyOutput list and read only the output and staging prefixes, and use the bucket key only when there is one', () => {
+    const statements = allowStatements(template, 'VerifyOutputRole');
+    const list = statements.find((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['output/*', 'staging/*'] } });
+    expect(subBodies(list?.Resource)).toEqual(['arn:${AWS::Partition}:s3:::${Bucket}']);
+    const read = statements.find((statement) => actionsOf(statement).includes('s3:GetObject'));
+    expect(actionsOf(read ?? {})).toEqual(['s3:GetObject']);
+    expect(subBodies(read?.Resource)).toEqual(['arn:${AWS::Partition}:s3:::${Bucket}/output/*', 'arn:${AWS::Partition}:s3:::${Bucket}/staging/*']);
+    // The bucket in both is the data bucket, created or existing.
+    expect(JSON.stringify([list?.Resource, read?.Resource])).not.toMatch(/config\/|input\/|scheduled\//);
+    const raw = resource('VerifyOutputRole').Properties?.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(raw).toContainEqual({
+      'Fn::If': ['UseBucketKmsKey', { Effect: 'Allow', Action: 'kms:Decrypt', Resource: { Ref: 'BucketKmsKeyArn' } }, { Ref: 'AWS::NoValue' }],
+    });
   });
 
   it('notifies the trigger of uploads under the input prefix only', () => {
@@ -162,6 +188,7 @@ describe('serverless package', () => {
         'SchedulerRole',
         'StartJobRole',
         'TriggerRole',
+        'VerifyOutputRole',
       ].sort(),
     );
   });
@@ -201,9 +228,13 @@ describe('serverless package', () => {
       ],
     ],
     ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
+    ['VerifyOutputRole', ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', ...XRAY]],
     ['RecordRunRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
-    ['RecordClosedExecutionRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', ...XRAY]],
+    [
+      'RecordClosedExecutionRole',
+      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage', ...XRAY],
+    ],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
     const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
@@ -249,6 +280,7 @@ describe('serverless package', () => {
       ['TriggerRole', 'trigger'],
       ['StartJobRole', 'startJob'],
       ['GetJobStatusRole', 'getJobStatus'],
+      ['VerifyOutputRole', 'verifyOutput'],
       ['RecordRunRole', 'recordRun'],
       ['RecordClosedExecutionRole', 'recordClosedExecution'],
     ]) {
@@ -406,7 +438,21 @@ describe('serverless package', () => {
       BucketKmsKeyArn: { Default: '' },
       OutputRetentionDays: { Default: 90 },
       AlarmEmail: { Default: '' },
+      RunNotificationTopicArn: { Default: '' },
     });
+  });
+
+  it('lets recordClosedExecution put events only on this account\'s default bus, and publish to the SNS topic only when one is given', () => {
+    const statements = allowStatements(template, 'RecordClosedExecutionRole');
+    const putEvents = statements.find((statement) => actionsOf(statement).includes('events:PutEvents'));
+    expect(actionsOf(putEvents ?? {})).toEqual(['events:PutEvents']);
+    expect(resourcesOf(putEvents ?? {})).toEqual(['arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default']);
+    const raw = resource('RecordClosedExecutionRole').Properties?.Policies[0].PolicyDocument.Statement as Array<Record<string, unknown>>;
+    expect(raw).toContainEqual({
+      'Fn::If': ['HasRunNotificationTopic', { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'RunNotificationTopicArn' } }, { Ref: 'AWS::NoValue' }],
+    });
+    expect(template.Conditions?.HasRunNotificationTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'RunNotificationTopicArn' }, ''] }] });
+    expect(resource('RecordClosedExecutionLambdaFunction').Properties?.Environment.Variables.RUN_NOTIFICATION_TOPIC_ARN).toEqual({ Ref: 'RunNotificationTopicArn' });
   });
 
   it('lets the start function read only job group configuration and inputs, and write only staged copies', () => {
@@ -471,14 +517,14 @@ describe('serverless package', () => {
     expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] });
   });
 
-  it('sends executions that close FAILED, TIMED_OUT or ABORTED to recordClosedExecution, with a failure queue', () => {
+  it('sends every closed execution (SUCCEEDED, FAILED, TIMED_OUT, ABORTED) to recordClosedExecution, with a failure queue', () => {
     const rule = Object.values(template.Resources).find(
       (candidate) => candidate.Type === 'AWS::Events::Rule' && JSON.stringify(candidate.Properties?.Targets).includes('RecordClosedExecutionLambdaFunction'),
     );
     expect(rule?.Properties?.EventPattern).toEqual({
       source: ['aws.states'],
       'detail-type': ['Step Functions Execution Status Change'],
-      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'BatchInferenceStateMachine' }] },
+      detail: { status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: 'BatchInferenceStateMachine' }] },
     });
     expect(resource('RecordClosedExecutionLambdaEvConf').Properties).toMatchObject({
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } } },
@@ -516,6 +562,14 @@ function allowStatements(template: CloudFormationTemplate, roleId: string): Stat
 
 function actionsOf(statement: Statement): string[] {
   return [statement.Action ?? []].flat();
+}
+
+/** The template bodies of `Fn::Sub` resources in the `[body, variables]` form. */
+function subBodies(resource: unknown): unknown[] {
+  return [resource ?? []].flat().map((entry) => {
+    const sub = (entry as Record<string, unknown>)['Fn::Sub'];
+    return Array.isArray(sub) ? sub[0] : sub;
+  });
 }
 
 /** Resources as comparable strings: `Fn::Sub` bodies as written, other intrinsics as JSON. */

@@ -1,6 +1,7 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
 import { recordClosedExecution } from '../../src/use-cases/record-closed-execution';
-import type { OpenRunCloser } from '../../src/use-cases/ports';
+import type { RunEvent, StoredRunRecord } from '../../src/domain/run-event';
+import type { OpenRunCloser, RunEventPublisher, RunRecordReader } from '../../src/use-cases/ports';
 import type { ClosingRecord } from '../../src/domain/closed-execution';
 
 const STOP = Date.parse('2026-11-28T03:10:00.000Z');
@@ -65,33 +66,103 @@ describe('closingRecordFor', () => {
 });
 
 describe('recordClosedExecution', () => {
-  class FakeRuns implements OpenRunCloser {
+  /** The runs table: the record as it stands, closed if still open (as DynamoDbRunsStore.closeIfOpen does). */
+  class FakeRuns implements OpenRunCloser, RunRecordReader {
     readonly closed: ClosingRecord[] = [];
-    constructor(private readonly open: boolean) {}
+    constructor(public record: StoredRunRecord | undefined) {}
     async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+      const open = !this.record || ['ACCEPTED', 'RUNNING', 'WAITING_FOR_CAPACITY'].includes(this.record.status ?? '');
+      if (!open) return false;
       this.closed.push(record);
-      return this.open;
+      this.record = { ...this.record, ...record };
+      return true;
+    }
+    async get(): Promise<StoredRunRecord | undefined> {
+      return this.record;
     }
   }
 
-  it('closes a run whose record is still open', async () => {
-    const runs = new FakeRuns(true);
+  class FakePublisher implements RunEventPublisher {
+    readonly published: RunEvent[] = [];
+    constructor(private readonly failure?: Error) {}
+    async publish(event: RunEvent): Promise<void> {
+      if (this.failure) throw this.failure;
+      this.published.push(event);
+    }
+  }
 
-    const result = await recordClosedExecution(statusChange('TIMED_OUT'), { runs, now: () => STOP });
+  const RUNNING: StoredRunRecord = { runId: 'run-1', status: 'RUNNING', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1' };
 
-    expect(result).toEqual({ runId: 'run-1', written: true, status: 'TIMED_OUT' });
+  it('closes a run whose record is still open and publishes the closed record', async () => {
+    // Prepare
+    const runs = new FakeRuns(RUNNING);
+    const bus = new FakePublisher();
+
+    // Act
+    const result = await recordClosedExecution(statusChange('TIMED_OUT'), { runs, publishers: [bus], now: () => STOP });
+
+    // Assess
+    expect(result).toEqual({ runId: 'run-1', written: true, status: 'TIMED_OUT', published: 'Batch Inference Run Timed Out' });
     expect(runs.closed).toHaveLength(1);
+    expect(bus.published).toEqual([
+      expect.objectContaining({
+        source: 'personalize-batch-orchestrator',
+        detailType: 'Batch Inference Run Timed Out',
+        detail: expect.objectContaining({ runId: 'run-1', status: 'TIMED_OUT', errorType: 'States.Timeout', jobArn: RUNNING.jobArn }),
+      }),
+    ]);
   });
 
-  it('reports that a run which recorded its own outcome was left alone', async () => {
-    const result = await recordClosedExecution(statusChange('FAILED'), { runs: new FakeRuns(false), now: () => STOP });
-    expect(result).toEqual({ runId: 'run-1', written: false, status: 'FAILED' });
+  it('leaves a run which recorded its own outcome alone, and publishes that outcome', async () => {
+    // Prepare
+    const recorded: StoredRunRecord = { runId: 'run-1', status: 'FAILED', errorType: 'OutputRejected', failureReason: '3 of 3 records failed: bad', records: 3, errorRecords: 3 };
+    const bus = new FakePublisher();
+
+    // Act
+    const result = await recordClosedExecution(statusChange('FAILED'), { runs: new FakeRuns(recorded), publishers: [bus], now: () => STOP });
+
+    // Assess
+    expect(result).toEqual({ runId: 'run-1', written: false, status: 'FAILED', published: 'Batch Inference Run Failed' });
+    expect(bus.published[0]?.detail).toMatchObject({ status: 'FAILED', errorType: 'OutputRejected', failureReason: '3 of 3 records failed: bad', records: 3, errorRecords: 3 });
   });
 
-  it('does not touch the table for a successful execution', async () => {
-    const runs = new FakeRuns(true);
-    const result = await recordClosedExecution(statusChange('SUCCEEDED'), { runs, now: () => STOP });
-    expect(result).toEqual({ runId: 'run-1', written: false });
+  it('publishes a successful execution\'s record to every publisher without writing to the table', async () => {
+    // Prepare
+    const runs = new FakeRuns({ runId: 'run-1', status: 'SUCCEEDED', outputLocation: 's3://b/output/run-1/users.jsonl.out', records: 10, errorRecords: 1 });
+    const bus = new FakePublisher();
+    const topic = new FakePublisher();
+
+    // Act
+    const result = await recordClosedExecution(statusChange('SUCCEEDED'), { runs, publishers: [bus, topic], now: () => STOP });
+
+    // Assess
+    expect(result).toEqual({ runId: 'run-1', written: false, published: 'Batch Inference Run Succeeded' });
     expect(runs.closed).toHaveLength(0);
+    expect(bus.published).toEqual(topic.published);
+    expect(bus.published[0]?.detail).toMatchObject({ outputLocation: 's3://b/output/run-1/users.jsonl.out', records: 10, errorRecords: 1 });
+  });
+
+  it('throws (for Lambda\'s retries) when a publisher fails, after the record is closed', async () => {
+    // Prepare
+    const runs = new FakeRuns(RUNNING);
+
+    // Act
+    const attempt = recordClosedExecution(statusChange('ABORTED'), { runs, publishers: [new FakePublisher(new Error('ThrottlingException'))], now: () => STOP });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('ThrottlingException');
+    expect(runs.record?.status).toBe('ABORTED');
+  });
+
+  it('throws rather than publish a record that is not final', async () => {
+    // Prepare: a SUCCEEDED execution whose record step never wrote (not a path the state machine takes).
+    const bus = new FakePublisher();
+
+    // Act
+    const attempt = recordClosedExecution(statusChange('SUCCEEDED'), { runs: new FakeRuns(RUNNING), publishers: [bus], now: () => STOP });
+
+    // Assess
+    await expect(attempt).rejects.toThrow('Run run-1 has no final record to publish (status RUNNING) after its execution closed SUCCEEDED');
+    expect(bus.published).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { recordRun } from '../../src/use-cases/record-run';
-import { executionRef, FakeRunsStore, pollState, runContext } from '../support/sample-run';
+import { executionRef, FakeRunsStore, pollState, runContext, verifiedOutput } from '../support/sample-run';
 
 describe('recordRun', () => {
   it('writes the record under the run id with the injected clock', async () => {
@@ -9,7 +9,7 @@ describe('recordRun', () => {
 
     // Act
     const record = await recordRun(
-      { execution: executionRef('run-1'), state: { run: runContext({ runId: 'run-1' }), poll: pollState({ status: 'ACTIVE' }) } },
+      { execution: executionRef('run-1'), state: { run: runContext({ runId: 'run-1' }), poll: pollState({ status: 'ACTIVE' }), verification: verifiedOutput() } },
       { store, now },
     );
 

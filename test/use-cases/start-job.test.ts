@@ -87,6 +87,7 @@ describe('startJob', () => {
         numResults: 25,
         filterArn: undefined,
         polling: { ...DEFAULT_POLLING_POLICY },
+        maxErrorRate: 0.1,
         source: { type: 'manual' },
       },
       poll: { count: 0, status: null, terminal: false, timedOut: false, failureReason: null, waitSeconds: 60, elapsedSeconds: 0 },
