@@ -12,7 +12,7 @@ import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
-import { VirtualClock, systemClock, type Clock } from './clock';
+import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
@@ -21,13 +21,11 @@ import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
   createLocalRunner,
   localLambdaContext,
-  realTimeWaits,
-  virtualTimeWaits,
   type AslDefinition,
   type InjectedFault,
   type LocalLambdaHandler,
-  type WaitStrategy,
 } from './local-runner';
+import type { ExecutionLimitOptions } from './local-runner-limits';
 import {
   INPUT_PREFIX,
   LOCAL_BUCKET,
@@ -41,18 +39,23 @@ import {
 import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, type StandInCatalog } from './personalize';
 import { notifyTriggerOfUploads } from './s3-notifications';
 import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
+import { holdClockDuringRequests, virtualTimeRetryStrategy } from './virtual-time-clients';
 
 export interface LocalEnvironmentOptions {
   /**
-   * `virtual` (tests, `personalize-batch run`): a virtual clock that Wait states advance, so an hour
-   * of polling takes milliseconds. `realtime` (`personalize-batch local up`): wall-clock time, for
-   * other tools watching the jobs.
+   * `virtual` (tests, `personalize-batch run`): a discrete-event clock (`VirtualClock`): each Wait
+   * and retry interval registers its own wake-up, and once every execution is blocked on the clock
+   * it jumps to the earliest one, so an hour of polling takes milliseconds and each run records the
+   * times Step Functions would. `realtime` (`personalize-batch local up`): wall-clock time, for
+   * other tools watching the jobs (Waits and retry intervals shortened 50×, at most 1 s).
    */
   time?: 'virtual' | 'realtime';
-  /** Real milliseconds each Wait state pauses in virtual time (for visible progress). */
+  /** Real milliseconds before each jump of the virtual clock (for visible progress). */
   realMsPerWait?: number;
-  /** Real milliseconds between Task retries (Step Functions would wait seconds). */
+  /** Real time only: the longest real pause of a Wait or a retry interval, in ms (default 1000). */
   retryIntervalMs?: number;
+  /** Step Functions quotas the runner enforces (payload bytes, history events); tests lower them. */
+  limits?: ExecutionLimitOptions;
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
@@ -111,7 +114,12 @@ export interface LocalEnvironment {
  */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const time = options.time ?? 'virtual';
-  const virtualClock = time === 'virtual' ? new VirtualClock(Date.now()) : undefined;
+  const virtualClock = time === 'virtual' ? new VirtualClock(Date.now(), { realMsPerJump: options.realMsPerWait ?? 0 }) : undefined;
+  // Every client local mode creates holds the virtual clock while its requests are in flight, and
+  // retries as the SDK does but without real pauses (see virtual-time-clients.ts).
+  const virtualTime = <C extends Parameters<typeof holdClockDuringRequests>[0]>(client: C): C =>
+    virtualClock ? holdClockDuringRequests(client, virtualClock) : client;
+  const retryStrategy = virtualClock ? { retryStrategy: virtualTimeRetryStrategy() } : {};
   const clock: Clock = virtualClock ?? systemClock;
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
@@ -135,16 +143,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     closers.push(() => personalize.close());
 
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const s3 = localS3Client(localS3.endpoint);
-    const dynamodb = new DynamoDBClient({ ...clientBase, endpoint: localDynamoDb.endpoint });
-    // The SDK retries LimitExceededException itself, with real-time backoff. In virtual time those
-    // real seconds are not seen by the stand-in's clock while other runs' waits move it by hours,
-    // so the refusal goes straight to the run's own capacity loop, the behaviour under test.
-    const personalizeClient = new PersonalizeClient({
-      ...clientBase,
-      endpoint: personalize.endpoint,
-      ...(virtualClock && { maxAttempts: 1 }),
-    });
+    const s3 = virtualTime(localS3Client(localS3.endpoint, retryStrategy));
+    const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: localDynamoDb.endpoint }));
+    const personalizeClient = virtualTime(new PersonalizeClient({ ...clientBase, ...retryStrategy, endpoint: personalize.endpoint }));
     closers.push(async () => {
       s3.destroy();
       dynamodb.destroy();
@@ -168,14 +169,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     const wiring = { env, cleared, now, logger, random: options.random };
     const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
-    const waits: WaitStrategy = virtualClock
-      ? virtualTimeWaits(virtualClock, options.realMsPerWait ?? 0)
-      : realTimeWaits({ scale: 0.02, maxMs: 1000 });
     const runner = createLocalRunner({
       definition: definition as unknown as AslDefinition,
       handlers: stateMachineFunctions,
-      waits,
-      retryIntervalMs: options.retryIntervalMs ?? 0,
+      time: virtualClock
+        ? { mode: 'virtual', clock: virtualClock }
+        : { mode: 'realtime', sleeper: realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }) },
+      ...(options.random && { random: options.random }),
+      ...(options.limits && { limits: options.limits }),
       ...(options.injectFault && { injectFault: options.injectFault }),
     });
     const stepFunctions = await startStepFunctionsStandIn({
@@ -188,7 +189,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     closers.push(() => stepFunctions.close());
     const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
 
-    const sfn = new SFNClient({ ...clientBase, endpoint: stepFunctions.endpoint });
+    const sfn = virtualTime(new SFNClient({ ...clientBase, ...retryStrategy, endpoint: stepFunctions.endpoint }));
     closers.push(async () => sfn.destroy());
     const eventFunctions = composeEventFunctions({
       ...wiring,
@@ -196,8 +197,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       clients: { s3, dynamodb, stepFunctions: sfn },
     });
     const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions };
-    const deliverS3Event = (event: TriggerEvent) =>
+    const invokeTrigger = (event: TriggerEvent) =>
       invokeAsync(() => eventFunctions.trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    // A trigger being delivered holds the virtual clock: the runs it starts start now.
+    const deliverS3Event = (event: TriggerEvent) => (virtualClock ? virtualClock.track(() => invokeTrigger(event)) : invokeTrigger(event));
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
