@@ -155,6 +155,8 @@ export class VirtualClock implements Clock, Sleeper {
   }
 
   private jumpToEarliest(): void {
+    // A wake-up may have been cancelled during the idle turns.
+    if (this.wakeUps.length === 0) return;
     const earliest = Math.min(...this.wakeUps.map((wakeUp) => wakeUp.at));
     if (earliest > this.currentMs) this.currentMs = earliest;
     this.activity++;

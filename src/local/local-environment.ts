@@ -145,7 +145,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const s3 = virtualTime(localS3Client(localS3.endpoint, retryStrategy));
     const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: localDynamoDb.endpoint }));
-    const personalizeClient = virtualTime(new PersonalizeClient({ ...clientBase, ...retryStrategy, endpoint: personalize.endpoint }));
+    // One attempt per call in virtual time: the SDK's own retries of a quota refusal
+    // (LimitExceededException) happen at the same virtual instant, so they can only meet the same
+    // refusal; the run's capacity loop, the behaviour under test, takes it at once. Injected
+    // throttling of Personalize reaches the handlers the same way.
+    const personalizeClient = virtualTime(
+      new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: personalize.endpoint }),
+    );
     closers.push(async () => {
       s3.destroy();
       dynamodb.destroy();
