@@ -16,6 +16,7 @@ import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock'
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
+import { startLocalFaults, type FaultPlan } from './faults';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
@@ -63,6 +64,12 @@ export interface LocalEnvironmentOptions {
   basePort?: number;
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
   /**
+   * Failures on demand (the `local.faults` section of a config file): service errors injected in
+   * front of the stand-ins, Personalize jobs that stick or vanish, Lambda errors, timeouts and
+   * crashes. `injectFault`, when given, takes precedence over the plan's Lambda faults.
+   */
+  faults?: FaultPlan;
+  /**
    * false: uploads produce notifications (see `notifications()`) but nobody delivers them, so a
    * test can deliver one as often and as concurrently as S3's at-least-once delivery might.
    */
@@ -104,6 +111,8 @@ export interface LocalEnvironment {
   closedExecutionsSettled(): Promise<void>;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
+  /** Faults the plan injected so far, by kind (empty without a plan). */
+  faultsInjected(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -141,16 +150,18 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(time === 'realtime' && { sweepIntervalMs: 250 }),
     });
     closers.push(() => personalize.close());
+    const faults = await startLocalFaults(options.faults, { s3: localS3.endpoint, dynamodb: localDynamoDb.endpoint, personalize: personalize.endpoint });
+    closers.push(() => faults.close());
 
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const s3 = virtualTime(localS3Client(localS3.endpoint, retryStrategy));
-    const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: localDynamoDb.endpoint }));
+    const s3 = virtualTime(localS3Client(faults.endpoints.s3, retryStrategy));
+    const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: faults.endpoints.dynamodb }));
     // One attempt per call in virtual time: the SDK's own retries of a quota refusal
     // (LimitExceededException) happen at the same virtual instant, so they can only meet the same
     // refusal; the run's capacity loop, the behaviour under test, takes it at once. Injected
     // throttling of Personalize reaches the handlers the same way.
     const personalizeClient = virtualTime(
-      new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: personalize.endpoint }),
+      new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: faults.endpoints.personalize }),
     );
     closers.push(async () => {
       s3.destroy();
@@ -183,7 +194,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         : { mode: 'realtime', sleeper: realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }) },
       ...(options.random && { random: options.random }),
       ...(options.limits && { limits: options.limits }),
-      ...(options.injectFault && { injectFault: options.injectFault }),
+      ...((options.injectFault ?? faults.injectFault) && { injectFault: options.injectFault ?? faults.injectFault }),
     });
     const stepFunctions = await startStepFunctionsStandIn({
       stateMachines: [
@@ -226,10 +237,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       region: LOCAL_REGION,
       clock,
       endpoints: {
-        personalize: personalize.endpoint,
+        personalize: faults.endpoints.personalize,
         stepFunctions: stepFunctions.endpoint,
-        s3: localS3.endpoint,
-        dynamodb: localDynamoDb.endpoint,
+        s3: faults.endpoints.s3,
+        dynamodb: faults.endpoints.dynamodb,
         lambda: lambda.endpoint,
       },
       bucket: LOCAL_BUCKET,
@@ -250,6 +261,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       getRunRecord: (runId) => runsTable.get(runId),
       closedExecutionsSettled,
       functions,
+      faultsInjected: () => faults.injected(),
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closedExecutionsSettled();
