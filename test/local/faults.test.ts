@@ -9,11 +9,11 @@ import { historyOf, runManually, withLocalEnvironment } from '../support/local-r
 const USERS = ['user-001', 'user-002'].map((userId) => JSON.stringify({ userId })).join('\n');
 const QUICK_JOBS = { pendingMs: 30_000, inProgressMs: 30_000 };
 
-async function runWithFaults(faults: FaultPlan, name: string) {
+async function runWithFaults(faults: FaultPlan, name: string, settings: Record<string, unknown> = {}) {
   let result: { status: string; failures: Array<string | undefined>; record: Record<string, unknown> | undefined; injected: Record<string, number>; jobs: number; elapsedMs: number } | undefined;
   await withLocalEnvironment({ jobDurations: QUICK_JOBS, faults, random: () => 0.5 }, async (environment, sfn) => {
     await environment.upload('manual/users.jsonl', USERS);
-    const execution = await runManually(environment, sfn, name, { inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+    const execution = await runManually(environment, sfn, name, { inputPath: `s3://${environment.bucket}/manual/users.jsonl`, ...settings });
     await environment.closedExecutionsSettled();
     const history = await historyOf(sfn, execution.executionArn);
     result = {
@@ -61,7 +61,8 @@ describe('the fault plan', () => {
   });
 
   it('keeps a job in CREATE PENDING: the run ends TIMED_OUT with one record', async () => {
-    const result = await runWithFaults({ jobs: [{ fault: 'stuckPending' }] }, 'fault-stuck');
+    // An hour's guard instead of the default day keeps the polling short.
+    const result = await runWithFaults({ jobs: [{ fault: 'stuckPending' }] }, 'fault-stuck', { maxWaitSeconds: 3600 });
     expect(result.record).toMatchObject({ status: 'TIMED_OUT', jobStatus: 'CREATE PENDING' });
   });
 
