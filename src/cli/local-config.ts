@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { LocalEnvironmentOptions } from '../local/local-environment';
+import { FaultPlanSchema } from '../local/faults';
 import { loadCatalog } from '../local/personalize';
 import { describeFileError, UsageError } from './errors';
 
@@ -12,7 +13,9 @@ import { describeFileError, UsageError } from './errors';
  * { "numResults": 10,
  *   "filterArn": "arn:aws:personalize:us-east-1:123456789012:filter/local-exclude-purchased",
  *   "local": { "jobDurations": { "pendingMs": 60000, "inProgressMs": 600000 }, "maxConcurrentJobs": 5,
- *              "catalog": { "solutionVersions": [...], "filters": [...], "itemIds": [...] } } }
+ *              "catalog": { "solutionVersions": [...], "filters": [...], "itemIds": [...] },
+ *              "faults": { "seed": 7, "http": [{ "service": "personalize", "operation": "DescribeBatchInferenceJob",
+ *                                                "error": "ThrottlingException", "probability": 0.2 }] } } }
  * ```
  *
  * The job settings are not validated here: the run validates them, exactly as it would a file in
@@ -29,10 +32,12 @@ const LocalSectionSchema = z
       .optional(),
     maxConcurrentJobs: z.number().int().min(1).optional(),
     catalog: z.unknown().optional(),
+    /** Failures on demand; see `FaultPlanSchema` and the README's "Failures on demand". */
+    faults: FaultPlanSchema.optional(),
   })
   .strict();
 
-export type LocalConfig = Pick<LocalEnvironmentOptions, 'jobDurations' | 'maxConcurrentJobs' | 'catalog'>;
+export type LocalConfig = Pick<LocalEnvironmentOptions, 'jobDurations' | 'maxConcurrentJobs' | 'catalog' | 'faults'>;
 
 export interface ConfigFile {
   local: LocalConfig;

@@ -34,6 +34,7 @@ export async function localUpCommand(options: {
     ...(options.config.local.jobDurations && { jobDurations: options.config.local.jobDurations }),
     ...(options.config.local.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.local.maxConcurrentJobs }),
     ...(options.config.local.catalog && { catalog: options.config.local.catalog }),
+    ...(options.config.local.faults && { faults: options.config.local.faults }),
     retryIntervalMs: 500,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
   });

@@ -40,6 +40,7 @@ export async function runCommand(options: RunCommandOptions): Promise<number> {
     jobDurations: options.config.local.jobDurations ?? RUN_JOB_DURATIONS,
     ...(options.config.local.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.local.maxConcurrentJobs }),
     ...(options.config.local.catalog && { catalog: options.config.local.catalog }),
+    ...(options.config.local.faults && { faults: options.config.local.faults }),
     logLevel: options.verbose ? 'INFO' : 'SILENT',
   });
   try {

@@ -13,23 +13,22 @@ import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
-import { VirtualClock, systemClock, type Clock } from './clock';
+import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
 import { startEventBridgeStandIn, type EntryFailure, type PublishedEvent } from './eventbridge';
+import { startLocalFaults, type FaultPlan } from './faults';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import {
   createLocalRunner,
   localLambdaContext,
-  realTimeWaits,
-  virtualTimeWaits,
   type AslDefinition,
   type InjectedFault,
   type LocalLambdaHandler,
-  type WaitStrategy,
 } from './local-runner';
+import type { ExecutionLimitOptions } from './local-runner-limits';
 import {
   INPUT_PREFIX,
   LOCAL_BUCKET,
@@ -43,24 +42,35 @@ import {
 import { startPersonalizeStandIn, type JobDurations, type PersonalizeStandIn, type StandInCatalog } from './personalize';
 import { notifyTriggerOfUploads } from './s3-notifications';
 import { startStepFunctionsStandIn, type StepFunctionsStandIn } from './step-functions';
+import { holdClockDuringRequests, virtualTimeRetryStrategy } from './virtual-time-clients';
 
 export interface LocalEnvironmentOptions {
   /**
-   * `virtual` (tests, `personalize-batch run`): a virtual clock that Wait states advance, so an hour
-   * of polling takes milliseconds. `realtime` (`personalize-batch local up`): wall-clock time, for
-   * other tools watching the jobs.
+   * `virtual` (tests, `personalize-batch run`): a discrete-event clock (`VirtualClock`): each Wait
+   * and retry interval registers its own wake-up, and once every execution is blocked on the clock
+   * it jumps to the earliest one, so an hour of polling takes milliseconds and each run records the
+   * times Step Functions would. `realtime` (`personalize-batch local up`): wall-clock time, for
+   * other tools watching the jobs (Waits and retry intervals shortened 50×, at most 1 s).
    */
   time?: 'virtual' | 'realtime';
-  /** Real milliseconds each Wait state pauses in virtual time (for visible progress). */
+  /** Real milliseconds before each jump of the virtual clock (for visible progress). */
   realMsPerWait?: number;
-  /** Real milliseconds between Task retries (Step Functions would wait seconds). */
+  /** Real time only: the longest real pause of a Wait or a retry interval, in ms (default 1000). */
   retryIntervalMs?: number;
+  /** Step Functions quotas the runner enforces (payload bytes, history events); tests lower them. */
+  limits?: ExecutionLimitOptions;
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
   /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge from this one up. */
   basePort?: number;
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
+  /**
+   * Failures on demand (the `local.faults` section of a config file): service errors injected in
+   * front of the stand-ins, Personalize jobs that stick or vanish, Lambda errors, timeouts and
+   * crashes. `injectFault`, when given, takes precedence over the plan's Lambda faults.
+   */
+  faults?: FaultPlan;
   /**
    * false: uploads produce notifications (see `notifications()`) but nobody delivers them, so a
    * test can deliver one as often and as concurrently as S3's at-least-once delivery might.
@@ -112,6 +122,8 @@ export interface LocalEnvironment {
   publishedEvents(): PublishedEvent[];
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
+  /** Faults the plan injected so far, by kind (empty without a plan). */
+  faultsInjected(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -122,7 +134,12 @@ export interface LocalEnvironment {
  */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   const time = options.time ?? 'virtual';
-  const virtualClock = time === 'virtual' ? new VirtualClock(Date.now()) : undefined;
+  const virtualClock = time === 'virtual' ? new VirtualClock(Date.now(), { realMsPerJump: options.realMsPerWait ?? 0 }) : undefined;
+  // Every client local mode creates holds the virtual clock while its requests are in flight, and
+  // retries as the SDK does but without real pauses (see virtual-time-clients.ts).
+  const virtualTime = <C extends Parameters<typeof holdClockDuringRequests>[0]>(client: C): C =>
+    virtualClock ? holdClockDuringRequests(client, virtualClock) : client;
+  const retryStrategy = virtualClock ? { retryStrategy: virtualTimeRetryStrategy() } : {};
   const clock: Clock = virtualClock ?? systemClock;
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
@@ -144,18 +161,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(time === 'realtime' && { sweepIntervalMs: 250 }),
     });
     closers.push(() => personalize.close());
+    const faults = await startLocalFaults(options.faults, { s3: localS3.endpoint, dynamodb: localDynamoDb.endpoint, personalize: personalize.endpoint });
+    closers.push(() => faults.close());
 
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    const s3 = localS3Client(localS3.endpoint);
-    const dynamodb = new DynamoDBClient({ ...clientBase, endpoint: localDynamoDb.endpoint });
-    // The SDK retries LimitExceededException itself, with real-time backoff. In virtual time those
-    // real seconds are not seen by the stand-in's clock while other runs' waits move it by hours,
-    // so the refusal goes straight to the run's own capacity loop, the behaviour under test.
-    const personalizeClient = new PersonalizeClient({
-      ...clientBase,
-      endpoint: personalize.endpoint,
-      ...(virtualClock && { maxAttempts: 1 }),
-    });
+    const s3 = virtualTime(localS3Client(faults.endpoints.s3, retryStrategy));
+    const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: faults.endpoints.dynamodb }));
+    // One attempt per call in virtual time: the SDK's own retries of a quota refusal
+    // (LimitExceededException) happen at the same virtual instant, so they can only meet the same
+    // refusal; the run's capacity loop, the behaviour under test, takes it at once. Injected
+    // throttling of Personalize reaches the handlers the same way.
+    const personalizeClient = virtualTime(
+      new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: faults.endpoints.personalize }),
+    );
     closers.push(async () => {
       s3.destroy();
       dynamodb.destroy();
@@ -179,15 +197,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     const wiring = { env, cleared, now, logger, random: options.random };
     const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
-    const waits: WaitStrategy = virtualClock
-      ? virtualTimeWaits(virtualClock, options.realMsPerWait ?? 0)
-      : realTimeWaits({ scale: 0.02, maxMs: 1000 });
     const runner = createLocalRunner({
       definition: definition as unknown as AslDefinition,
       handlers: stateMachineFunctions,
-      waits,
-      retryIntervalMs: options.retryIntervalMs ?? 0,
-      ...(options.injectFault && { injectFault: options.injectFault }),
+      time: virtualClock
+        ? { mode: 'virtual', clock: virtualClock }
+        : { mode: 'realtime', sleeper: realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }) },
+      ...(options.random && { random: options.random }),
+      ...(options.limits && { limits: options.limits }),
+      ...((options.injectFault ?? faults.injectFault) && { injectFault: options.injectFault ?? faults.injectFault }),
     });
     const stepFunctions = await startStepFunctionsStandIn({
       stateMachines: [
@@ -205,8 +223,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(options.injectEventFailure && { injectEntryFailure: (_entry, entryNumber) => options.injectEventFailure?.(entryNumber) }),
     });
     closers.push(() => eventBridgeStandIn.close());
-    const sfn = new SFNClient({ ...clientBase, endpoint: stepFunctions.endpoint });
-    const eventBridge = new EventBridgeClient({ ...clientBase, endpoint: eventBridgeStandIn.endpoint });
+    const sfn = virtualTime(new SFNClient({ ...clientBase, ...retryStrategy, endpoint: stepFunctions.endpoint }));
+    const eventBridge = virtualTime(new EventBridgeClient({ ...clientBase, ...retryStrategy, endpoint: eventBridgeStandIn.endpoint }));
     closers.push(async () => {
       sfn.destroy();
       eventBridge.destroy();
@@ -224,7 +242,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       return summary;
     };
     const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions, trigger };
-    const deliverS3Event = (event: TriggerEvent) => invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    const invokeTrigger = (event: TriggerEvent) => invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    // A trigger being delivered holds the virtual clock: the runs it starts start now.
+    const deliverS3Event = (event: TriggerEvent) => (virtualClock ? virtualClock.track(() => invokeTrigger(event)) : invokeTrigger(event));
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
@@ -244,10 +264,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       region: LOCAL_REGION,
       clock,
       endpoints: {
-        personalize: personalize.endpoint,
+        personalize: faults.endpoints.personalize,
         stepFunctions: stepFunctions.endpoint,
-        s3: localS3.endpoint,
-        dynamodb: localDynamoDb.endpoint,
+        s3: faults.endpoints.s3,
+        dynamodb: faults.endpoints.dynamodb,
         lambda: lambda.endpoint,
         eventBridge: eventBridgeStandIn.endpoint,
       },
@@ -274,6 +294,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       closedExecutionsSettled,
       publishedEvents: () => eventBridgeStandIn.events(),
       functions,
+      faultsInjected: () => faults.injected(),
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closedExecutionsSettled();

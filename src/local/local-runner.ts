@@ -1,18 +1,25 @@
 import './polyfills';
 import { randomUUID } from 'node:crypto';
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
+import type { Sleeper, VirtualClock } from './clock';
+import { recordHistory, type LocalEngineEvent } from './local-runner-history';
+import { ExecutionLimits, isUncatchable, type ExecutionLimitOptions } from './local-runner-limits';
+import { RetrySchedule, waitMilliseconds, withScheduledWaits } from './local-runner-timing';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionRunner, RunnerHistoryEvent } from './step-functions';
 
 /** A handler as the local runner calls it: the deployed function's code, in process. */
 export type LocalLambdaHandler = (event: never, context: Context) => Promise<unknown>;
 
-/** How Wait states pass locally: how long to really pause, and what the virtual clock should see. */
-export interface WaitStrategy {
-  /** Called when a Wait state starts; returns the real milliseconds to pause. */
-  onWait(seconds: number): number;
-}
+/**
+ * How time passes for the runner's executions.
+ * - `virtual`: every pause (a Wait, a retry interval, an injected hang, the execution's
+ *   `TimeoutSeconds`) is a wake-up on the discrete-event clock, and handler code holds the clock
+ *   still while it runs. Recorded times are the ones Step Functions would record.
+ * - `realtime`: pauses are real, through `sleeper` (shortened for `local up`); the engine keeps
+ *   its own execution timeout.
+ */
+export type RunnerTime = { mode: 'virtual'; clock: VirtualClock } | { mode: 'realtime'; sleeper: Sleeper };
 
 export interface LocalRunnerOptions {
   /** The ASL definition, exactly as deployed. */
@@ -22,14 +29,18 @@ export interface LocalRunnerOptions {
    * function's key in serverless.yml (`startJob`, `getJobStatus`, ...).
    */
   handlers: Record<string, LocalLambdaHandler>;
-  waits: WaitStrategy;
-  /** Real milliseconds between retries of a failed Task (Step Functions' own would be seconds). */
-  retryIntervalMs?: number;
+  time: RunnerTime;
+  /** Randomness for Retry's `JitterStrategy: FULL` (tests pin it). Default `Math.random`. */
+  random?: () => number;
+  /** Step Functions quotas to enforce; lowered by tests. Default: AWS's own. */
+  limits?: ExecutionLimitOptions;
   /**
    * Makes an invocation fail as Lambda sometimes does. An error name alone fails it before the
    * handler runs (`Lambda.TooManyRequestsException` and friends); `{ error, afterHandler: true }`
-   * lets the handler run to completion and then loses its response (a timeout, `Lambda.Unknown`),
-   * so the retry meets whatever the first attempt already did.
+   * lets the handler run to completion and then loses its response (a crash after its side effect,
+   * `Lambda.Unknown`), so the retry meets whatever the first attempt already did. `holdSeconds`
+   * makes the failed invocation last that long on the clock first (a timeout: the Task's
+   * `TimeoutSeconds`, then `States.Timeout`).
    */
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
 }
@@ -37,22 +48,26 @@ export interface LocalRunnerOptions {
 export interface AslDefinition {
   StartAt: string;
   States: Record<string, AslState>;
+  TimeoutSeconds?: number;
   [key: string]: unknown;
 }
 
-interface AslState {
+export interface AslState {
   Type: string;
   Resource?: string;
   Parameters?: { FunctionName?: string; [key: string]: unknown };
   Seconds?: number;
   SecondsPath?: string;
+  Timestamp?: string;
+  TimestampPath?: string;
+  TimeoutSeconds?: number;
   Retry?: unknown[];
   [key: string]: unknown;
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
 
-export type InjectedFault = string | { error: string; afterHandler: true };
+export type InjectedFault = string | { error: string; afterHandler: true; holdSeconds?: number };
 
 /**
  * Executes the deployed ASL file in process with aws-local-stepfunctions, mapping each
@@ -60,18 +75,29 @@ export type InjectedFault = string | { error: string; afterHandler: true };
  *
  * Invocations behave like Lambda's: the payload goes through JSON both ways, and a thrown error
  * surfaces to Retry/Catch with its `name` as the error and Lambda's error JSON
- * (`{"errorType","errorMessage","trace"}`) as the cause.
+ * (`{"errorType","errorMessage","trace"}`) as the cause. Wait states and retry intervals pause on
+ * the runner's clock (see {@link RunnerTime}); the Context Object's `Execution.StartTime` is the
+ * stand-in's start date; Step Functions' payload and history quotas are enforced
+ * ({@link ExecutionLimits}).
  */
 export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner {
   const taskFunctionKeys = mapTaskStatesToFunctions(options.definition, options.handlers);
-  const stateMachine = new StateMachine(options.definition as never, {
+  const { definition: scheduled, waitStates } = withScheduledWaits(options.definition);
+  const virtualClock = options.time.mode === 'virtual' ? options.time.clock : undefined;
+  const sleeper: Sleeper = options.time.mode === 'virtual' ? options.time.clock : options.time.sleeper;
+  const track = <T>(work: () => Promise<T>): Promise<T> => (virtualClock ? virtualClock.track(work) : work());
+  const now = () => (virtualClock ? virtualClock.now() : Date.now());
+  // In virtual time the execution's TimeoutSeconds is a wake-up too, not a real timer of days.
+  const { TimeoutSeconds: executionTimeoutSeconds, ...withoutTimeout } = scheduled;
+  const stateMachine = new StateMachine((virtualClock ? withoutTimeout : scheduled) as never, {
     // The ASL's FunctionName holds Serverless variables until deployment; they are not ARNs yet.
     validationOptions: { checkArn: false },
   });
+  // The engine retries at once; the runner pauses for the ASL's interval before the next attempt.
   const retryIntervalOverrides = Object.fromEntries(
-    Object.entries(options.definition.States)
+    Object.entries(scheduled.States)
       .filter(([, state]) => Array.isArray(state.Retry))
-      .map(([name]) => [name, options.retryIntervalMs ?? 0]),
+      .map(([name]) => [name, 0]),
   );
   const invocationCounts = new Map<string, number>();
 
@@ -80,91 +106,128 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
     emit: (event: RunnerHistoryEvent) => void,
     closed?: AbortSignal,
   ): Promise<ExecutionOutcome> {
-    // The Wait override cannot see the Wait state's input, but every Task here passes its Lambda
-    // payload through (`OutputPath: $.Payload`) and Choice states pass input along: the input of a
-    // Wait is the last Task's result. The runner keeps that result to resolve `SecondsPath`.
-    let lastTaskOutput: unknown = JSON.parse(request.input);
+    const ended = new AbortController();
+    const limits = new ExecutionLimits(options.limits);
+    const retries = new RetrySchedule(options.definition.States, options.random ?? Math.random);
+    let abortEngine = () => undefined as void;
 
-    const taskResourceLocalHandlers = Object.fromEntries(
-      [...taskFunctionKeys].map(([stateName, functionKey]) => [
-        stateName,
-        async (taskInput: { FunctionName?: string; Payload?: unknown }) => {
-          const count = (invocationCounts.get(functionKey) ?? 0) + 1;
-          invocationCounts.set(functionKey, count);
-          const fault = options.injectFault?.(functionKey, count);
-          if (typeof fault === 'string') throw lambdaError(fault, `Injected fault: ${fault}`);
-          const handler = options.handlers[functionKey];
-          if (!handler) throw lambdaError('Lambda.ResourceNotFoundException', `No local handler for ${functionKey}`);
-          const payload = roundTripJson(taskInput.Payload ?? {});
-          let result: unknown;
-          try {
-            result = roundTripJson(await handler(payload as never, localLambdaContext(functionKey)));
-          } catch (error) {
-            throw asLambdaFunctionError(error);
-          }
-          if (fault) throw lambdaError(fault.error, `Injected fault after the handler ran: ${fault.error}`);
-          lastTaskOutput = result;
-          return { Payload: result, StatusCode: 200, ExecutedVersion: '$LATEST' };
-        },
-      ]),
-    );
+    /** Lets the history reader catch up (a state just entered or exited may be over the quota). */
+    const checkLimits = async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      limits.throwIfViolated();
+    };
 
-    const waitTimeOverrides = new Proxy({} as Record<string, number>, {
-      get(_target, stateName) {
-        const state = typeof stateName === 'string' ? options.definition.States[stateName] : undefined;
-        if (!state || state.Type !== 'Wait') return undefined;
-        const seconds = state.Seconds ?? (state.SecondsPath ? numberAtPath(lastTaskOutput, state.SecondsPath) : undefined);
-        return seconds === undefined ? undefined : options.waits.onWait(seconds);
-      },
-    });
+    const invokeFunction = async (stateName: string, functionKey: string, taskInput: { Payload?: unknown }) => {
+      const count = (invocationCounts.get(functionKey) ?? 0) + 1;
+      invocationCounts.set(functionKey, count);
+      const fault = options.injectFault?.(functionKey, count);
+      if (typeof fault === 'string') throw lambdaError(fault, `Injected fault: ${fault}`);
+      const handler = options.handlers[functionKey];
+      if (!handler) throw lambdaError('Lambda.ResourceNotFoundException', `No local handler for ${functionKey}`);
+      const payload = roundTripJson(taskInput.Payload ?? {});
+      const result = await track(async () => {
+        try {
+          return roundTripJson(await handler(payload as never, localLambdaContext(functionKey)));
+        } catch (error) {
+          throw asLambdaFunctionError(error);
+        }
+      });
+      if (fault) {
+        if (fault.holdSeconds) await sleeper.sleep(fault.holdSeconds * 1000, ended.signal);
+        throw lambdaError(fault.error, `Injected fault after the handler ran: ${fault.error} (${stateName})`);
+      }
+      return result;
+    };
 
-    const execution = atStartDate(request.startDate, () =>
+    const taskResourceLocalHandlers: Record<string, (input: never) => Promise<unknown>> = {};
+    for (const [stateName, functionKey] of taskFunctionKeys) {
+      taskResourceLocalHandlers[stateName] = async (taskInput: { FunctionName?: string; Payload?: unknown }) => {
+        const retryDelay = retries.takeDelay(stateName);
+        if (retryDelay > 0) await sleeper.sleep(retryDelay, ended.signal);
+        await checkLimits();
+        limits.checkPayload(`parameters of Task "${stateName}"`, taskInput);
+        limits.countEvents(2); // TaskScheduled, TaskStarted
+        limits.throwIfViolated();
+        try {
+          const response = { Payload: await invokeFunction(stateName, functionKey, taskInput), StatusCode: 200, ExecutedVersion: '$LATEST' };
+          limits.countEvents(1); // TaskSucceeded
+          limits.checkPayload(`result of Task "${stateName}"`, response);
+          limits.throwIfViolated();
+          retries.reset(stateName);
+          return response;
+        } catch (error) {
+          if (isUncatchable(error)) throw error;
+          limits.countEvents(1); // TaskFailed
+          retries.afterFailure(stateName, error instanceof Error ? error.name : 'Error');
+          throw error;
+        }
+      };
+    }
+    for (const [stateName, waitState] of waitStates) {
+      taskResourceLocalHandlers[stateName] = async (input: unknown) => {
+        await checkLimits();
+        await sleeper.sleep(waitMilliseconds(stateName, waitState, input, now()), ended.signal);
+        await checkLimits();
+        return null;
+      };
+    }
+
+    let timedOut = false;
+    const execution = withContextStartTime(request.startDate, () =>
       stateMachine.run(JSON.parse(request.input), {
-        overrides: { taskResourceLocalHandlers, waitTimeOverrides, retryIntervalOverrides },
+        overrides: { taskResourceLocalHandlers, retryIntervalOverrides },
         context: { Execution: { Id: request.executionArn, Name: request.name } },
       } as never),
     );
+    abortEngine = () => execution.abort();
+    if (virtualClock && executionTimeoutSeconds !== undefined) {
+      void sleeper.sleep(executionTimeoutSeconds * 1000, ended.signal).then(() => {
+        if (ended.signal.aborted) return;
+        timedOut = true;
+        abortEngine();
+      });
+    }
 
-    const history = recordHistory(execution.eventLogs as AsyncIterable<LocalEngineEvent>, emit);
+    const history = recordHistory(execution.eventLogs as AsyncIterable<LocalEngineEvent>, { emit, waitStates, limits, onViolation: () => abortEngine() });
     // StopExecution: the engine stops where it is (a Wait ends, no further Task is invoked).
-    const stop = () => execution.abort();
+    const stop = () => abortEngine();
     closed?.addEventListener('abort', stop, { once: true });
     let outcome: ExecutionOutcome;
     try {
       const output: unknown = await execution.result;
+      limits.checkPayload('output of the execution', output);
       outcome = { status: 'SUCCEEDED', output: JSON.stringify(output ?? null) };
     } catch (error) {
-      outcome = failureOutcome(error);
+      outcome = timedOut ? TIMED_OUT : failureOutcome(error);
     } finally {
       closed?.removeEventListener('abort', stop);
+      ended.abort();
     }
     await history;
+    if (limits.violation) return { status: 'FAILED', error: limits.violation.error, cause: limits.violation.cause };
     return outcome;
   };
 }
 
+const TIMED_OUT: ExecutionOutcome = { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded its TimeoutSeconds' };
+
 /**
- * Step Functions' `$$.Execution.StartTime` is the execution's start date; aws-local-stepfunctions
- * stamps it with its own `new Date()` (overriding any context given), synchronously as `run` begins.
- * Running that synchronous start with `Date` fixed at the stand-in's start date makes the two agree,
- * so a record's `startedAt` comes from the same (virtual) clock as every other time it holds.
+ * The engine builds the Context Object's `Execution.StartTime` from `new Date()` as `run` starts,
+ * synchronously. The execution started when the stand-in says (its clock, virtual or not), so
+ * `new Date()` is that date for the length of the call, and nothing else changes.
  */
-function atStartDate<T>(startDate: Date, start: () => T): T {
+function withContextStartTime<T>(startDate: Date, run: () => T): T {
   const RealDate = globalThis.Date;
-  const fixedMs = startDate.getTime();
+  const startMs = startDate.getTime();
   class StartDate extends RealDate {
     constructor(...args: unknown[]) {
-      if (args.length === 0) super(fixedMs);
-      else super(...(args as [string | number | Date]));
-    }
-
-    static override now(): number {
-      return fixedMs;
+      if (args.length === 0) super(startMs);
+      else super(...(args as [string | number]));
     }
   }
   globalThis.Date = StartDate as DateConstructor;
   try {
-    return start();
+    return run();
   } finally {
     globalThis.Date = RealDate;
   }
@@ -233,16 +296,6 @@ function asLambdaFunctionError(error: unknown): Error {
   return lambdaError(original.name, cause);
 }
 
-function numberAtPath(document: unknown, path: string): number | undefined {
-  if (!path.startsWith('$.')) return undefined;
-  let current: unknown = document;
-  for (const segment of path.slice(2).split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return typeof current === 'number' ? current : undefined;
-}
-
 function failureOutcome(error: unknown): ExecutionOutcome {
   if (error instanceof ExecutionTimeoutError) {
     return { status: 'TIMED_OUT', error: 'States.Timeout', cause: 'The execution exceeded its TimeoutSeconds' };
@@ -254,67 +307,4 @@ function failureOutcome(error: unknown): ExecutionOutcome {
     return { status: 'FAILED', error: inner.name, cause: inner.message };
   }
   return { status: 'FAILED', error: 'States.Runtime', cause: String(inner) };
-}
-
-interface LocalEngineEvent {
-  type: string;
-  state?: { name: string; type: string; input?: unknown; output?: unknown };
-  Error?: string;
-  Cause?: string;
-}
-
-/** Translates the engine's event log into Step Functions history events, in order. */
-async function recordHistory(events: AsyncIterable<LocalEngineEvent>, emit: (event: RunnerHistoryEvent) => void): Promise<void> {
-  for await (const event of events) {
-    for (const historyEvent of toHistoryEvents(event)) emit(historyEvent);
-  }
-}
-
-function toHistoryEvents(event: LocalEngineEvent): RunnerHistoryEvent[] {
-  const state = event.state;
-  switch (event.type) {
-    case 'StateEntered':
-      return state
-        ? [{ type: `${state.type}StateEntered` as HistoryEvent['type'], stateEnteredEventDetails: { name: state.name, input: JSON.stringify(state.input ?? null) } }]
-        : [];
-    case 'StateExited':
-      return state
-        ? [{ type: `${state.type}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output ?? null) } }]
-        : [];
-    case 'StateFailed':
-      return state?.type === 'Task'
-        ? [{ type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }]
-        : [];
-    default:
-      // Execution start and end are recorded by the Step Functions stand-in itself; retries and
-      // catches show in AWS history only as the TaskFailed before them.
-      return [];
-  }
-}
-
-/**
- * Waits for tests and `personalize-batch run`: the virtual clock jumps by the Wait's full duration
- * (so the Personalize stand-in sees the job age as it would on AWS) while the real pause is tiny.
- */
-export function virtualTimeWaits(clock: { advance(ms: number): void }, realMsPerWait = 0): WaitStrategy {
-  return {
-    onWait(seconds) {
-      // Advance as the Wait ends, not as it starts: this timer is queued just before the engine's
-      // own pause of the same length, so everything recorded before the Wait keeps its time.
-      setTimeout(() => clock.advance(seconds * 1000), realMsPerWait);
-      return realMsPerWait;
-    },
-  };
-}
-
-/**
- * Waits for `personalize-batch local up`, where time is real and other tools watch the jobs:
- * each Wait is shortened by `scale` and capped, so a run still tracks a job that takes seconds.
- */
-export function realTimeWaits(options: { scale: number; maxMs: number }): WaitStrategy {
-  return {
-    onWait(seconds) {
-      return Math.min(options.maxMs, Math.round(seconds * 1000 * options.scale));
-    },
-  };
 }
