@@ -7,6 +7,7 @@ import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
 import { parseJsonObject } from './schema-issues';
 import { S3UriSchema } from './s3-uri';
+import { solutionChoiceIssues, withoutOverriddenChoice } from './solution-choice';
 
 /**
  * The execution input: what a console user pastes into "Start execution", what the CLI sends and
@@ -65,14 +66,16 @@ export function parseRunInputFields(raw: unknown): RunInput {
  * @throws InvalidRunInputError when the merged input breaks a rule across fields
  */
 export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput {
-  const merged = { ...config, ...stripUndefined(input) } as RunInput;
+  const own = stripUndefined(input);
+  // The model is one choice, made by the most specific place that names one (see solution-choice.ts).
+  const merged = { ...withoutOverriddenChoice(config, own), ...own } as RunInput;
   const issues = crossFieldIssues(merged);
   if (issues.length > 0) throw new InvalidRunInputError(issues);
   return merged;
 }
 
 function crossFieldIssues(input: RunInput): InputIssue[] {
-  const issues: InputIssue[] = [];
+  const issues: InputIssue[] = [...solutionChoiceIssues(input)];
   if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
     issues.push({ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' });
   }

@@ -7,6 +7,7 @@ import type { ClosingRecord } from '../domain/closed-execution';
 import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
 import type { JobSettings } from '../domain/job-settings';
+import type { SolutionVersionSummary } from '../domain/solution-choice';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
 
@@ -27,6 +28,16 @@ export type CreateJobResult = { created: true; jobArn: string } | { created: fal
 export interface BatchJobs {
   create(settings: JobSettings): Promise<CreateJobResult>;
   describe(jobArn: string): Promise<BatchJobDescription>;
+}
+
+/** Lists a solution's versions; used by start-job to resolve a run's `solutionArn`. */
+export interface SolutionVersions {
+  /**
+   * Every version of the solution, in no particular order (Personalize documents none).
+   *
+   * @throws InvalidRunInputError when Personalize has no such solution or refuses the ARN.
+   */
+  list(solutionArn: string): Promise<SolutionVersionSummary[]>;
 }
 
 // Step Functions executions (trigger).

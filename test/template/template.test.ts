@@ -190,6 +190,7 @@ describe('serverless package', () => {
         'logs:PutLogEvents',
         'personalize:CreateBatchInferenceJob',
         'personalize:DescribeBatchInferenceJob',
+        'personalize:ListSolutionVersions',
         'personalize:TagResource',
         'kms:Decrypt',
         'kms:GenerateDataKey',
@@ -232,6 +233,16 @@ describe('serverless package', () => {
           expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|solution|filter)\/\*$/);
         }
       }
+    }
+  });
+
+  it('lets the start function list solution versions of this account and region\'s solutions only', () => {
+    const statements = allowStatements(template, 'StartJobRole').filter((statement) => actionsOf(statement).includes('personalize:ListSolutionVersions'));
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0]!)).toEqual(['personalize:ListSolutionVersions']);
+    expect(resourcesOf(statements[0]!)).toEqual(['arn:${AWS::Partition}:personalize:${AWS::Region}:${AWS::AccountId}:solution/*']);
+    for (const roleId of ['TriggerRole', 'GetJobStatusRole', 'RecordRunRole', 'RecordClosedExecutionRole']) {
+      expect(allowStatements(template, roleId).flatMap(actionsOf)).not.toContain('personalize:ListSolutionVersions');
     }
   });
 
