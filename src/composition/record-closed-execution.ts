@@ -3,6 +3,7 @@ import { optionalCountEnv, requireEnv } from '../config/environment';
 import { createRecordClosedExecutionHandler } from '../handlers/record-closed-execution';
 import type { RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
 import type { CompositionOptions, Environment } from './options';
+import { recordClosedExecutionMetrics } from './run-metrics';
 
 /**
  * recordClosedExecution's dependencies from its environment (serverless.yml
@@ -30,5 +31,5 @@ export function recordClosedExecutionDependencies(env: Environment, options: Com
  * @throws ConfigurationError as {@link recordClosedExecutionDependencies}.
  */
 export function composeRecordClosedExecution(env: Environment, options: CompositionOptions = {}) {
-  return createRecordClosedExecutionHandler(recordClosedExecutionDependencies(env, options), options.logger);
+  return createRecordClosedExecutionHandler(recordClosedExecutionDependencies(env, options), options.logger).use(recordClosedExecutionMetrics(env, options));
 }

@@ -1,13 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import { createLogger, withMiddleware } from '../middleware/handler-kit';
-import { recordClosedExecution, type RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
+import { recordClosedExecution, type ClosedExecutionResult, type RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
 
 /** Invoked by EventBridge when an execution of the state machine closes unsuccessfully. */
 export function createRecordClosedExecutionHandler(deps: RecordClosedExecutionDependencies, logger: Logger = createLogger()) {
-  return withMiddleware<ExecutionStatusChangeEvent, { runId: string; written: boolean; status?: string }>(logger, async (event) => {
+  return withMiddleware<ExecutionStatusChangeEvent, ClosedExecutionResult>(logger, async (event) => {
     const result = await recordClosedExecution(event, deps);
-    if (result.written) logger.warn('Recorded an execution that closed without recording its run', { ...result, executionArn: event.detail.executionArn });
+    const { runId, status } = result;
+    if (result.written) logger.warn('Recorded an execution that closed without recording its run', { runId, written: true, status, executionArn: event.detail.executionArn });
     return result;
   });
 }

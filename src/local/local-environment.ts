@@ -11,6 +11,7 @@ import type { RunRecord } from '../domain/run';
 import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
+import { EmfCapture } from './emf-capture';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, systemClock, type Clock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
@@ -99,6 +100,8 @@ export interface LocalEnvironment {
   getRunRecord(runId: string): Promise<RunRecord | undefined>;
   /** Resolves once every closed-execution event so far has been handled by recordClosedExecution. */
   closedExecutionsSettled(): Promise<void>;
+  /** The run metrics the functions emitted (EMF documents, as Lambda would print them). */
+  metrics: EmfCapture;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
   close(): Promise<void>;
@@ -166,7 +169,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       defaultSolutionVersionArn: personalize.catalog.solutionVersions[0]?.arn,
       defaults: options.defaults,
     });
-    const wiring = { env, cleared, now, logger, random: options.random };
+    const metrics = new EmfCapture();
+    const wiring = { env, cleared, now, logger, random: options.random, metricsOutput: metrics.write };
     const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
     const waits: WaitStrategy = virtualClock
       ? virtualTimeWaits(virtualClock, options.realMsPerWait ?? 0)
@@ -240,6 +244,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       deliverS3Event,
       getRunRecord: (runId) => runsTable.get(runId),
       closedExecutionsSettled,
+      metrics,
       functions,
       async close() {
         await stepFunctions.idle().catch(() => undefined);

@@ -70,6 +70,8 @@ export interface LocalFunctionsOptions {
   now: () => number;
   random?: (() => number) | undefined;
   logger: Logger;
+  /** Where the run metrics' EMF documents go (Lambda prints them to stdout). */
+  metricsOutput?: ((line: string) => void) | undefined;
 }
 
 /*
@@ -81,8 +83,8 @@ export interface LocalFunctionsOptions {
 
 /** The functions the state machine runs, keyed as in serverless.yml. */
 export function composeStateMachineFunctions(options: LocalFunctionsOptions): Record<'startJob' | 'getJobStatus' | 'recordRun', LocalLambdaHandler> {
-  const { env, clients, now, logger } = options;
-  const wiring = { clients, now, logger };
+  const { env, clients, now, logger, metricsOutput } = options;
+  const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({
     startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared, ...(options.random && { random: options.random }) }),
     getJobStatus: composeGetJobStatus(env, wiring),
@@ -92,8 +94,8 @@ export function composeStateMachineFunctions(options: LocalFunctionsOptions): Re
 
 /** The functions S3, Scheduler and EventBridge invoke, keyed as in serverless.yml. */
 export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution', LocalLambdaHandler> {
-  const { env, clients, now, logger } = options;
-  const wiring = { clients, now, logger };
+  const { env, clients, now, logger, metricsOutput } = options;
+  const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({ trigger: composeTrigger(env, wiring), recordClosedExecution: composeRecordClosedExecution(env, wiring) });
 }
 

@@ -102,9 +102,15 @@ export interface RunLedger {
   duplicate(entry: { runId: string; at: string }): Promise<void>;
 }
 
-/** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
+/** A run's record as a closing write left it: any status, including ABORTED. */
+export type ClosedRunRecord = Omit<Partial<RunRecord>, 'status'> & { status?: string };
+
+/**
+ * Writes a closing record unless the run already recorded its outcome. Returns the record as
+ * written (what the run had reached, for its metrics), or undefined when it wrote nothing.
+ */
 export interface OpenRunCloser {
-  closeIfOpen(record: ClosingRecord): Promise<boolean>;
+  closeIfOpen(record: ClosingRecord): Promise<ClosedRunRecord | undefined>;
 }
 
 // A finished job's output (verify-output).

@@ -1,5 +1,6 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
-import type { OpenRunCloser } from './ports';
+import type { ClosedRunRecord, OpenRunCloser } from './ports';
+import type { RunRecord } from '../domain/run';
 
 
 export interface RecordClosedExecutionDependencies {
@@ -18,9 +19,23 @@ export interface RecordClosedExecutionDependencies {
 export async function recordClosedExecution(
   event: ExecutionStatusChangeEvent,
   deps: RecordClosedExecutionDependencies,
-): Promise<{ runId: string; written: boolean; status?: string }> {
+): Promise<ClosedExecutionResult> {
   const record = closingRecordFor(event, deps.now());
   if (!record) return { runId: event.detail.name, written: false };
-  const written = await deps.runs.closeIfOpen(record);
-  return { runId: record.runId, written, status: record.status };
+  const closed = await deps.runs.closeIfOpen(record);
+  if (!closed) return { runId: record.runId, written: false, status: record.status };
+  return { runId: record.runId, written: true, status: record.status, closed: closedRunFacts(closed) };
+}
+
+/** What the closing told: whether it wrote, and what the run had reached (for its metrics). */
+export interface ClosedExecutionResult {
+  runId: string;
+  written: boolean;
+  status?: string;
+  closed?: Pick<RunRecord, 'jobGroup' | 'jobArn' | 'queuedSeconds' | 'elapsedSeconds' | 'pollCount'> & { jobType?: string };
+}
+
+function closedRunFacts(record: ClosedRunRecord & { jobType?: unknown }): NonNullable<ClosedExecutionResult['closed']> {
+  const { jobGroup, jobArn, queuedSeconds, elapsedSeconds, pollCount, jobType } = record;
+  return { jobGroup, jobArn, queuedSeconds, elapsedSeconds, pollCount, ...(typeof jobType === 'string' && { jobType }) };
 }

@@ -1,6 +1,6 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
 import { recordClosedExecution } from '../../src/use-cases/record-closed-execution';
-import type { OpenRunCloser } from '../../src/use-cases/ports';
+import type { ClosedRunRecord, OpenRunCloser } from '../../src/use-cases/ports';
 import type { ClosingRecord } from '../../src/domain/closed-execution';
 
 const STOP = Date.parse('2026-11-28T03:10:00.000Z');
@@ -66,9 +66,10 @@ describe('recordClosedExecution', () => {
   class FakeRuns implements OpenRunCloser {
     readonly closed: ClosingRecord[] = [];
     constructor(private readonly open: boolean) {}
-    async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+    async closeIfOpen(record: ClosingRecord): Promise<ClosedRunRecord | undefined> {
       this.closed.push(record);
-      return this.open;
+      // What the table holds after the write: the trigger's and start step's fields, and the closing ones.
+      return this.open ? { ...record, jobGroup: 'users', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/j', capacityAttempts: 2, queuedSeconds: 90 } : undefined;
     }
   }
 
@@ -77,7 +78,13 @@ describe('recordClosedExecution', () => {
 
     const result = await recordClosedExecution(statusChange('TIMED_OUT'), { runs, now: () => STOP });
 
-    expect(result).toEqual({ runId: 'run-1', written: true, status: 'TIMED_OUT' });
+    expect(result).toEqual({
+      runId: 'run-1',
+      written: true,
+      status: 'TIMED_OUT',
+      // What the run had reached, for its metrics.
+      closed: { jobGroup: 'users', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/j', queuedSeconds: 90 },
+    });
     expect(runs.closed).toHaveLength(1);
   });
 
