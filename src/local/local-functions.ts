@@ -11,6 +11,7 @@ import {
   INPUT_PREFIX,
   INPUT_SUFFIXES,
   LOCAL_BUCKET,
+  LOCAL_METRICS_NAMESPACE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   OUTPUT_PREFIX,
@@ -52,6 +53,9 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
     OUTPUT_BASE_URI: `s3://${LOCAL_BUCKET}/${OUTPUT_PREFIX}`,
     DEFAULT_SOLUTION_VERSION_ARN: options.defaultSolutionVersionArn,
     RUN_RECORD_RETENTION_DAYS: String(RUN_RECORD_RETENTION_DAYS),
+    METRICS_NAMESPACE: LOCAL_METRICS_NAMESPACE,
+    // No group of the local stage is known: every named group counts as "other".
+    METRICS_JOB_GROUPS: '',
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {

@@ -29,7 +29,7 @@ describe('run metrics', () => {
         ['PollsPerRun', 'Count', record?.pollCount],
       ]);
       expect(record?.elapsedSeconds).toBeGreaterThanOrEqual(660);
-      expect(totals[0]).toMatchObject({ namespace: 'PersonalizeBatch', dimensions: { service: 'personalize-batch-orchestrator', JobType: 'BATCH_INFERENCE' } });
+      expect(totals[0]).toMatchObject({ namespace: 'PersonalizeBatch/local', dimensions: { service: 'personalize-batch-orchestrator', JobType: 'BATCH_INFERENCE' } });
       // "weekly" is not a known group of the local stage: it counts under "other".
       const perGroup = environment.metrics.metrics({ runId: started.executionName, dimensionNames: PER_GROUP });
       expect(perGroup.map((metric) => metric.dimensions.JobGroup)).toEqual(['other', 'other', 'other', 'other']);
