@@ -442,10 +442,10 @@ describe('serverless package', () => {
 
   it('alarms when more than the threshold share of output records carry an error, and shows the alarm on the dashboard', () => {
     // Act
-    const alarm = resource('ErrorRecordRateAlarm').Properties as Record<string, unknown> & { Metrics: Array<Record<string, any>> };
+    const alarm = resource('ErrorRecordRateAlarm').Properties as Record<string, unknown> & { Metrics: Array<Record<string, unknown>> };
 
     // Assess
-    const byId = Object.fromEntries(alarm.Metrics.map((metric) => [metric.Id, metric]));
+    const byId = Object.fromEntries(alarm.Metrics.map((metric) => [String(metric.Id), metric]));
     expect(byId.rate).toMatchObject({ Expression: 'errors / records', ReturnData: true });
     for (const [id, name] of [['errors', 'ErrorRecords'], ['records', 'Records']] as const) {
       expect(byId[id]).toMatchObject({
