@@ -7,6 +7,7 @@ import { startLocalEnvironment, type LocalEnvironment } from '../local/local-env
 import { formatDuration, describeHistoryEvent } from './progress';
 import type { ConfigFile } from './local-config';
 import { copyCountingLines } from './output-copy';
+import { runMetricsSummary } from './run-metrics-summary';
 
 export interface RunCommandOptions {
   inputFile: string;
@@ -84,6 +85,7 @@ async function runOnce(environment: LocalEnvironment, body: Buffer, options: Run
   print('');
   print(`Recorded run (table ${environment.runsTable}):`);
   print(JSON.stringify(record ?? null, null, 2));
+  for (const line of runMetricsSummary(environment.metrics, started.executionName)) print(line);
 
   if (execution.status === 'SUCCEEDED' && record?.outputLocation) {
     const localCopy = await downloadOutput(environment, record.outputLocation, options.outputDirectory);
