@@ -1,5 +1,7 @@
 // Bundle size and cold module-load time for each Lambda handler, next to a handler that imports only
-// @aws-sdk/client-personalize (the baseline) and one that imports nothing (bare node start).
+// @aws-sdk/client-personalize (the baseline) and one that imports nothing (bare node start). Two more
+// reference handlers, the baseline plus Powertools logger, and plus logger and metrics, show what
+// Powertools metrics costs on its own (the difference of the two).
 //
 //   node bench/bundle-report.mjs [--runs N] [--enable-source-maps] [--keep]
 //
@@ -17,6 +19,8 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const HANDLERS = ['trigger', 'start-job', 'get-job-status', 'record-run', 'record-closed-execution'];
 const BASELINE = 'baseline';
 const EMPTY = 'empty';
+const WITH_LOGGER = 'baseline+logger';
+const WITH_METRICS = 'baseline+logger+metrics';
 
 // Mirrors custom.esbuild in serverless.yml, so the numbers are those of what gets deployed.
 // `sourcemap: true` is esbuild's "linked" mode: the map is a separate file and only the .js is measured.
@@ -88,10 +92,33 @@ async function bundleAll(outDir) {
     ].join('\n'),
   );
   await writeFile(emptySource, 'export const handler = async () => undefined;\n');
+  // What the run-metrics functions add to the baseline: a logger, then a logger and a Metrics
+  // instance that emits one EMF document per call (as EmfRunMetrics does).
+  const loggerSource = join(outDir, 'src', `${WITH_LOGGER}.mjs`);
+  const metricsSource = join(outDir, 'src', `${WITH_METRICS}.mjs`);
+  const loggerLines = [
+    "import { PersonalizeClient } from '@aws-sdk/client-personalize';",
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    'const client = new PersonalizeClient({});',
+    "const logger = new Logger({ serviceName: 'bench' });",
+  ];
+  await writeFile(loggerSource, [...loggerLines, "export const handler = async () => { logger.debug('x'); return client.config.region; };", ''].join('\n'));
+  await writeFile(
+    metricsSource,
+    [
+      ...loggerLines,
+      "import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';",
+      "const metrics = new Metrics({ namespace: 'Bench', serviceName: 'bench' });",
+      "export const handler = async () => { logger.debug('x'); metrics.addMetric('Runs', MetricUnit.Count, 1); metrics.publishStoredMetrics(); return client.config.region; };",
+      '',
+    ].join('\n'),
+  );
 
   const entryPoints = {
     ...Object.fromEntries(HANDLERS.map((name) => [name, join(root, 'functions', name, 'handler.ts')])),
     [BASELINE]: baselineSource,
+    [WITH_LOGGER]: loggerSource,
+    [WITH_METRICS]: metricsSource,
     [EMPTY]: emptySource,
   };
   // One build with several entries gives the same per-entry output as serverless-esbuild's one build
@@ -191,7 +218,14 @@ function renderTable(rows, options) {
       ...vsBaseline,
     ].join(' | ');
   });
-  return [...header, ...body.map((line) => `| ${line} |`)].join('\n');
+  const logger = rows.find((row) => row.name === WITH_LOGGER);
+  const metrics = rows.find((row) => row.name === WITH_METRICS);
+  const footer = [
+    '',
+    `Powertools metrics (${WITH_METRICS} minus ${WITH_LOGGER}): ${signed(kb(metrics.bytes - logger.bytes))} KB bundle, ` +
+      `${signed(kb(metrics.gzipBytes - logger.gzipBytes))} KB gzip, ${signed(ms(metrics.loadMedian - logger.loadMedian))} ms load median.`,
+  ];
+  return [...header, ...body.map((line) => `| ${line} |`), ...footer].join('\n');
 }
 
 async function main() {

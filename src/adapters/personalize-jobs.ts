@@ -2,13 +2,15 @@ import {
   CreateBatchInferenceJobCommand,
   DescribeBatchInferenceJobCommand,
   PersonalizeClient,
+  paginateListSolutionVersions,
   type BatchInferenceJob,
   type CreateBatchInferenceJobCommandInput,
   type PersonalizeClientConfig,
 } from '@aws-sdk/client-personalize';
-import { JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
+import { InvalidRunInputError, JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
 import type { JobSettings } from '../domain/job-settings';
-import type { BatchJobDescription, BatchJobs, CreateJobResult } from '../use-cases/ports';
+import type { SolutionVersionSummary } from '../domain/solution-choice';
+import type { BatchJobDescription, BatchJobs, CreateJobResult, SolutionVersions } from '../use-cases/ports';
 
 
 /** Errors that mean Personalize will never accept this request as it stands. */
@@ -21,8 +23,11 @@ const REJECTIONS = new Set([
 /** Errors that mean "not now": the SDK already retried them, the state machine retries again later. */
 const BUSY = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
 
-/** Adapter over `PersonalizeClient` for batch inference jobs; translates AWS errors into domain errors. */
-export class PersonalizeBatchJobs implements BatchJobs {
+/**
+ * Adapter over `PersonalizeClient` for batch inference jobs and the solution versions they run;
+ * translates AWS errors into domain errors.
+ */
+export class PersonalizeBatchJobs implements BatchJobs, SolutionVersions {
   private readonly client: PersonalizeClient;
 
   constructor(options: { client?: PersonalizeClient; clientConfig?: PersonalizeClientConfig } = {}) {
@@ -54,6 +59,35 @@ export class PersonalizeBatchJobs implements BatchJobs {
       if (BUSY.has(name)) throw new PersonalizeBusyError(`Personalize is busy (${name}): ${errorMessage(error)}`);
       throw error;
     }
+  }
+
+  /**
+   * ListSolutionVersions, every page (at most 100 versions each). ResourceNotFoundException (no
+   * such solution) and InvalidInputException (a malformed ARN) are the run's input: final.
+   * Throttling and 5xx propagate as they are, for the state machine's retries.
+   */
+  async list(solutionArn: string): Promise<SolutionVersionSummary[]> {
+    const versions: SolutionVersionSummary[] = [];
+    try {
+      for await (const page of paginateListSolutionVersions({ client: this.client, pageSize: 100 }, { solutionArn })) {
+        for (const version of page.solutionVersions ?? []) {
+          if (!version.solutionVersionArn) continue;
+          versions.push({
+            solutionVersionArn: version.solutionVersionArn,
+            status: version.status,
+            creationDateTime: version.creationDateTime,
+            lastUpdatedDateTime: version.lastUpdatedDateTime,
+          });
+        }
+      }
+    } catch (error) {
+      const name = errorName(error);
+      if (name === 'ResourceNotFoundException' || name === 'InvalidInputException') {
+        throw new InvalidRunInputError([{ field: 'solutionArn', message: `Personalize cannot list the versions of ${solutionArn} (${name}): ${errorMessage(error)}` }]);
+      }
+      throw error;
+    }
+    return versions;
   }
 }
 

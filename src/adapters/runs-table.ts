@@ -2,7 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
 import type { ClosingRecord } from '../domain/closed-execution';
-import type { OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
+import type { ClosedRunRecord, OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
 
 
 /** Statuses a record can have before its run ends. */
@@ -145,12 +145,12 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
   /**
    * Sets fields on a run's record only while it is missing or under way (ACCEPTED, RUNNING,
    * WAITING_FOR_CAPACITY), so no late or retried write changes an outcome already recorded.
-   * Returns whether it wrote.
+   * Returns the item as written (all of it with `returnRecord`), or undefined when it wrote nothing.
    */
-  private async updateWhileOpen(runId: string, fields: Record<string, unknown>): Promise<boolean> {
+  private async updateWhileOpen(runId: string, fields: Record<string, unknown>, returnRecord = false): Promise<Record<string, unknown> | undefined> {
     const set = setFields(fields);
     try {
-      await this.documents.send(
+      const { Attributes } = await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { runId },
@@ -163,22 +163,25 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
             ':waiting': IN_PROGRESS_STATUS.waitingForCapacity,
             ...set.values,
           },
+          ...(returnRecord && { ReturnValues: 'ALL_NEW' as const }),
         }),
       );
-      return true;
+      return Attributes ?? { runId, ...fields };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
       throw error;
     }
   }
 
   /**
    * Gives a run its final status when the state machine could not: only a record that is missing
-   * or still under way is changed, so an outcome the run recorded itself always stands.
+   * or still under way is changed, so an outcome the run recorded itself always stands. Returns
+   * the whole record as written (its group and figures, for the run's metrics).
    */
-  async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+  async closeIfOpen(record: ClosingRecord): Promise<ClosedRunRecord | undefined> {
     const { runId, ...fields } = record;
-    return this.updateWhileOpen(runId, { ...fields, ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(record.completedAt) }) });
+    const written = await this.updateWhileOpen(runId, { ...fields, ...(this.retentionDays > 0 && { expiresAt: this.expiresAt(record.completedAt) }) }, true);
+    return written as ClosedRunRecord | undefined;
   }
 }
 

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LocalEnvironment } from '../local/local-environment';
+import { describeSolutions } from '../local/personalize';
 
 /** Where `local up` leaves its description for other CLI invocations, relative to the working directory. */
 export const LOCAL_STATE_FILE = join('.personalize-batch', 'local.json');
@@ -46,6 +47,7 @@ export function localStateOf(environment: LocalEnvironment): LocalState {
     stateMachineArn: environment.stateMachineArn,
     solutionVersionArn: catalog.solutionVersions[0]?.arn,
     solutionVersionArns: catalog.solutionVersions.map((version) => version.arn),
+    solutions: describeSolutions(catalog.solutionVersions),
     filterArn: catalog.filters[0]?.arn,
     personalizeRoleArn: environment.personalizeRoleArn,
   };

@@ -8,6 +8,7 @@ import { formatDuration, describeHistoryEvent } from './progress';
 import { describePublishedEvents, describeVerification } from './run-summary';
 import type { ConfigFile } from './local-config';
 import { copyCountingLines } from './output-copy';
+import { runMetricsSummary } from './run-metrics-summary';
 
 export interface RunCommandOptions {
   inputFile: string;
@@ -89,6 +90,7 @@ async function runOnce(environment: LocalEnvironment, body: Buffer, options: Run
   print(JSON.stringify(record ?? null, null, 2));
   print('');
   for (const line of describePublishedEvents(environment.publishedEvents())) print(line);
+  for (const line of runMetricsSummary(environment.metrics, started.executionName)) print(line);
 
   if (execution.status === 'SUCCEEDED' && record?.outputLocation) {
     const localCopy = await downloadOutput(environment, record.outputLocation, options.outputDirectory);

@@ -30,4 +30,9 @@ export interface CompositionOptions {
   /** The clock, in epoch milliseconds. */
   now?: () => number;
   logger?: Logger;
+  /**
+   * Where the run metrics' EMF documents go instead of stdout (local mode collects them); see
+   * `EmfRunMetrics`.
+   */
+  metricsOutput?: (line: string) => void;
 }

@@ -6,6 +6,7 @@ import { createRecordClosedExecutionHandler } from '../handlers/record-closed-ex
 import type { RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
 import type { RunEventPublisher } from '../use-cases/ports';
 import type { CompositionOptions, Environment } from './options';
+import { recordClosedExecutionMetrics } from './run-metrics';
 
 /**
  * recordClosedExecution's dependencies from its environment (serverless.yml
@@ -38,5 +39,5 @@ export function recordClosedExecutionDependencies(env: Environment, options: Com
  * @throws ConfigurationError as {@link recordClosedExecutionDependencies}.
  */
 export function composeRecordClosedExecution(env: Environment, options: CompositionOptions = {}) {
-  return createRecordClosedExecutionHandler(recordClosedExecutionDependencies(env, options), options.logger);
+  return createRecordClosedExecutionHandler(recordClosedExecutionDependencies(env, options), options.logger).use(recordClosedExecutionMetrics(env, options));
 }

@@ -3,6 +3,7 @@ import { optionalCountEnv, requireEnv } from '../config/environment';
 import { createRecordRunHandler } from '../handlers/record-run';
 import type { RecordRunDependencies } from '../use-cases/record-run';
 import type { CompositionOptions, Environment } from './options';
+import { recordRunMetrics } from './run-metrics';
 
 /**
  * recordRun's dependencies from its environment (serverless.yml `functions.recordRun.environment`):
@@ -21,12 +22,13 @@ export function recordRunDependencies(env: Environment, options: CompositionOpti
 
 /**
  * recordRun's composition root: the Lambda entry point calls it with `process.env` at cold start,
- * local mode with its own values and endpoint clients.
+ * local mode with its own values and endpoint clients. Each recorded run's outcome and figures go
+ * out as run metrics (`METRICS_NAMESPACE`, `METRICS_JOB_GROUPS`).
  *
  * @example
  * export const handler = composeRecordRun(process.env);
  * @throws ConfigurationError as {@link recordRunDependencies}.
  */
 export function composeRecordRun(env: Environment, options: CompositionOptions = {}) {
-  return createRecordRunHandler(recordRunDependencies(env, options), options.logger);
+  return createRecordRunHandler(recordRunDependencies(env, options), options.logger).use(recordRunMetrics(env, options));
 }

@@ -30,8 +30,11 @@ export function startJobDependencies(env: Environment, options: StartJobComposit
   const bucket = new DataBucketObjects({ client: options.clients?.s3 });
   const defaults = runDefaultsFromEnv(env);
   for (const name of options.clearDefaults ?? []) delete defaults[name];
+  // One Personalize client for the jobs and the solution versions they run.
+  const personalize = new PersonalizeBatchJobs({ client: options.clients?.personalize });
   return {
-    jobs: new PersonalizeBatchJobs({ client: options.clients?.personalize }),
+    jobs: personalize,
+    solutionVersions: personalize,
     defaults,
     layout: bucketLayoutFromEnv(env),
     configs: bucket,

@@ -5,6 +5,7 @@ import { inputPrefixFromEnv, inputSuffixesFromEnv, optionalCountEnv, requireEnv 
 import { createTriggerHandler } from '../handlers/trigger';
 import type { TriggerDependencies } from '../use-cases/trigger';
 import type { CompositionOptions, Environment } from './options';
+import { triggerMetrics } from './run-metrics';
 
 /**
  * The trigger's dependencies from its environment (serverless.yml `functions.trigger.environment`):
@@ -36,5 +37,6 @@ export function triggerDependencies(env: Environment, options: CompositionOption
  * @throws ConfigurationError as {@link triggerDependencies}.
  */
 export function composeTrigger(env: Environment, options: CompositionOptions = {}) {
-  return createTriggerHandler(triggerDependencies(env, options), options.logger);
+  const deps = triggerDependencies(env, options);
+  return createTriggerHandler(deps, options.logger).use(triggerMetrics(env, options, deps.dataBucket, deps.filter.inputPrefix));
 }

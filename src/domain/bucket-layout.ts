@@ -21,7 +21,7 @@ export interface BucketLayout {
 export const DEFAULT_JOB_GROUP = 'default';
 
 /** The job group an input file belongs to by where it was uploaded, if it is in the data bucket. */
-export function jobGroupForInput(inputPath: string, layout: BucketLayout): string | undefined {
+export function jobGroupForInput(inputPath: string, layout: Pick<BucketLayout, 'bucket' | 'inputPrefix'>): string | undefined {
   const location = parseS3Uri(inputPath);
   if (!location || location.bucket !== layout.bucket || !location.key.startsWith(layout.inputPrefix)) return undefined;
   const rest = location.key.slice(layout.inputPrefix.length);

@@ -2,8 +2,10 @@
 import * as z from 'zod/mini';
 import { MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
 import { MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT } from './polling-policy';
+import { InvalidRunInputError } from './errors';
 import { parseJsonObject } from './schema-issues';
 import { S3FolderSchema } from './s3-uri';
+import { SOLUTION_ARN_PATTERN, solutionChoiceIssues } from './solution-choice';
 
 /*
  * Patterns and limits from Personalize's CreateBatchInferenceJob API reference. Checking them here,
@@ -53,6 +55,12 @@ const tag = z.strictObject({
 export const JobGroupConfigSchema = z.strictObject({
   outputPath: z.optional(S3FolderSchema),
   solutionVersionArn: z.optional(personalizeArn('solution version')),
+  /** Instead of `solutionVersionArn`: run the newest ACTIVE version of this solution (see solution-choice.ts). */
+  solutionArn: z.optional(
+    arnOf(256, SOLUTION_ARN_PATTERN, 'must be a Personalize solution ARN (arn:<partition>:personalize:<region>:<account>:solution/<name>); a version goes in solutionVersionArn'),
+  ),
+  /** With `solutionArn`: refuse a newest ACTIVE version created more than this many days ago. */
+  maxSolutionVersionAgeDays: z.optional(wholeNumber('must be a whole number of days', 1, 'must be at least 1', 3650, 'must be at most 3650')),
   roleArn: z.optional(roleArn),
   numResults: z.optional(wholeNumber('must be a whole number', 1, 'must be at least 1')),
   filterArn: z.optional(personalizeArn('filter')),
@@ -115,7 +123,11 @@ export type JobGroupConfig = z.infer<typeof JobGroupConfigSchema>;
  * @param raw - the file's JSON, already parsed
  * @param location - where the file is (`s3://<bucket>/config/<group>.json`), prefixed to each issue
  * @throws InvalidRunInputError listing one issue per bad member, when `raw` is not a valid configuration
+ *   (including one that names both `solutionArn` and `solutionVersionArn`)
  */
 export function parseJobGroupConfig(raw: unknown, location: string): JobGroupConfig {
-  return parseJsonObject(JobGroupConfigSchema, raw, `configuration file ${location}`, `${location}: `);
+  const config = parseJsonObject(JobGroupConfigSchema, raw, `configuration file ${location}`, `${location}: `);
+  const issues = solutionChoiceIssues(config, `${location}: `);
+  if (issues.length > 0) throw new InvalidRunInputError(issues);
+  return config;
 }

@@ -23,6 +23,8 @@ export const SOURCE_MAX_BYTES = 8192;
  * which never enters the state.
  */
 export const RUN_INPUT_MAX_BYTES = 160 * 1024;
+import { S3UriSchema } from './s3-uri';
+import { solutionChoiceIssues, withoutOverriddenChoice } from './solution-choice';
 
 /**
  * The execution input: what a console user pastes into "Start execution", what the CLI sends and
@@ -105,14 +107,16 @@ export function parseRunInputFields(raw: unknown): RunInput {
  * @throws InvalidRunInputError when the merged input breaks a rule across fields
  */
 export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput {
-  const merged = { ...config, ...stripUndefined(input) } as RunInput;
+  const own = stripUndefined(input);
+  // The model is one choice, made by the most specific place that names one (see solution-choice.ts).
+  const merged = { ...withoutOverriddenChoice(config, own), ...own } as RunInput;
   const issues = crossFieldIssues(merged);
   if (issues.length > 0) throw new InvalidRunInputError(issues);
   return merged;
 }
 
 function crossFieldIssues(input: RunInput): InputIssue[] {
-  const issues: InputIssue[] = [];
+  const issues: InputIssue[] = [...solutionChoiceIssues(input)];
   if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
     issues.push({ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' });
   }

@@ -27,6 +27,8 @@ export interface RunContext {
   jobCreatedAt: string;
   jobGroup?: string | undefined;
   solutionVersionArn: string;
+  /** Set when the run named a solution: `solutionVersionArn` is the version it resolved to. */
+  solutionArn?: string | undefined;
   /** The input the run was asked to read. */
   inputPath: string;
   /** What Personalize was told to read: the run's staged folder, or `inputPath` as given. */
@@ -80,6 +82,7 @@ export interface RunRecord {
   failureReason?: string | undefined;
   errorType?: string | undefined;
   solutionVersionArn?: string | undefined;
+  solutionArn?: string | undefined;
   inputPath?: string | undefined;
   outputPath?: string | undefined;
   outputLocation?: string | undefined;
@@ -171,6 +174,7 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
       jobCreatedAt: run.jobCreatedAt,
       jobGroup: run.jobGroup,
       solutionVersionArn: run.solutionVersionArn,
+      solutionArn: run.solutionArn,
       inputPath: run.inputPath,
       jobInputPath: run.jobInputPath,
       capacityAttempts: run.capacityWait?.attempts,

@@ -7,8 +7,9 @@ import { recordClosedExecution, type ClosedExecutionResult, type RecordClosedExe
 export function createRecordClosedExecutionHandler(deps: RecordClosedExecutionDependencies, logger: Logger = createLogger()) {
   return withMiddleware<ExecutionStatusChangeEvent, ClosedExecutionResult>(logger, async (event) => {
     const result = await recordClosedExecution(event, deps);
-    if (result.written) logger.warn('Recorded an execution that closed without recording its run', { ...result, executionArn: event.detail.executionArn });
-    logger.info('Run event published', { runId: result.runId, detailType: result.published });
+    const { runId, status } = result;
+    if (result.written) logger.warn('Recorded an execution that closed without recording its run', { runId, written: true, status, executionArn: event.detail.executionArn });
+    logger.info('Run event published', { runId, detailType: result.published });
     return result;
   });
 }

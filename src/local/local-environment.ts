@@ -12,6 +12,7 @@ import type { RunRecord } from '../domain/run';
 import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
+import { EmfCapture } from './emf-capture';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
@@ -120,6 +121,8 @@ export interface LocalEnvironment {
    * recordClosedExecution), as a rule's target would receive them. Await `closedExecutionsSettled()` first.
    */
   publishedEvents(): PublishedEvent[];
+  /** The run metrics the functions emitted (EMF documents, as Lambda would print them). */
+  metrics: EmfCapture;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
   /** Faults the plan injected so far, by kind (empty without a plan). */
@@ -195,7 +198,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       defaultSolutionVersionArn: personalize.catalog.solutionVersions[0]?.arn,
       defaults: options.defaults,
     });
-    const wiring = { env, cleared, now, logger, random: options.random };
+    const metrics = new EmfCapture();
+    const wiring = { env, cleared, now, logger, random: options.random, metricsOutput: metrics.write };
     const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
     const runner = createLocalRunner({
       definition: definition as unknown as AslDefinition,
@@ -293,6 +297,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       getRunRecord: (runId) => runsTable.get(runId),
       closedExecutionsSettled,
       publishedEvents: () => eventBridgeStandIn.events(),
+      metrics,
       functions,
       faultsInjected: () => faults.injected(),
       async close() {

@@ -12,6 +12,7 @@ import {
   INPUT_PREFIX,
   INPUT_SUFFIXES,
   LOCAL_BUCKET,
+  LOCAL_METRICS_NAMESPACE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   OUTPUT_PREFIX,
@@ -55,6 +56,9 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
     RUN_RECORD_RETENTION_DAYS: String(RUN_RECORD_RETENTION_DAYS),
     // The stage default: no SNS topic. Local mode records the EventBridge events instead.
     RUN_NOTIFICATION_TOPIC_ARN: '',
+    METRICS_NAMESPACE: LOCAL_METRICS_NAMESPACE,
+    // No group of the local stage is known: every named group counts as "other".
+    METRICS_JOB_GROUPS: '',
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {
@@ -73,6 +77,8 @@ export interface LocalFunctionsOptions {
   now: () => number;
   random?: (() => number) | undefined;
   logger: Logger;
+  /** Where the run metrics' EMF documents go (Lambda prints them to stdout). */
+  metricsOutput?: ((line: string) => void) | undefined;
 }
 
 /*
@@ -86,8 +92,8 @@ export interface LocalFunctionsOptions {
 export function composeStateMachineFunctions(
   options: LocalFunctionsOptions,
 ): Record<'startJob' | 'getJobStatus' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
-  const { env, clients, now, logger } = options;
-  const wiring = { clients, now, logger };
+  const { env, clients, now, logger, metricsOutput } = options;
+  const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({
     startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared, ...(options.random && { random: options.random }) }),
     getJobStatus: composeGetJobStatus(env, wiring),
@@ -98,8 +104,8 @@ export function composeStateMachineFunctions(
 
 /** The functions S3, Scheduler and EventBridge invoke, keyed as in serverless.yml. */
 export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution', LocalLambdaHandler> {
-  const { env, clients, now, logger } = options;
-  const wiring = { clients, now, logger };
+  const { env, clients, now, logger, metricsOutput } = options;
+  const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({ trigger: composeTrigger(env, wiring), recordClosedExecution: composeRecordClosedExecution(env, wiring) });
 }
 

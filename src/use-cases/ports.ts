@@ -8,6 +8,7 @@ import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
 import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
+import type { SolutionVersionSummary } from '../domain/solution-choice';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
 
@@ -37,6 +38,16 @@ export type CreateJobResult = { created: true; jobArn: string } | { created: fal
 export interface BatchJobs {
   create(settings: JobSettings): Promise<CreateJobResult>;
   describe(jobArn: string): Promise<BatchJobDescription>;
+}
+
+/** Lists a solution's versions; used by start-job to resolve a run's `solutionArn`. */
+export interface SolutionVersions {
+  /**
+   * Every version of the solution, in no particular order (Personalize documents none).
+   *
+   * @throws InvalidRunInputError when Personalize has no such solution or refuses the ARN.
+   */
+  list(solutionArn: string): Promise<SolutionVersionSummary[]>;
 }
 
 // Step Functions executions (trigger).
@@ -102,9 +113,15 @@ export interface RunLedger {
   duplicate(entry: { runId: string; at: string }): Promise<void>;
 }
 
-/** Writes a closing record unless the run already recorded its outcome. Returns whether it wrote. */
+/** A run's record as a closing write left it: any status, including ABORTED. */
+export type ClosedRunRecord = Omit<Partial<RunRecord>, 'status'> & { status?: string };
+
+/**
+ * Writes a closing record unless the run already recorded its outcome. Returns the record as
+ * written (what the run had reached, for its metrics), or undefined when it wrote nothing.
+ */
 export interface OpenRunCloser {
-  closeIfOpen(record: ClosingRecord): Promise<boolean>;
+  closeIfOpen(record: ClosingRecord): Promise<ClosedRunRecord | undefined>;
 }
 
 /** Reads a run's record back, strongly consistent, as the last write left it (record-closed-execution). */

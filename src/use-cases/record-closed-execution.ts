@@ -1,6 +1,7 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import { runEventFor, type RunEventDetailType } from '../domain/run-event';
-import type { OpenRunCloser, RunEventPublisher, RunRecordReader } from './ports';
+import type { RunRecord } from '../domain/run';
+import type { ClosedRunRecord, OpenRunCloser, RunEventPublisher, RunRecordReader } from './ports';
 
 export interface RecordClosedExecutionDependencies {
   runs: OpenRunCloser & RunRecordReader;
@@ -16,6 +17,8 @@ export interface ClosedExecutionResult {
   status?: string;
   /** The event published for the final record. */
   published: RunEventDetailType;
+  /** What the run had reached when this invocation closed it (for its metrics); absent when the run recorded its own outcome. */
+  closed?: Pick<RunRecord, 'jobGroup' | 'jobArn' | 'queuedSeconds' | 'elapsedSeconds' | 'pollCount'> & { jobType?: string };
 }
 
 /**
@@ -36,12 +39,23 @@ export interface ClosedExecutionResult {
 export async function recordClosedExecution(event: ExecutionStatusChangeEvent, deps: RecordClosedExecutionDependencies): Promise<ClosedExecutionResult> {
   const runId = event.detail.name;
   const closing = closingRecordFor(event, deps.now());
-  const written = closing ? await deps.runs.closeIfOpen(closing) : false;
+  const closed = closing ? await deps.runs.closeIfOpen(closing) : undefined;
   const record = await deps.runs.get(runId);
   const runEvent = record && runEventFor(record);
   if (!runEvent) {
     throw new Error(`Run ${runId} has no final record to publish (status ${record?.status ?? 'missing'}) after its execution closed ${event.detail.status}`);
   }
   for (const publisher of deps.publishers) await publisher.publish(runEvent);
-  return { runId, written, ...(closing && { status: closing.status }), published: runEvent.detailType };
+  return {
+    runId,
+    written: closed !== undefined,
+    ...(closing && { status: closing.status }),
+    published: runEvent.detailType,
+    ...(closed && { closed: closedRunFacts(closed) }),
+  };
+}
+
+function closedRunFacts(record: ClosedRunRecord & { jobType?: unknown }): NonNullable<ClosedExecutionResult['closed']> {
+  const { jobGroup, jobArn, queuedSeconds, elapsedSeconds, pollCount, jobType } = record;
+  return { jobGroup, jobArn, queuedSeconds, elapsedSeconds, pollCount, ...(typeof jobType === 'string' && { jobType }) };
 }

@@ -1,6 +1,7 @@
 import { adoptExistingJob } from './adopt-job';
 import { resolveRunInput } from './resolve-run-input';
-import type { BatchJobs, ConfigFiles, InputStaging, RunProgress } from './ports';
+import { resolveSolutionVersion } from './resolve-solution-version';
+import type { BatchJobs, ConfigFiles, InputStaging, RunProgress, SolutionVersions } from './ports';
 import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
@@ -17,6 +18,8 @@ import { secondsSince } from '../domain/time';
 
 export interface StartJobDependencies {
   jobs: BatchJobs;
+  /** Resolves a run's `solutionArn` to its newest ACTIVE version; a run naming one fails without it. */
+  solutionVersions?: SolutionVersions;
   progress?: RunProgress;
   /** Where a failed progress write is reported; it never fails the start. */
   warn?: (message: string, details: Record<string, unknown>) => void;
@@ -104,6 +107,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       jobCreatedAt: jobCreatedAt.toISOString(),
       jobGroup: input.jobGroup,
       solutionVersionArn: jobSettings.solutionVersionArn,
+      solutionArn: input.solutionArn,
       inputPath: input.inputPath,
       jobInputPath: jobSettings.inputPath,
       outputPath: jobSettings.outputPath,
@@ -125,8 +129,11 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
 async function resolveFirstAttempt(request: StartJobRequest, deps: StartJobDependencies): Promise<ResolvedStart> {
   const runId = request.execution.name;
   const { input, defaults } = await resolveRunInput(request.input, deps);
+  // A named solution runs its newest ACTIVE version, resolved once: the queued state keeps it.
+  const resolved = await resolveSolutionVersion(input, deps);
   const jobName = jobNameForRun(runId, request.execution.arn, request.execution.startTime);
-  const settings = await stageRunInput(input, resolveJobSettings(input, defaults, runId, jobName), runId, deps);
+  const asked = resolved ? { ...input, solutionVersionArn: resolved.solutionVersionArn } : input;
+  const settings = await stageRunInput(input, resolveJobSettings(asked, defaults, runId, jobName), runId, deps);
   return { input, settings };
 }
 

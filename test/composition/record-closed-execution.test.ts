@@ -31,7 +31,7 @@ describe('recordClosedExecutionDependencies', () => {
     });
 
     // Assess
-    expect(written).toBe(true);
+    expect(written).toMatchObject({ runId: 'run-1', status: 'TIMED_OUT' });
     const update = documents.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update?.TableName).toBe('runs-table-from-env');
     expect(Object.values(update?.ExpressionAttributeValues ?? {})).toContain(Date.parse(COMPLETED_AT) / 1000 + 30 * 86_400);

@@ -53,7 +53,7 @@ describe('parseRunInput', () => {
   });
 
   it.each<[string, unknown, string, RegExp]>([
-    ['an unknown top-level field', { ...minimal, solutionArn: SOLUTION_VERSION_ARN }, 'solutionArn', /is not a known field/],
+    ['an unknown top-level field', { ...minimal, solutionName: 'users' }, 'solutionName', /is not a known field/],
     ['an unknown nested field', { ...minimal, tags: [{ tagKey: 'a', tagValue: 'b', owner: 'x' }] }, 'tags.0.owner', /is not a known field/],
     ['no inputPath', { numResults: 10 }, 'inputPath', /is required/],
     ['an http inputPath', { inputPath: 'https://example.com/users.jsonl' }, 'inputPath', /S3 URI/],

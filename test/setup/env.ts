@@ -8,3 +8,5 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.AWS_REGION ??= 'us-east-1';
 // Keep Powertools quiet in tests unless a test opts in.
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Run metrics go to stdout unless a sink is given; a test that wants them passes one (local mode's EmfCapture).
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

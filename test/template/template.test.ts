@@ -217,6 +217,7 @@ describe('serverless package', () => {
         'logs:PutLogEvents',
         'personalize:CreateBatchInferenceJob',
         'personalize:DescribeBatchInferenceJob',
+        'personalize:ListSolutionVersions',
         'personalize:TagResource',
         'kms:Decrypt',
         'kms:GenerateDataKey',
@@ -263,6 +264,16 @@ describe('serverless package', () => {
           expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|solution|filter)\/\*$/);
         }
       }
+    }
+  });
+
+  it('lets the start function list solution versions of this account and region\'s solutions only', () => {
+    const statements = allowStatements(template, 'StartJobRole').filter((statement) => actionsOf(statement).includes('personalize:ListSolutionVersions'));
+    expect(statements).toHaveLength(1);
+    expect(actionsOf(statements[0]!)).toEqual(['personalize:ListSolutionVersions']);
+    expect(resourcesOf(statements[0]!)).toEqual(['arn:${AWS::Partition}:personalize:${AWS::Region}:${AWS::AccountId}:solution/*']);
+    for (const roleId of ['TriggerRole', 'GetJobStatusRole', 'RecordRunRole', 'RecordClosedExecutionRole']) {
+      expect(allowStatements(template, roleId).flatMap(actionsOf)).not.toContain('personalize:ListSolutionVersions');
     }
   });
 
@@ -422,6 +433,71 @@ describe('serverless package', () => {
     expect(alarm.Properties?.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }] });
     if (namespace === 'AWS/States') {
       expect(alarm.Properties?.Dimensions).toEqual([{ Name: 'StateMachineArn', Value: { Ref: 'BatchInferenceStateMachine' } }]);
+    }
+  });
+
+  /** The dashboard body with its `Fn::Sub` values put in, as CloudFormation would, parsed. */
+  function dashboardBody(): { widgets: Array<{ type: string; properties: Record<string, unknown> }> } {
+    const [body, values] = resource('RunsDashboard').Properties?.DashboardBody['Fn::Sub'] as [string, Record<string, unknown>];
+    const substituted = body.replace(/\$\{([^}]+)\}/g, (_match, name: string) => {
+      const value = values[name];
+      if (typeof value === 'string') return value;
+      if (name === 'AWS::Region') return 'us-east-1';
+      if (name === 'Threshold') return '0.05';
+      // An intrinsic (Ref, GetAtt) resolves at deploy time; its name stands in for it.
+      return `<${name}>`;
+    });
+    return JSON.parse(substituted) as ReturnType<typeof dashboardBody>;
+  }
+
+  it('has a dashboard whose body is valid JSON once substituted, with every run metric and the state machine\'s own', () => {
+    // Act
+    const body = dashboardBody();
+    const values = resource('RunsDashboard').Properties?.DashboardBody['Fn::Sub'][1] as Record<string, unknown>;
+    const text = JSON.stringify(body);
+
+    // Assess
+    expect(values).toMatchObject({ Namespace: 'PersonalizeBatch/test', StateMachine: { Ref: 'BatchInferenceStateMachine' }, Threshold: { Ref: 'ErrorRecordRateThreshold' } });
+    for (const metric of ['RunsStarted', 'RunsSucceeded', 'RunsFailed', 'RunsTimedOut', 'RunsAborted', 'QueuedForCapacity', 'JobDuration', 'PollsPerRun', 'Records', 'ErrorRecords']) {
+      expect(text).toContain(`MetricName=\\"${metric}\\"`);
+    }
+    const stateMachineMetrics = body.widgets
+      .flatMap((widget) => (widget.properties.metrics as unknown[][] | undefined) ?? [])
+      .filter((row) => row[0] === 'AWS/States');
+    expect(stateMachineMetrics.map((row) => row[1])).toEqual(
+      expect.arrayContaining(['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted', 'ExecutionTime']),
+    );
+    for (const row of stateMachineMetrics) expect(row.slice(2, 4)).toEqual(['StateMachineArn', '<StateMachine>']);
+    expect(text).toContain('{PersonalizeBatch/test,service,JobType}');
+    expect(text).toContain('{PersonalizeBatch/test,service,JobType,JobGroup}');
+  });
+
+  it('alarms when more than the threshold share of output records carry an error, and shows the alarm on the dashboard', () => {
+    // Act
+    const alarm = resource('ErrorRecordRateAlarm').Properties as Record<string, unknown> & { Metrics: Array<Record<string, unknown>> };
+
+    // Assess
+    const byId = Object.fromEntries(alarm.Metrics.map((metric) => [String(metric.Id), metric]));
+    expect(byId.rate).toMatchObject({ Expression: 'errors / records', ReturnData: true });
+    for (const [id, name] of [['errors', 'ErrorRecords'], ['records', 'Records']] as const) {
+      expect(byId[id]).toMatchObject({
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: 'PersonalizeBatch/test', MetricName: name, Dimensions: [{ Name: 'service', Value: 'personalize-batch-orchestrator' }, { Name: 'JobType', Value: 'BATCH_INFERENCE' }] },
+          Period: 3600,
+          Stat: 'Sum',
+        },
+      });
+    }
+    expect(alarm).toMatchObject({ Threshold: { Ref: 'ErrorRecordRateThreshold' }, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+    expect(alarm.AlarmActions).toEqual({ 'Fn::If': ['HasAlarmEmail', [{ Ref: 'AlarmTopic' }], { Ref: 'AWS::NoValue' }] });
+    expect(template.Parameters?.ErrorRecordRateThreshold).toMatchObject({ Type: 'Number', Default: 0.05, MinValue: 0, MaxValue: 1 });
+    expect(resource('RunsDashboard').Properties?.DashboardBody['Fn::Sub'][1]).toMatchObject({ ErrorRecordAlarmArn: { 'Fn::GetAtt': ['ErrorRecordRateAlarm', 'Arn'] } });
+  });
+
+  it('gives the functions that emit run metrics the stage\'s namespace and known job groups', () => {
+    for (const name of ['Trigger', 'RecordRun', 'RecordClosedExecution']) {
+      expect(variablesOf(name)).toMatchObject({ METRICS_NAMESPACE: 'PersonalizeBatch/test', METRICS_JOB_GROUPS: '' });
     }
   });
 

@@ -1,7 +1,7 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../../src/domain/closed-execution';
 import { recordClosedExecution } from '../../src/use-cases/record-closed-execution';
 import type { RunEvent, StoredRunRecord } from '../../src/domain/run-event';
-import type { OpenRunCloser, RunEventPublisher, RunRecordReader } from '../../src/use-cases/ports';
+import type { ClosedRunRecord, OpenRunCloser, RunEventPublisher, RunRecordReader } from '../../src/use-cases/ports';
 import type { ClosingRecord } from '../../src/domain/closed-execution';
 
 const STOP = Date.parse('2026-11-28T03:10:00.000Z');
@@ -70,12 +70,12 @@ describe('recordClosedExecution', () => {
   class FakeRuns implements OpenRunCloser, RunRecordReader {
     readonly closed: ClosingRecord[] = [];
     constructor(public record: StoredRunRecord | undefined) {}
-    async closeIfOpen(record: ClosingRecord): Promise<boolean> {
+    async closeIfOpen(record: ClosingRecord): Promise<ClosedRunRecord | undefined> {
       const open = !this.record || ['ACCEPTED', 'RUNNING', 'WAITING_FOR_CAPACITY'].includes(this.record.status ?? '');
-      if (!open) return false;
+      if (!open) return undefined;
       this.closed.push(record);
       this.record = { ...this.record, ...record };
-      return true;
+      return this.record as ClosedRunRecord;
     }
     async get(): Promise<StoredRunRecord | undefined> {
       return this.record;
@@ -91,7 +91,13 @@ describe('recordClosedExecution', () => {
     }
   }
 
-  const RUNNING: StoredRunRecord = { runId: 'run-1', status: 'RUNNING', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1' };
+  const RUNNING: StoredRunRecord = {
+    runId: 'run-1',
+    status: 'RUNNING',
+    jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1',
+    jobGroup: 'users',
+    queuedSeconds: 90,
+  };
 
   it('closes a run whose record is still open and publishes the closed record', async () => {
     // Prepare
@@ -102,7 +108,14 @@ describe('recordClosedExecution', () => {
     const result = await recordClosedExecution(statusChange('TIMED_OUT'), { runs, publishers: [bus], now: () => STOP });
 
     // Assess
-    expect(result).toEqual({ runId: 'run-1', written: true, status: 'TIMED_OUT', published: 'Batch Inference Run Timed Out' });
+    expect(result).toEqual({
+      runId: 'run-1',
+      written: true,
+      status: 'TIMED_OUT',
+      published: 'Batch Inference Run Timed Out',
+      // What the run had reached, for its metrics.
+      closed: { jobGroup: 'users', jobArn: 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1', queuedSeconds: 90 },
+    });
     expect(runs.closed).toHaveLength(1);
     expect(bus.published).toEqual([
       expect.objectContaining({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import defaultCatalogJson from './default-catalog.json';
-import { STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
+import { SOLUTION_VERSION_STATUSES, STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
 import { isPersonalizeArn } from './validation';
 
 const personalizeArn = (resourceType: 'solution' | 'filter') =>
@@ -18,7 +18,15 @@ const resourceId = z.string().min(1, { error: 'must not be empty' }).max(256, { 
 const catalogSchema = z
   .strictObject({
     solutionVersions: z
-      .array(z.strictObject({ arn: personalizeArn('solution'), recipe: z.enum(STAND_IN_RECIPES) }))
+      .array(
+        z.strictObject({
+          arn: personalizeArn('solution'),
+          recipe: z.enum(STAND_IN_RECIPES),
+          status: z.enum(SOLUTION_VERSION_STATUSES).optional(),
+          creationDateTime: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time, e.g. 2026-11-20T03:00:00Z' }).optional(),
+          failureReason: z.string().optional(),
+        }),
+      )
       .min(1, { error: 'must list at least one solution version' }),
     filters: z.array(z.strictObject({ arn: personalizeArn('filter'), excludeItemIds: z.array(resourceId) })),
     itemIds: z.array(resourceId).min(1, { error: 'must list at least one item' }),
@@ -65,8 +73,11 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * The bundled catalog: one solution version per recipe and one filter in account 123456789012,
- * us-east-1, with 50 items and 20 users.
+ * The bundled catalog: one ACTIVE solution version per recipe (the first is the stage default),
+ * one filter in account 123456789012, us-east-1, with 50 items and 20 users. The
+ * User-Personalization solution also has an older ACTIVE version and newer versions that failed or
+ * are still training, and `local-untrained` has no ACTIVE version at all, so runs naming a
+ * `solutionArn` can be shown resolving, or failing to.
  */
 export const DEFAULT_CATALOG: StandInCatalog = loadCatalog(defaultCatalogJson);
 

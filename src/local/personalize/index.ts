@@ -7,6 +7,7 @@ export {
   type PersonalizeStandInOptions,
 } from './personalize-stand-in';
 export { DEFAULT_CATALOG, loadCatalog } from './catalog';
-export type { JobDurations, StandInCatalog, StandInFilter, StandInRecipe, StandInSolutionVersion } from './types';
+export type { JobDurations, SolutionVersionStatus, StandInCatalog, StandInFilter, StandInRecipe, StandInSolutionVersion } from './types';
+export { describeSolutions, solutionArnOf, type SolutionDescription } from './solution-versions';
 export { DEFAULT_BATCH_INPUT_LIMITS, type BatchInputLimits } from './input-limits';
 export { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';

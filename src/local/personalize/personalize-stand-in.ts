@@ -9,7 +9,8 @@ import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
 import { isInFlight, observeStatus, phaseAt } from './lifecycle';
 import type { JobDurations, StandInCatalog } from './types';
-import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs } from './validation';
+import { listSolutionVersions } from './solution-versions';
+import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs, validateListSolutionVersions } from './validation';
 
 export interface PersonalizeStandInOptions {
   /** Local S3 (s3rver) endpoint the jobs read input from and write output to. */
@@ -65,7 +66,8 @@ export const DEFAULT_FINALIZE_WAIT_MS = 20_000;
 
 /**
  * Starts a local stand-in for the Amazon Personalize batch inference API (CreateBatchInferenceJob,
- * DescribeBatchInferenceJob, ListBatchInferenceJobs) speaking awsJson1_1, so the real `PersonalizeClient`
+ * DescribeBatchInferenceJob, ListBatchInferenceJobs, and ListSolutionVersions for runs that name a
+ * solution) speaking awsJson1_1, so the real `PersonalizeClient`
  * reaches it through `endpoint`.
  *
  * Requests are checked in the order validation → unknown solution version or filter
@@ -133,6 +135,11 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     if (!solutionVersion) {
       throw new AwsServiceError('ResourceNotFoundException', `Could not find solution version: ${request.solutionVersionArn}`);
     }
+    // Stand-in choice: AWS documents no error for a version that is not ACTIVE; InvalidInputException
+    // is the closest modeled one (the adapter treats it, like ResourceInUseException, as a rejection).
+    if ((solutionVersion.status ?? 'ACTIVE') !== 'ACTIVE') {
+      throw new AwsServiceError('InvalidInputException', `Solution version ${request.solutionVersionArn} is not ACTIVE: it is ${solutionVersion.status}.`);
+    }
     if (request.filterArn !== undefined && !index.filter(request.filterArn)) {
       throw new AwsServiceError('ResourceNotFoundException', `Could not find filter: ${request.filterArn}`);
     }
@@ -175,6 +182,13 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     };
   }
 
+  // Versions without a creation time in the catalog were "trained" when the stand-in started.
+  const startedAtMs = clock.now();
+
+  async function listSolutionVersionsOperation(input: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return listSolutionVersions(catalog.solutionVersions, validateListSolutionVersions(input), startedAtMs);
+  }
+
   const server = await startAwsJsonServer({
     targetPrefix: 'AmazonPersonalize',
     contentType: 'application/x-amz-json-1.1',
@@ -183,6 +197,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
       CreateBatchInferenceJob: createBatchInferenceJob,
       DescribeBatchInferenceJob: describeBatchInferenceJob,
       ListBatchInferenceJobs: listBatchInferenceJobs,
+      ListSolutionVersions: listSolutionVersionsOperation,
     },
   });
 

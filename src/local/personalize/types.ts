@@ -3,9 +3,31 @@ export type StandInRecipe = 'USER_PERSONALIZATION' | 'RELATED_ITEMS' | 'PERSONAL
 
 export const STAND_IN_RECIPES: readonly StandInRecipe[] = ['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING'];
 
+/** ListSolutionVersions' statuses (service model: CREATE PENDING > CREATE IN_PROGRESS > ACTIVE -or- CREATE FAILED; plus stopping). */
+export type SolutionVersionStatus = 'ACTIVE' | 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'CREATE FAILED' | 'CREATE STOPPING' | 'CREATE STOPPED';
+
+export const SOLUTION_VERSION_STATUSES: readonly SolutionVersionStatus[] = [
+  'ACTIVE',
+  'CREATE PENDING',
+  'CREATE IN_PROGRESS',
+  'CREATE FAILED',
+  'CREATE STOPPING',
+  'CREATE STOPPED',
+];
+
+/**
+ * A solution version that exists. Its solution is its ARN without the version id
+ * (`…:solution/<name>/<id>` belongs to `…:solution/<name>`). Only ACTIVE versions can run jobs.
+ */
 export interface StandInSolutionVersion {
   arn: string;
   recipe: StandInRecipe;
+  /** Default `ACTIVE`. */
+  status?: SolutionVersionStatus;
+  /** ISO 8601; default: when the stand-in started. */
+  creationDateTime?: string;
+  /** For `CREATE FAILED`. */
+  failureReason?: string;
 }
 
 /** A filter removes these items from results. Real filters are expressions; a fixed exclusion list is enough locally. */
@@ -69,6 +91,12 @@ export interface CreateBatchInferenceJobRequest {
   tags?: Tag[];
   batchInferenceJobMode?: BatchInferenceJobMode;
   themeGenerationConfig?: ThemeGenerationConfig;
+}
+
+export interface ListSolutionVersionsRequest {
+  solutionArn?: string;
+  nextToken?: string;
+  maxResults: number;
 }
 
 export interface ListBatchInferenceJobsRequest {

@@ -5,6 +5,7 @@ import {
   type BatchInferenceJobConfig,
   type CreateBatchInferenceJobRequest,
   type ListBatchInferenceJobsRequest,
+  type ListSolutionVersionsRequest,
   type RankingInfluenceType,
   type S3DataConfig,
   type Tag,
@@ -125,6 +126,16 @@ export function validateListBatchInferenceJobs(input: Record<string, unknown>): 
   const maxResults = v.integer('maxResults', input.maxResults, { min: 1, max: 100 });
   v.throwIfAny();
   return withoutUndefined({ solutionVersionArn, nextToken, maxResults: maxResults ?? DEFAULT_MAX_RESULTS });
+}
+
+/** ListSolutionVersions: `solutionArn` ≤ 256 (Personalize ARN pattern), `nextToken` ≤ 1500 ASCII, `maxResults` 1–100. @throws AwsServiceError `InvalidInputException` */
+export function validateListSolutionVersions(input: Record<string, unknown>): ListSolutionVersionsRequest {
+  const v = new Collector();
+  const solutionArn = v.personalizeArn('solutionArn', input.solutionArn, false);
+  const nextToken = v.string('nextToken', input.nextToken, { max: 1500, pattern: '\\p{ASCII}{0,1500}' });
+  const maxResults = v.integer('maxResults', input.maxResults, { min: 1, max: 100 });
+  v.throwIfAny();
+  return withoutUndefined({ solutionArn, nextToken, maxResults: maxResults ?? DEFAULT_MAX_RESULTS });
 }
 
 interface StringRules {
