@@ -23,7 +23,6 @@ export const SOURCE_MAX_BYTES = 8192;
  * which never enters the state.
  */
 export const RUN_INPUT_MAX_BYTES = 160 * 1024;
-import { S3UriSchema } from './s3-uri';
 import { solutionChoiceIssues, withoutOverriddenChoice } from './solution-choice';
 
 /**

@@ -1,6 +1,6 @@
 import { InvalidRunInputError, type InputIssue } from '../../src/domain/errors';
 import { parseRunInput, RUN_INPUT_MAX_BYTES } from '../../src/domain/run-input';
-import { FULL_RUN_INPUT, INPUT_PATH, SOLUTION_VERSION_ARN } from '../support/sample-run';
+import { FULL_RUN_INPUT, INPUT_PATH } from '../support/sample-run';
 
 const minimal = { inputPath: INPUT_PATH };
 
