@@ -7,6 +7,7 @@ import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
 import { parseJsonObject } from './schema-issues';
 import { S3InputUriSchema, utf8Bytes } from './s3-uri';
+import { solutionChoiceIssues, withoutOverriddenChoice } from './solution-choice';
 
 /**
  * The largest `source` (JSON, UTF-8 bytes). The trigger's own sources are smaller: an upload's key
@@ -23,7 +24,6 @@ export const SOURCE_MAX_BYTES = 8192;
  * which never enters the state.
  */
 export const RUN_INPUT_MAX_BYTES = 160 * 1024;
-import { solutionChoiceIssues, withoutOverriddenChoice } from './solution-choice';
 
 /**
  * The execution input: what a console user pastes into "Start execution", what the CLI sends and
