@@ -27,12 +27,16 @@ describe('run metrics', () => {
         ['RunsSucceeded', 'Count', 1],
         ['JobDuration', 'Seconds', record?.elapsedSeconds],
         ['PollsPerRun', 'Count', record?.pollCount],
+        // From the output verification: every record of the input, none failed.
+        ['Records', 'Count', record?.records],
+        ['ErrorRecords', 'Count', record?.errorRecords],
       ]);
+      expect(record).toMatchObject({ records: 2, errorRecords: 0 });
       expect(record?.elapsedSeconds).toBeGreaterThanOrEqual(660);
       expect(totals[0]).toMatchObject({ namespace: 'PersonalizeBatch/local', dimensions: { service: 'personalize-batch-orchestrator', JobType: 'BATCH_INFERENCE' } });
       // "weekly" is not a known group of the local stage: it counts under "other".
       const perGroup = environment.metrics.metrics({ runId: started.executionName, dimensionNames: PER_GROUP });
-      expect(perGroup.map((metric) => metric.dimensions.JobGroup)).toEqual(['other', 'other', 'other', 'other']);
+      expect(perGroup.map((metric) => metric.dimensions.JobGroup)).toEqual(['other', 'other', 'other', 'other', 'other', 'other']);
     });
   });
 
