@@ -1,4 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { readJson } from './json';
 
 /**
  * Turns Step Functions history events into the progress lines `personalize-batch run` prints:
@@ -71,12 +72,3 @@ export function summarizeCause(cause: string | undefined): string {
   return typeof parsed?.errorMessage === 'string' ? parsed.errorMessage : cause;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function readJson(text: string | undefined): any {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -2,6 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { LocalEnvironment } from '../local/local-environment';
 import type { TriggerSummary } from '../use-cases/trigger';
 import { summarizeCause } from './progress';
+import { readJson } from './json';
 
 type Print = (line: string) => void;
 
@@ -48,12 +49,3 @@ function describeEvent(executionArn: string, event: HistoryEvent, line: (event: 
   line('finished', runId, `${outcome}${reason ? ` (${reason})` : ''}`);
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function readJson(text: string | undefined): any {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

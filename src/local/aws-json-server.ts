@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './loopback';
+import { readText as readBody } from './http-body';
 
 /**
  * A modeled AWS error. `type` is the shape name the SDK turns into an exception class
@@ -107,15 +108,6 @@ async function handle(options: AwsJsonServerOptions, request: IncomingMessage, r
     }
     throw error;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 function writeJson(response: ServerResponse, contentType: string, statusCode: number, payload: unknown): void {

@@ -2,6 +2,7 @@ import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { startedAtOf, type StoredRun } from '../../adapters/runs-listing';
 import { formatDuration, summarizeCause } from '../progress';
 import { UsageError } from '../errors';
+import { readJson } from '../json';
 
 /** Statuses after which a record no longer changes. */
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'REJECTED']);
@@ -149,12 +150,3 @@ export function estimateRemaining(history: StoredRun[], runId: string, elapsedSe
   return left > 0 ? `about ${formatDuration(left)} left (${basis})` : `longer than usual (${basis})`;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function readJson(text: string | undefined): any {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,7 @@
 import { AwsServiceError, startAwsJsonServer } from '../aws-json-server';
 import { systemClock, type Clock } from '../clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_PARTITION, LOCAL_REGION } from '../local-aws';
+import { isJsonObject } from '../http-body';
 
 /** PutEvents takes 1 to 10 entries (`PutEventsRequestEntryList`). */
 export const MAX_ENTRIES = 10;
@@ -143,15 +144,6 @@ function refusalOf(entry: Record<string, unknown>, defaultBusArn: string): Entry
   }
   if (!isJsonObject(String(entry.Detail))) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
   return undefined;
-}
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
 }
 
 /** An entry's size as EventBridge counts it: UTF-8 bytes of Source, DetailType, Detail and each resource, plus 14 for a Time. */

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from '../loopback';
 import { triggersFor, type FaultPlan, type FaultTrigger, type HttpFault, type JobFault } from './fault-plan';
+import { readAll } from '../http-body';
 
 export type FaultService = HttpFault['service'];
 
@@ -85,15 +86,6 @@ function forward(target: URL, request: IncomingMessage, response: ServerResponse
   let requestBody = '';
   if (rewrite) request.on('data', (chunk: Buffer) => (requestBody += chunk.toString('utf8')));
   request.pipe(upstream);
-}
-
-function readAll(stream: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
 }
 
 function personalizeRewrite(

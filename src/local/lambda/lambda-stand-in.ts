@@ -4,6 +4,7 @@ import { listenOnLoopback } from '../loopback';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
 import { localLambdaContext, type LocalLambdaHandler } from '../local-runner';
 import { functionArnFor, resolveFunctionKey, type FunctionDirectory } from './function-names';
+import { readAll as readBody } from '../http-body';
 
 export interface LambdaStandInOptions {
   /** Handlers by function key (`trigger`, `startJob`, ...), as the local environment wires them. */
@@ -181,15 +182,6 @@ function safeDecode(segment: string): string {
   } catch {
     return segment;
   }
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function writeOutcome(response: ServerResponse, outcome: InvocationOutcome): void {

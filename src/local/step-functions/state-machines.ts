@@ -1,5 +1,6 @@
 import { findExecutionNameViolation } from './execution-names';
 import type { StandInStateMachine } from './types';
+import { isJsonObject } from '../http-body';
 
 /** The stand-in was configured with something Step Functions itself would refuse. */
 export class StandInConfigurationError extends Error {
@@ -49,11 +50,3 @@ export function configureStateMachines(
   return byArn;
 }
 
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-}
