@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { StepFunctionsExecutions, type ExecutionDescription } from '../adapters/executions';
+import { StepFunctionsExecutions } from '../adapters/executions';
 import { InvalidRunInputError, type InputIssue } from '../domain/errors';
 import { JobGroupConfigSchema } from '../domain/job-group-config';
 import { parseRunInput, RunInputSchema } from '../domain/run-input';
@@ -8,7 +8,8 @@ import { LOCAL_CREDENTIALS } from '../local/local-aws';
 import { describeDeployedStack, regionOfArn } from './deployed-stack';
 import type { ConfigFile } from './local-config';
 import { LOCAL_STATE_FILE, NoLocalEnvironmentError, readLocalState } from './local-state';
-import { summarizeCause } from './progress';
+import { followExecution } from './runs/follow';
+import { resolveOperatorTarget } from './runs/target';
 
 export interface StartCommandOptions {
   /** `--input`: the run's `inputPath`. */
@@ -36,15 +37,10 @@ interface StartTarget {
   sfn: SFNClient;
   executions: StepFunctionsExecutions;
   description: string;
-  pollIntervalMs: number;
   /** The local stand-in's address, when the target is the local environment. */
   localEndpoint?: string;
 }
 
-const LOCAL_POLL_INTERVAL_MS = 1_000;
-/** Deployed runs take minutes to hours; every 10 s is plenty and stays far from API throttling. */
-const DEPLOYED_POLL_INTERVAL_MS = 10_000;
-const CLOSED_STATUSES = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 /** RunInput members that describe one run, so they cannot come from a shared job settings file. */
 const PER_RUN_MEMBERS = Object.keys(RunInputSchema.shape).filter((member) => !(member in JobGroupConfigSchema.shape));
 
@@ -75,9 +71,13 @@ export async function startCommand(options: StartCommandOptions): Promise<number
     if (typeof started === 'number') return started;
     print(`Started execution ${started}`);
     if (!options.wait) return 0;
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    const execution = await waitForClose(target, started, sleep, print);
-    return reportOutcome(execution, print);
+    // The same live progress as `runs watch`: each state, the job, each poll, the time left.
+    const operator = await resolveOperatorTarget({ stage: options.stage, region: options.region, cwd: options.cwd ?? process.cwd() });
+    try {
+      return await followExecution(operator, { executionArn: started, jobGroup: options.jobGroup, json: false, ...(options.sleep && { sleep: options.sleep }) }, print);
+    } finally {
+      operator.close();
+    }
   } finally {
     target.sfn.destroy();
   }
@@ -125,7 +125,6 @@ async function resolveTarget(options: StartCommandOptions): Promise<StartTarget>
       sfn,
       executions: new StepFunctionsExecutions(state.stateMachineArn, { client: sfn }),
       description: `the local environment (${state.endpoints.stepFunctions})`,
-      pollIntervalMs: LOCAL_POLL_INTERVAL_MS,
       localEndpoint: state.endpoints.stepFunctions,
     };
   }
@@ -136,7 +135,6 @@ async function resolveTarget(options: StartCommandOptions): Promise<StartTarget>
     sfn,
     executions: new StepFunctionsExecutions(stack.stateMachineArn, { client: sfn }),
     description: `stack ${stack.stackName} (${stack.region})`,
-    pollIntervalMs: DEPLOYED_POLL_INTERVAL_MS,
   };
 }
 
@@ -164,43 +162,3 @@ function asConnectionProblem(error: unknown, target: StartTarget): unknown {
   return new NoLocalEnvironmentError(`nothing answers at ${target.localEndpoint}; ${LOCAL_STATE_FILE} was left by one that stopped`);
 }
 
-async function waitForClose(
-  target: StartTarget,
-  executionArn: string,
-  sleep: (ms: number) => Promise<void>,
-  print: (line: string) => void,
-): Promise<ExecutionDescription> {
-  let lastStatus: string | undefined;
-  for (;;) {
-    const execution = await target.executions.describe(executionArn);
-    const status = String(execution.status);
-    if (status !== lastStatus) print(`  ${new Date().toISOString()}  ${status}`);
-    lastStatus = status;
-    if (CLOSED_STATUSES.has(status)) return execution;
-    await sleep(target.pollIntervalMs);
-  }
-}
-
-function reportOutcome(execution: ExecutionDescription, print: (line: string) => void): number {
-  if (execution.status === 'SUCCEEDED') {
-    const location = outputLocationOf(execution.output);
-    if (location) print(`Output: ${location}`);
-    print(`✔ Execution ${execution.name} SUCCEEDED`);
-    return 0;
-  }
-  print(`✘ Execution ${execution.name} ${execution.status}`);
-  if (execution.error) print(`  error: ${execution.error}`);
-  if (execution.cause) print(`  cause: ${summarizeCause(execution.cause)}`);
-  return 1;
-}
-
-/** A succeeded execution's output is the recorded run, which says where the results are. */
-function outputLocationOf(output: string | undefined): string | undefined {
-  try {
-    const parsed: unknown = JSON.parse(output ?? 'null');
-    const location = (parsed as { outputLocation?: unknown } | null)?.outputLocation;
-    return typeof location === 'string' ? location : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -2,7 +2,8 @@ import { access, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { readConfigFile } from '../../src/cli/local-config';
 import { localStateOf, writeLocalState } from '../../src/cli/local-state';
@@ -88,8 +89,11 @@ describe('personalize-batch start on the local environment', () => {
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.input ?? '{}')).toEqual({ numResults: 5, inputPath, jobGroup: 'users' });
     expect(await environment.getRunRecord(runId as string)).toMatchObject({ status: 'SUCCEEDED', numResults: 5, inputPath, jobGroup: 'users' });
-    expect(lines.at(-1)).toBe(`✔ Execution ${runId} SUCCEEDED`);
+    expect(lines.at(-1)).toBe(`✔ Run ${runId} SUCCEEDED`);
     expect(lines).toContainEqual(expect.stringMatching(/^Output: s3:\/\/.*\/users\.jsonl\.out$/));
+    // The same live progress as `runs watch`: the states as they happen, the job's status at each poll.
+    expect(lines).toContainEqual(expect.stringMatching(/Start job/));
+    expect(lines).toContainEqual(expect.stringMatching(/Get job status/));
     expect(sleeps.length).toBeGreaterThan(0);
     expect(new Set(sleeps)).toEqual(new Set([1000]));
   });
@@ -141,9 +145,9 @@ describe('personalize-batch start on the local environment', () => {
     const exitCode = await startCommand(options({ inputPath: `s3://${environment.bucket}/input/missing.jsonl`, wait: true, print: (line) => lines.push(line) }));
 
     expect(exitCode).toBe(1);
-    expect(lines).toContainEqual(expect.stringMatching(/^✘ Execution manual-\S+ FAILED$/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}error: \S+/));
-    expect(lines).toContainEqual(expect.stringMatching(/^ {2}cause: \S+/));
+    // The recorded reason on the last line, and the error type where the step failed.
+    expect(lines.at(-1)).toMatch(/^✘ Run manual-\S+ FAILED: Invalid run input: inputPath: names s3:\/\/\S+, which does not exist$/);
+    expect(lines).toContainEqual(expect.stringMatching(/✗ InvalidRunInputError: Invalid run input/));
   });
 });
 
@@ -206,15 +210,18 @@ describe('personalize-batch start --stage', () => {
   // local-environment tests above must see unpatched.
   let cloudFormation: AwsClientStub<CloudFormationClient>;
   let stepFunctions: AwsClientStub<SFNClient>;
+  let dynamodb: AwsClientStub<DynamoDBDocumentClient>;
 
   beforeEach(() => {
     cloudFormation = mockClient(CloudFormationClient);
     stepFunctions = mockClient(SFNClient);
+    dynamodb = mockClient(DynamoDBDocumentClient);
   });
 
   afterEach(() => {
     cloudFormation.restore();
     stepFunctions.restore();
+    dynamodb.restore();
   });
 
   const stageOptions = (overrides: Partial<StartCommandOptions>): StartCommandOptions => ({
@@ -239,10 +246,15 @@ describe('personalize-batch start --stage', () => {
           Outputs: [
             { OutputKey: 'DataBucketName', OutputValue: 'personalize-batch-prod-123456789012-eu-west-1' },
             { OutputKey: 'StateMachineArn', OutputValue: STATE_MACHINE_ARN },
+            { OutputKey: 'RunsTableName', OutputValue: 'personalize-batch-orchestrator-prod-runs' },
           ],
         },
       ],
     });
+    // No history and no record yet: the run is followed from DescribeExecution alone.
+    dynamodb.on(ScanCommand).resolves({ Items: [] });
+    dynamodb.on(GetCommand).resolves({});
+    stepFunctions.on(GetExecutionHistoryCommand).resolves({ events: [] });
     stepFunctions.on(StartExecutionCommand).resolves({ executionArn: EXECUTION_ARN, startDate: new Date() });
     stepFunctions
       .on(DescribeExecutionCommand)
@@ -273,14 +285,12 @@ describe('personalize-batch start --stage', () => {
       input: JSON.stringify({ inputPath: 's3://personalize-batch-prod-123456789012-eu-west-1/input/users.jsonl' }),
     });
     expect(await (stepFunctions.call(0).thisValue as SFNClient).config.region()).toBe('eu-west-1');
-    expect(sleeps).toEqual([10_000]);
+    // One 10 s poll while it ran, then short waits for the record the event rule writes.
+    expect(sleeps[0]).toBe(10_000);
+    expect(sleeps.slice(1).every((ms) => ms <= 1_000)).toBe(true);
+    expect(dynamodb).toHaveReceivedCommandWith(GetCommand, { TableName: 'personalize-batch-orchestrator-prod-runs', Key: { runId: 'manual-x' } });
     expect(lines).toEqual(
-      expect.arrayContaining([
-        `Started execution ${EXECUTION_ARN}`,
-        '✘ Execution manual-x FAILED',
-        '  error: JobRejectedError',
-        '  cause: Personalize refused the job: the solution version is not ACTIVE',
-      ]),
+      expect.arrayContaining([`Started execution ${EXECUTION_ARN}`, '✘ Run manual-x FAILED: Personalize refused the job: the solution version is not ACTIVE']),
     );
   });
 
