@@ -30,7 +30,11 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
   }
   if (/Region is missing/i.test(error.message)) return { message: 'no AWS region: pass --region, or set AWS_REGION or a region in your AWS profile', exitCode: EXIT_CODES.unreachable };
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
-    return { message: `cannot reach ${addressOf(error) ?? 'the service'} (${code}): is \`personalize-batch local up\` still running, or the network up?`, exitCode: EXIT_CODES.unreachable };
+    const address = addressOf(error);
+    // Local stand-ins listen on loopback; anything else is AWS, where `local up` has no part.
+    const local = address !== undefined && /(^|\/\/)(127\.|localhost|\[::1\])/.test(address);
+    const hint = local ? 'is `personalize-batch local up` still running?' : 'is the network up, and the region right?';
+    return { message: `cannot reach ${address ?? 'the service'} (${code}): ${hint}`, exitCode: EXIT_CODES.unreachable };
   }
   if (ACCESS_ERRORS.has(error.name)) return { message: `AWS refused access: ${error.name}: ${error.message}`, exitCode: EXIT_CODES.unreachable };
   if (error.name === 'ResourceNotFoundException') return { message: `${error.message} (is the stage deployed in this region?)`, exitCode: EXIT_CODES.unreachable };

@@ -1,6 +1,7 @@
 import '../local/polyfills';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../package.json';
+import { JOB_GROUP_NAME_PATTERN } from '../domain/job-group-config';
 import { findExecutionNameViolation } from '../local/step-functions/execution-names';
 import { CliError, EXIT_CODES, requireFolderOrNothing, requireReadableFile, UsageError } from './errors';
 import { describeFailure } from './failures';
@@ -67,7 +68,7 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
     .description('Run one batch inference run locally, from upload to recorded result (virtual time).')
     .argument('<input.jsonl>', 'the input file (JSON Lines)')
     .option('--config <file.json>', "job group settings (as config/<group>.json in the bucket) and an optional \"local\" section")
-    .option('--group <name>', 'job group of the run (default local-run with --config)')
+    .addOption(new Option('--group <name>', 'job group of the run (default local-run with --config)').argParser(parseJobGroup))
     .option('--out-dir <dir>', 'where the output is copied', 'local-output')
     .option('--verbose', "print the handlers' logs", false)
     .action(async (inputFile: string, options: { config?: string; group?: string; outDir: string; verbose: boolean }) => {
@@ -117,7 +118,7 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
     .description('Start one run by hand, as "Start execution" in the console does, on the local environment or (--stage) a deployed stack.')
     .requiredOption('--input <s3://bucket/key>', "the run's inputPath")
     .option('--config <file.json>', 'job settings for the run (the same file run --config takes)')
-    .option('--group <name>', 'job group of the run')
+    .addOption(new Option('--group <name>', 'job group of the run').argParser(parseJobGroup))
     .addOption(new Option('--name <execution name>', 'execution name (1-80 of A-Z a-z 0-9 - _)').argParser(parseExecutionName))
     .option('--stage <stage>', 'the deployed stack personalize-batch-orchestrator-<stage> (your usual AWS credentials)')
     .option('--region <region>', 'region of the stage (with --stage)')
@@ -169,6 +170,12 @@ function parsePort(text: string): number {
   // Five consecutive ports from the base: Personalize, Step Functions, S3, DynamoDB, Lambda.
   if (!Number.isInteger(value) || value < 1 || value > 65531) throw new InvalidArgumentError(`must be a port number from 1 to 65531, got ${text}`);
   return value;
+}
+
+/** A job group names its configuration file and input folder: the schema's rule, checked up front. */
+function parseJobGroup(text: string): string {
+  if (!JOB_GROUP_NAME_PATTERN.test(text)) throw new InvalidArgumentError('a job group is 1-63 letters, digits, "_" or "-", starting with a letter or digit');
+  return text;
 }
 
 function parseExecutionName(text: string): string {

@@ -31,6 +31,22 @@ export function jobGroupForInput(inputPath: string, layout: Pick<BucketLayout, '
   return JOB_GROUP_NAME_PATTERN.test(folder) ? folder : undefined;
 }
 
+/**
+ * The input folder that should name a job group but cannot (`input/my.group/file.jsonl`), or
+ * undefined when the path's folder is a valid group name, or it is not under the input prefix.
+ * A folder that is not a group name would otherwise run with the stage defaults, silently
+ * ignoring the configuration its owner meant for it.
+ */
+export function invalidGroupFolder(inputPath: string, layout: Pick<BucketLayout, 'bucket' | 'inputPrefix'>): string | undefined {
+  const location = parseS3Uri(inputPath);
+  if (!location || location.bucket !== layout.bucket || !location.key.startsWith(layout.inputPrefix)) return undefined;
+  const rest = location.key.slice(layout.inputPrefix.length);
+  const slash = rest.indexOf('/');
+  if (slash < 0) return undefined;
+  const folder = rest.slice(0, slash);
+  return JOB_GROUP_NAME_PATTERN.test(folder) ? undefined : folder;
+}
+
 export function configKey(jobGroup: string, layout: BucketLayout): string {
   return `${layout.configPrefix}${jobGroup}.json`;
 }

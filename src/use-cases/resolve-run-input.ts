@@ -1,5 +1,5 @@
 import type { ConfigFiles } from './ports';
-import { configKey, DEFAULT_JOB_GROUP, jobGroupForInput, type BucketLayout } from '../domain/bucket-layout';
+import { configKey, DEFAULT_JOB_GROUP, invalidGroupFolder, jobGroupForInput, type BucketLayout } from '../domain/bucket-layout';
 import { InvalidRunInputError } from '../domain/errors';
 import { parseJobGroupConfig } from '../domain/job-group-config';
 import type { RunDefaults } from '../domain/job-settings';
@@ -19,11 +19,23 @@ export interface ResolveRunInputDependencies {
  *
  * @returns the merged input (with its `jobGroup` set when there is one) and the stage defaults, with
  *   the group's `outputPath` as the base every run of the group writes under.
- * @throws InvalidRunInputError for bad input fields, a named group without a file, or a file that
+ * @throws InvalidRunInputError for bad input fields, an input folder that cannot name a group, a
+ *   named group without a file, or a file that
  *   is not valid JSON or not a valid configuration (issues name the file).
  */
 export async function resolveRunInput(raw: unknown, deps: ResolveRunInputDependencies): Promise<{ input: RunInput; defaults: RunDefaults }> {
   const input = parseRunInputFields(raw);
+  const badFolder = input.jobGroup === undefined ? invalidGroupFolder(input.inputPath, deps.layout) : undefined;
+  if (badFolder !== undefined) {
+    throw new InvalidRunInputError([
+      {
+        field: 'inputPath',
+        message:
+          `is in the folder "${badFolder}", which cannot name a job group (1-63 letters, digits, "_" or "-", starting with a letter or digit); ` +
+          'rename the folder, or name the group with jobGroup',
+      },
+    ]);
+  }
   const jobGroup = input.jobGroup ?? jobGroupForInput(input.inputPath, deps.layout);
   if (!jobGroup) return { input: mergeRunInput({}, input), defaults: deps.defaults };
   const key = configKey(jobGroup, deps.layout);

@@ -207,6 +207,27 @@ describe('startJob with job group configuration files', () => {
     expect(state.run).toMatchObject({ jobGroup: 'nightly', numResults: 50, filterArn: FILTER_ARN });
   });
 
+  it.each(['my.group', 'bad group!', '-leading-dash'])('refuses an input in the folder %j, which cannot name a group, instead of ignoring its configuration', async (folder) => {
+    // Prepare
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket());
+
+    // Act
+    const attempt = startJob({ input: { inputPath: `s3://${DATA_BUCKET}/input/${folder}/users.jsonl` }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(`inputPath: is in the folder "${folder}", which cannot name a job group`);
+    expect(deps.jobs.created).toEqual([]);
+  });
+
+  it('runs an input in such a folder when the run names its group itself', async () => {
+    const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));
+
+    const state = started(await startJob({ input: { inputPath: `s3://${DATA_BUCKET}/input/my.group/users.jsonl`, jobGroup: 'users' }, execution: executionRef('run-1') }, deps));
+
+    expect(state.run.jobGroup).toBe('users');
+    expect(deps.jobs.created[0]?.numResults).toBe(40);
+  });
+
   it('loads the configuration of the job group the upload folder implies', async () => {
     // Prepare
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { numResults: 40 }));

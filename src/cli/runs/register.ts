@@ -3,6 +3,9 @@ import { UsageError } from '../errors';
 import { listRuns, reportRuns, rerunRun, showRun, stopRun, watchRun } from './commands';
 import { resolveOperatorTarget, type OperatorTarget } from './target';
 
+/** Every status a run's record can have (README, "What ends up in the runs table"). */
+const RUN_STATUSES = ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'RUNNING', 'WAITING_FOR_CAPACITY', 'ACCEPTED', 'REJECTED'];
+
 interface RunsContext {
   print: (line: string) => void;
   cwd: string;
@@ -39,7 +42,7 @@ export function registerRunsCommands(runs: Command, context: RunsContext): void 
   const sleep = context.sleep ? { sleep: context.sleep } : {};
 
   withTargetOptions(runs.command('list').description('Runs, newest first: run id, group, status, job status, queued, duration, records/errors, started.'))
-    .option('--status <status>', 'only this status (SUCCEEDED, FAILED, TIMED_OUT, ABORTED, RUNNING, WAITING_FOR_CAPACITY, ACCEPTED, REJECTED)')
+    .addOption(new Option('--status <status>', 'only this status').choices(RUN_STATUSES))
     .option('--group <group>', 'only this job group')
     .option('--since <when>', 'only runs started since: 30m, 24h, 7d, 2w or an ISO 8601 time')
     .addOption(new Option('--limit <n>', 'show at most n runs').default(20).argParser(parseLimit))
