@@ -164,7 +164,7 @@ describe('serverless package', () => {
     const table = resource('RunsTable').Properties;
     expect(table?.GlobalSecondaryIndexes).toEqual(RUNS_TABLE_SCHEMA.GlobalSecondaryIndexes);
     expect(table?.GlobalSecondaryIndexes[0].IndexName).toBe(RUNS_BY_JOB_GROUP_INDEX);
-    expect([...table?.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName))).toEqual(
+    expect([...(table?.AttributeDefinitions ?? [])].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName))).toEqual(
       [...RUNS_TABLE_SCHEMA.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)),
     );
     expect(table?.KeySchema).toEqual(RUNS_TABLE_SCHEMA.KeySchema);
