@@ -21,10 +21,11 @@ export interface RunCommandOptions {
 }
 
 /**
- * Virtual job durations for `run`: long enough that the run shows real polling (several polls with
- * backoff), while the virtual clock makes the whole run take a couple of seconds.
+ * Virtual job durations for `run`: AWS's 3-user sample (~23 minutes), so the run shows real polling
+ * (the cold schedule's first check at 10 minutes sees `CREATE PENDING`, then several backed-off
+ * checks), while the virtual clock makes the whole run take a couple of seconds.
  */
-const RUN_JOB_DURATIONS = { pendingMs: 90_000, inProgressMs: 8 * 60_000 };
+const RUN_JOB_DURATIONS = { pendingMs: 11 * 60_000, inProgressMs: 12 * 60_000 };
 const REAL_MS_PER_WAIT = 250;
 
 /**

@@ -1,4 +1,5 @@
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
+import { DynamoDbRunHistory } from '../adapters/run-history';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
 import { DataBucketObjects } from '../adapters/s3-objects';
 import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../config/environment';
@@ -40,6 +41,7 @@ export function startJobDependencies(env: Environment, options: StartJobComposit
     configs: bucket,
     staging: bucket,
     progress: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
+    history: new DynamoDbRunHistory(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
     now: options.now ?? Date.now,
     ...(options.random && { random: options.random }),
   };

@@ -1,21 +1,39 @@
 import { backoffSeconds, type Backoff } from './backoff';
+import { durationAtZ, finishHazard, type ExpectedDuration } from './expected-duration';
 import { jobPhase } from './job-status';
 
 /**
  * How often to ask Personalize for the job's status, and when to give up.
  *
- * Batch jobs take minutes to hours (AWS samples poll for 3 to 5 hours). Polling starts at
- * `firstWaitSeconds` and backs off to `maxIntervalSeconds`, which keeps a long job cheap in state
- * transitions and far from Step Functions' 25,000-event history limit (~9 events per poll).
+ * Batch jobs take minutes to hours (even a 3-user job takes ~23 minutes in AWS's samples), and
+ * Personalize publishes no completion event, so a run polls. Where it pays to poll depends on what
+ * the run knows:
+ * - **No history** (cold): the first check comes at `firstPollSeconds` (10 minutes: well under the
+ *   quickest public sample), then the checks back off from `firstWaitSeconds` to `maxIntervalSeconds`.
+ * - **History** (`expected`, from the group's previous runs, see `expectedDurationFrom`): the first
+ *   check comes at the low end of the group's durations, the checks tighten where the job is most
+ *   likely to finish, and back off once it is later than the group has ever been (see
+ *   {@link historyIntervalSeconds}).
+ *
+ * Either way the guards hold: `maxElapsedSeconds` (the run's `maxWaitSeconds`), `maxPolls`, and
+ * through them Step Functions' 25,000-event history limit (~9 events per poll).
  */
 export interface PollingPolicy extends Backoff {
   /** A run whose job is still not finished this long after it was created ends as TIMED_OUT. */
   maxElapsedSeconds: number;
   /** A run ends as TIMED_OUT after this many status checks, whatever the elapsed time. */
   maxPolls: number;
+  /**
+   * Seconds before the first check when there is no history; the checks after it back off from
+   * `firstWaitSeconds`. Absent: the first check also waits `firstWaitSeconds` (a plain backoff).
+   */
+  firstPollSeconds?: number | undefined;
+  /** The group's expected job duration, read once when the job starts; absent: no usable history. */
+  expected?: ExpectedDuration | undefined;
 }
 
 export const DEFAULT_POLLING_POLICY: Readonly<PollingPolicy> = Object.freeze({
+  firstPollSeconds: 600,
   firstWaitSeconds: 60,
   backoffRate: 1.5,
   maxIntervalSeconds: 300,
@@ -30,6 +48,23 @@ export const DEFAULT_POLLING_POLICY: Readonly<PollingPolicy> = Object.freeze({
 export const MAX_POLLS_LIMIT = 2500;
 /** Leaves a day of margin under the state machine's 7-day `TimeoutSeconds` backstop. */
 export const MAX_ELAPSED_SECONDS_LIMIT = 6 * 24 * 60 * 60;
+
+/** The first check from history comes at about the group's 2nd percentile duration (median × e^(−2σ)). */
+export const HISTORY_FIRST_POLL_Z = -3;
+/** From about the 2nd percentile (median × e^(−2σ)) the checks follow the hazard within `maxIntervalSeconds`. */
+export const HISTORY_EARLY_Z = -2;
+/** Past about the 98th percentile (median × e^(2σ)) the job is late: the checks back off. */
+export const HISTORY_LATE_Z = 2;
+/**
+ * What one more check is worth, in seconds of detection lag. Minimising expected lag plus this
+ * price per check gives an interval of √(2 × worth ÷ hazard): short where the job is likely to
+ * finish in the next moments, long where it is not. Tuned with `npm run bench:polling`.
+ */
+export const POLL_WORTH_SECONDS = 10;
+/** No two checks closer than this, however sure the history is (a Wait + Task + Choice pass costs ~1 s anyway). */
+export const MIN_HISTORY_INTERVAL_SECONDS = 30;
+/** Once late, each interval grows by this share of the time past the late mark (×1.5 lateness per check). */
+export const LATE_BACKOFF_SHARE = 0.5;
 
 /** What the state machine carries between polls; the Choice state reads `terminal`/`timedOut`/`status`. */
 export interface PollState {
@@ -46,13 +81,49 @@ export interface PollState {
   elapsedSeconds: number;
 }
 
-/** Seconds to wait before status check number `pollNumber` (1-based), never past the deadline. */
+/**
+ * Seconds to wait before status check number `pollNumber` (1-based), `elapsedSeconds` after the job
+ * was created, never past the deadline (`maxElapsedSeconds`). Uses the history schedule when the
+ * policy has `expected`, the cold schedule otherwise. Always a whole number ≥ 1 (Step Functions'
+ * `SecondsPath` takes a non-negative integer).
+ */
 export function waitBeforePoll(policy: PollingPolicy, pollNumber: number, elapsedSeconds = 0): number {
-  const interval = backoffSeconds(policy, pollNumber);
+  const interval = policy.expected ? historyIntervalSeconds(policy, policy.expected, pollNumber, elapsedSeconds) : coldIntervalSeconds(policy, pollNumber);
   const untilDeadline = policy.maxElapsedSeconds - elapsedSeconds;
-  // Step Functions' SecondsPath needs a non-negative integer; waiting at least a second keeps a
-  // run that reached its deadline from spinning without a pause.
+  // Waiting at least a second keeps a run that reached its deadline from spinning without a pause.
   return Math.max(1, Math.round(Math.min(interval, untilDeadline)));
+}
+
+/** No history: `firstPollSeconds`, then the backoff from `firstWaitSeconds` (or the plain backoff without it). */
+function coldIntervalSeconds(policy: PollingPolicy, pollNumber: number): number {
+  if (policy.firstPollSeconds === undefined) return backoffSeconds(policy, pollNumber);
+  return pollNumber <= 1 ? policy.firstPollSeconds : backoffSeconds(policy, pollNumber - 1);
+}
+
+/**
+ * The schedule from the group's history, a function of the elapsed time only (the state carries
+ * nothing more):
+ * 1. The first check at median × e^(−2σ): before it, the group's jobs almost never finish.
+ * 2. Until median × e^(2σ), an interval of √(2 × {@link POLL_WORTH_SECONDS} ÷ hazard(t)), within
+ *    [{@link MIN_HISTORY_INTERVAL_SECONDS}, `maxIntervalSeconds`]: the intervals tighten as the
+ *    expected finish nears, because the chance that the job finishes in the next moment rises.
+ * 3. Later than that, the history no longer describes this job: the interval grows with the
+ *    lateness ({@link LATE_BACKOFF_SHARE}) up to `maxIntervalSeconds`, so a job far slower than
+ *    its group costs few checks.
+ */
+export function historyIntervalSeconds(policy: PollingPolicy, expected: ExpectedDuration, pollNumber: number, elapsedSeconds: number): number {
+  const ceiling = Math.max(1, policy.maxIntervalSeconds);
+  const floor = Math.min(MIN_HISTORY_INTERVAL_SECONDS, ceiling);
+  const clamp = (seconds: number) => Math.min(ceiling, Math.max(floor, seconds));
+  const hazardInterval = (seconds: number) => Math.sqrt((2 * POLL_WORTH_SECONDS) / finishHazard(expected, seconds));
+  const early = durationAtZ(expected, HISTORY_EARLY_Z);
+  if (pollNumber <= 1) return Math.max(1, durationAtZ(expected, HISTORY_FIRST_POLL_Z) - elapsedSeconds);
+  // Before the group's usual earliest finish, a check pays less than the usual ceiling allows, yet
+  // the next one never lands past that mark: a job faster than its group waits at most one such interval.
+  if (elapsedSeconds < early) return Math.max(floor, Math.min(Math.max(ceiling, hazardInterval(elapsedSeconds)), early - elapsedSeconds));
+  const late = durationAtZ(expected, HISTORY_LATE_Z);
+  if (elapsedSeconds < late) return clamp(hazardInterval(elapsedSeconds));
+  return clamp(Math.max(hazardInterval(late), LATE_BACKOFF_SHARE * (elapsedSeconds - late)));
 }
 
 /** The poll state right after the job was created. */

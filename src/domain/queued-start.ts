@@ -13,6 +13,7 @@ const PollingPolicySchema = z.object({
   maxIntervalSeconds: z.number(),
   maxElapsedSeconds: z.number(),
   maxPolls: z.number(),
+  firstPollSeconds: z.optional(z.number()),
 });
 
 /** A resolved job request as JSON carries it; the optional members keep the run input's own checks. */

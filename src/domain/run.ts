@@ -1,4 +1,5 @@
 import type { PollingPolicy, PollState } from './polling-policy';
+import { JOB_GROUP_NAME_PATTERN } from './job-group-config';
 import { jobPhase } from './job-status';
 import { DEFAULT_MAX_ERROR_RATE, judgeOutput, type OutputVerification } from './output-verification';
 import { timeoutReason } from './polling-policy';
@@ -190,7 +191,9 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     const asked: Record<string, unknown> = isPlainObject(request.input) ? request.input : (state as Record<string, unknown>);
     if (typeof asked.inputPath === 'string') record.inputPath = asked.inputPath;
     if (isPlainObject(asked.source)) record.source = asked.source;
-    if (typeof asked.jobGroup === 'string') record.jobGroup = asked.jobGroup;
+    // jobGroup keys the runs table's by-group index, which refuses an empty or over-long key (the
+    // whole write would fail): a group name the input check rejected is left to the failure reason.
+    if (typeof asked.jobGroup === 'string' && JOB_GROUP_NAME_PATTERN.test(asked.jobGroup)) record.jobGroup = asked.jobGroup;
     // A run that gave up waiting for capacity says how long it queued.
     if (isPlainObject(state.queued) && typeof state.queued.attempts === 'number') {
       record.capacityAttempts = state.queued.attempts;

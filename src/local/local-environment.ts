@@ -1,6 +1,7 @@
 import './polyfills';
 import type { S3Event } from 'aws-lambda';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RUNS_TABLE_SCHEMA } from './runs-table-schema';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -187,8 +188,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     await dynamodb.send(
       new CreateTableCommand({
         TableName: LOCAL_RUNS_TABLE,
-        AttributeDefinitions: [{ AttributeName: 'runId', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }],
+        ...RUNS_TABLE_SCHEMA,
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

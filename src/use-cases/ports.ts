@@ -8,6 +8,7 @@ import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
 import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
+import type { FinishedRunSample } from '../domain/expected-duration';
 import type { SolutionVersionSummary } from '../domain/solution-choice';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
@@ -89,6 +90,15 @@ export interface RunProgress {
 }
 
 // The runs table (every step).
+
+/**
+ * A job group's most recent finished runs, newest first, at most `limit` of them; start-job reads
+ * them once to place the job's status checks (see `expectedDurationFrom`).
+ * @throws the storage error; the caller falls back to the cold policy.
+ */
+export interface RunHistory {
+  recentFinishedRuns(jobGroup: string, limit: number): Promise<FinishedRunSample[]>;
+}
 
 /** Writes and reads a run's record; used by record-run. */
 export interface RunsStore {

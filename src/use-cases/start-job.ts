@@ -1,7 +1,8 @@
 import { adoptExistingJob } from './adopt-job';
+import { pollingWithHistory } from './polling-history';
 import { resolveRunInput } from './resolve-run-input';
 import { resolveSolutionVersion } from './resolve-solution-version';
-import type { BatchJobs, ConfigFiles, InputStaging, RunProgress, SolutionVersions } from './ports';
+import type { BatchJobs, ConfigFiles, InputStaging, RunHistory, RunProgress, SolutionVersions } from './ports';
 import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
@@ -31,6 +32,8 @@ export interface StartJobDependencies {
   now: () => number;
   /** In [0, 1): the capacity wait's jitter. */
   random?: () => number;
+  /** The group's previous runs, read once the job is created to place its status checks; absent: cold policy. */
+  history?: RunHistory;
 }
 
 /** The "Start job" state's payload. */
@@ -94,6 +97,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       };
 
   await reportProgress(() => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() }), deps);
+  const polling = await pollingWithHistory(jobSettings.polling, input.jobGroup, deps);
 
   return {
     next: NEXT_STEP.poll,
@@ -114,14 +118,14 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       outputLocation: outputLocation(jobSettings.inputFileName ? `${jobSettings.inputPath}${jobSettings.inputFileName}` : input.inputPath, jobSettings.outputPath),
       numResults: jobSettings.numResults,
       filterArn: jobSettings.filterArn,
-      polling: jobSettings.polling,
+      polling,
       maxErrorRate: jobSettings.maxErrorRate,
       source: input.source,
       ...(queued && {
         capacityWait: { attempts: queued.attempts, since: queued.since, waitedSeconds: secondsSince(queued.since, deps.now()) },
       }),
     },
-    poll: initialPollState(jobSettings.polling),
+    poll: initialPollState(polling),
   };
 }
 

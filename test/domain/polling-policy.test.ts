@@ -10,6 +10,11 @@ import {
 } from '../../src/domain/polling-policy';
 import { policy } from '../support/sample-run';
 
+/** A policy without the cold first check: a plain backoff from firstWaitSeconds, as before history. */
+function plainBackoff(overrides: Partial<PollingPolicy>): PollingPolicy {
+  return policy({ firstPollSeconds: undefined, ...overrides });
+}
+
 /** Step Functions' hard limit on a Standard execution's history, and the events one Wait + Task + Choice pass costs. */
 const HISTORY_EVENT_LIMIT = 25_000;
 const EVENTS_PER_POLL = 9;
@@ -29,12 +34,12 @@ function pollUntilGuard(pollingPolicy: PollingPolicy): PollState {
 describe('waitBeforePoll', () => {
   it('waits firstWaitSeconds before the first check', () => {
     // Act & Assess
-    expect(waitBeforePoll(policy({ firstWaitSeconds: 45 }), 1)).toBe(45);
+    expect(waitBeforePoll(plainBackoff({ firstWaitSeconds: 45 }), 1)).toBe(45);
   });
 
   it('backs off by backoffRate up to maxIntervalSeconds', () => {
     // Prepare
-    const backoff = policy({ firstWaitSeconds: 60, backoffRate: 2, maxIntervalSeconds: 400 });
+    const backoff = plainBackoff({ firstWaitSeconds: 60, backoffRate: 2, maxIntervalSeconds: 400 });
 
     // Act
     const waits = [1, 2, 3, 4, 5, 6].map((pollNumber) => waitBeforePoll(backoff, pollNumber));
@@ -43,23 +48,23 @@ describe('waitBeforePoll', () => {
     expect(waits).toEqual([60, 120, 240, 400, 400, 400]);
   });
 
-  it('follows the default policy: 60 s, then ×1.5, capped at 5 minutes', () => {
+  it('follows the default (cold) policy: 10 minutes to the first check, then 60 s ×1.5, capped at 5 minutes', () => {
     // Act
-    const waits = [1, 2, 3, 4, 5, 50].map((pollNumber) => waitBeforePoll(DEFAULT_POLLING_POLICY, pollNumber));
+    const waits = [1, 2, 3, 4, 5, 6, 50].map((pollNumber) => waitBeforePoll(DEFAULT_POLLING_POLICY, pollNumber));
 
     // Assess
-    expect(waits).toEqual([60, 90, 135, 203, 300, 300]);
+    expect(waits).toEqual([600, 60, 90, 135, 203, 300, 300]);
   });
 
   it('treats poll numbers below 1 like the first poll', () => {
     // Act & Assess
-    expect(waitBeforePoll(policy({ firstWaitSeconds: 30 }), 0)).toBe(30);
-    expect(waitBeforePoll(policy({ firstWaitSeconds: 30 }), -3)).toBe(30);
+    expect(waitBeforePoll(plainBackoff({ firstWaitSeconds: 30 }), 0)).toBe(30);
+    expect(waitBeforePoll(plainBackoff({ firstWaitSeconds: 30 }), -3)).toBe(30);
   });
 
   it('shortens the wait so the next check falls on the deadline', () => {
     // Prepare
-    const short = policy({ maxElapsedSeconds: 1000, maxIntervalSeconds: 300 });
+    const short = plainBackoff({ maxElapsedSeconds: 1000, maxIntervalSeconds: 300 });
 
     // Act & Assess
     expect(waitBeforePoll(short, 10, 900)).toBe(100);
@@ -67,17 +72,17 @@ describe('waitBeforePoll', () => {
 
   it('waits at least one second at or past the deadline', () => {
     // Prepare
-    const short = policy({ maxElapsedSeconds: 1000 });
+    const short = plainBackoff({ maxElapsedSeconds: 1000 });
 
     // Act & Assess
     expect(waitBeforePoll(short, 10, 1000)).toBe(1);
     expect(waitBeforePoll(short, 10, 5000)).toBe(1);
-    expect(waitBeforePoll(policy({ firstWaitSeconds: 0 }), 1)).toBe(1);
+    expect(waitBeforePoll(plainBackoff({ firstWaitSeconds: 0 }), 1)).toBe(1);
   });
 
   it('returns a whole number of seconds for fractional rates', () => {
     // Prepare
-    const fractional = policy({ firstWaitSeconds: 7, backoffRate: 1.3, maxIntervalSeconds: 1000 });
+    const fractional = plainBackoff({ firstWaitSeconds: 7, backoffRate: 1.3, maxIntervalSeconds: 1000 });
 
     // Act
     const waits = Array.from({ length: 20 }, (_, index) => waitBeforePoll(fractional, index + 1, 0.25));
@@ -88,7 +93,7 @@ describe('waitBeforePoll', () => {
 
   it('never schedules a check past the deadline before it is reached', () => {
     // Prepare
-    const tight = policy({ firstWaitSeconds: 60, backoffRate: 1.5, maxIntervalSeconds: 300, maxElapsedSeconds: 3600 });
+    const tight = plainBackoff({ firstWaitSeconds: 60, backoffRate: 1.5, maxIntervalSeconds: 300, maxElapsedSeconds: 3600 });
 
     // Act & Assess
     for (let elapsed = 0; elapsed < tight.maxElapsedSeconds; elapsed += 7) {
@@ -104,7 +109,7 @@ describe('waitBeforePoll', () => {
 describe('initialPollState', () => {
   it('starts with no checks, no status and the first wait', () => {
     // Act
-    const state = initialPollState(policy({ firstWaitSeconds: 42 }));
+    const state = initialPollState(plainBackoff({ firstWaitSeconds: 42 }));
 
     // Assess
     expect(state).toEqual({
@@ -120,7 +125,7 @@ describe('initialPollState', () => {
 });
 
 describe('nextPollState', () => {
-  const thePolicy = policy({ firstWaitSeconds: 60, backoffRate: 1.5, maxIntervalSeconds: 300, maxElapsedSeconds: 3600, maxPolls: 10 });
+  const thePolicy = plainBackoff({ firstWaitSeconds: 60, backoffRate: 1.5, maxIntervalSeconds: 300, maxElapsedSeconds: 3600, maxPolls: 10 });
 
   it('keeps polling a running job with the next backed-off wait', () => {
     // Act
@@ -209,7 +214,7 @@ describe('nextPollState', () => {
 });
 
 describe('timeoutReason', () => {
-  const thePolicy = policy({ maxElapsedSeconds: 3600, maxPolls: 10 });
+  const thePolicy = plainBackoff({ maxElapsedSeconds: 3600, maxPolls: 10 });
 
   it('names maxWaitSeconds when the elapsed guard stopped the run', () => {
     // Act

@@ -200,6 +200,22 @@ describe('buildRunRecord', () => {
     expect(record).toMatchObject({ inputPath: INPUT_PATH, jobGroup: 'users', source });
   });
 
+  it.each([
+    ['empty', ''],
+    ['over-long', 'g'.repeat(5000)],
+    ['malformed', 'two words'],
+  ])('leaves out a %s jobGroup the input check rejected: it keys the by-group index, which would refuse the whole write', (_label, jobGroup) => {
+    // Act
+    const record = buildRunRecord(
+      { execution, input: { inputPath: INPUT_PATH, jobGroup }, state: { error: { Error: 'InvalidRunInputError', Cause: 'Invalid run input: jobGroup' } } },
+      completedAt,
+    );
+
+    // Assess
+    expect(record.jobGroup).toBeUndefined();
+    expect(record.inputPath).toBe(INPUT_PATH);
+  });
+
   it('records how long a run queued for capacity before it gave up', () => {
     // Prepare
     const since = '2026-01-15T05:30:00.000Z';

@@ -51,7 +51,7 @@ describe('get-job-status handler', () => {
     expect(next).toEqual({
       next: 'POLL',
       run: state.run,
-      poll: { count: 2, status: 'IN PROGRESS', terminal: false, timedOut: false, failureReason: null, waitSeconds: 135, elapsedSeconds: 300 },
+      poll: { count: 2, status: 'IN PROGRESS', terminal: false, timedOut: false, failureReason: null, waitSeconds: 90, elapsedSeconds: 300 },
     });
   });
 

@@ -121,7 +121,7 @@ describe('start-job handler', () => {
       jobInputPath: STAGED,
       jobGroup: 'default',
     });
-    expect(state.poll).toMatchObject({ count: 0, waitSeconds: 60, terminal: false });
+    expect(state.poll).toMatchObject({ count: 0, waitSeconds: 600, terminal: false });
   });
 
   it('passes every optional member through to CreateBatchInferenceJob', async () => {

@@ -11,6 +11,8 @@ import { composeTrigger } from '../../src/composition/trigger';
 import { composeVerifyOutput } from '../../src/composition/verify-output';
 import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
 import { localFunctionEnvironment } from '../../src/local/local-functions';
+import { RUNS_TABLE_SCHEMA } from '../../src/local/runs-table-schema';
+import { RUNS_BY_JOB_GROUP_INDEX } from '../../src/adapters/run-history';
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
 const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
@@ -158,6 +160,16 @@ describe('serverless package', () => {
     });
   });
 
+  it('indexes finished runs by job group, newest first, as the history adapter and the local table expect', () => {
+    const table = resource('RunsTable').Properties;
+    expect(table?.GlobalSecondaryIndexes).toEqual(RUNS_TABLE_SCHEMA.GlobalSecondaryIndexes);
+    expect(table?.GlobalSecondaryIndexes[0].IndexName).toBe(RUNS_BY_JOB_GROUP_INDEX);
+    expect([...(table?.AttributeDefinitions ?? [])].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName))).toEqual(
+      [...RUNS_TABLE_SCHEMA.AttributeDefinitions].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName)),
+    );
+    expect(table?.KeySchema).toEqual(RUNS_TABLE_SCHEMA.KeySchema);
+  });
+
   it('passes the stage parameters to the start function', () => {
     const environment = resource('StartJobLambdaFunction').Properties?.Environment.Variables;
     expect(environment).toHaveProperty('DEFAULT_SOLUTION_VERSION_ARN');
@@ -211,6 +223,7 @@ describe('serverless package', () => {
     [
       'StartJobRole',
       [
+        'dynamodb:Query',
         'dynamodb:UpdateItem',
         'iam:PassRole',
         'logs:CreateLogStream',
@@ -281,9 +294,17 @@ describe('serverless package', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
     for (const roleId of ['RecordClosedExecutionRole', 'RecordRunRole', 'StartJobRole', 'TriggerRole']) {
-      const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      const writes = allowStatements(template, roleId).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query'),
+      );
       expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
     }
+  });
+
+  it("lets only startJob Query, and only the runs table's by-group index", () => {
+    const queries = allRoleStatements(template).filter(({ statement }) => actionsOf(statement).includes('dynamodb:Query'));
+    expect(queries.map(({ roleId }) => roleId)).toEqual(['StartJobRole']);
+    expect(queries[0]?.statement).toMatchObject({ Action: 'dynamodb:Query', Resource: { 'Fn::Sub': `\${RunsTable.Arn}/index/${RUNS_BY_JOB_GROUP_INDEX}` } });
   });
 
   it('limits each function to writing its own log group', () => {

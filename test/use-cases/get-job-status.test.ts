@@ -30,7 +30,8 @@ describe('getJobStatus', () => {
       terminal: false,
       timedOut: false,
       failureReason: null,
-      waitSeconds: 203,
+      // The cold policy: 600 s to the first check, then 60, 90, 135 s…
+      waitSeconds: 135,
       elapsedSeconds: 400,
     });
   });

@@ -90,7 +90,7 @@ describe('startJob', () => {
         maxErrorRate: 0.1,
         source: { type: 'manual' },
       },
-      poll: { count: 0, status: null, terminal: false, timedOut: false, failureReason: null, waitSeconds: 60, elapsedSeconds: 0 },
+      poll: { count: 0, status: null, terminal: false, timedOut: false, failureReason: null, waitSeconds: 600, elapsedSeconds: 0 },
     });
   });
 
