@@ -19,9 +19,39 @@ interface RewritableRequest {
 interface AbortableRequest {
   method: string;
   path: string;
+  type?: string;
   query: Record<string, string | string[] | undefined>;
   status: number;
   body: unknown;
+}
+
+/** The longest file name the local disk takes (ext4, APFS, NTFS: 255 bytes). */
+const FILE_NAME_MAX_BYTES = 255;
+
+/**
+ * s3rver stores each key as a path on disk, `<segment>/…/<last segment>._S3rver_metadata.json`, so
+ * a key segment too long for a file name would fail deep inside it (ENAMETOOLONG, or a bare
+ * InternalError). S3 itself takes any key up to 1,024 bytes; this is local mode's own limit, so it
+ * is refused up front, as S3 refuses a key that is too long for it, naming the reason.
+ * Returns whether it answered.
+ */
+function refuseUnstorableKey(ctx: AbortableRequest, store: S3rverInternals['store']): boolean {
+  if (ctx.method !== 'PUT' && ctx.method !== 'POST') return false;
+  const [, bucket, ...keyParts] = ctx.path.split('/');
+  if (!bucket || keyParts.length === 0) return false;
+  const key = keyParts.map((part) => decodeURIComponent(part)).join('/');
+  const tooLong = store
+    .getResourcePath(bucket, key, 'metadata.json')
+    .split(/[\\/]/)
+    .some((segment) => Buffer.byteLength(segment, 'utf8') > FILE_NAME_MAX_BYTES);
+  if (!tooLong) return false;
+  ctx.status = 400;
+  ctx.type = 'application/xml';
+  ctx.body =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>KeyTooLongError</Code>' +
+    '<Message>Local mode cannot store this key: s3rver keeps each part of a key between slashes as a file name, ' +
+    'which the disk limits to 255 bytes (with s3rver&apos;s own 22-byte suffix). Amazon S3 takes it; locally, use a shorter file or folder name.</Message></Error>';
+  return true;
 }
 
 /** The parts of s3rver that the AbortMultipartUpload answer needs (its store's private layout). */
@@ -61,6 +91,7 @@ export async function startLocalS3(options: { port?: number; directory?: string 
   // Koa composes its middleware when the server starts listening, so this runs before s3rver's own.
   internals.middleware.unshift(async (ctx: RewritableRequest & AbortableRequest, next: () => Promise<void>) => {
     rewriteForS3rver(ctx);
+    if (refuseUnstorableKey(ctx, internals.store)) return;
     if (await answerAbortMultipartUpload(ctx, internals.store)) return;
     await next();
   });

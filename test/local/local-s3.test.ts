@@ -93,6 +93,21 @@ describe('local S3', () => {
     expect(listing.Contents?.map((entry) => entry.Key)).toContain(`credentials/${credentials.accessKeyId}.txt`);
   });
 
+  it('stores a key whose file name is 212 characters, and refuses one too long for a local file name with a clear S3 error', async () => {
+    // Prepare
+    const fits = `input/${'a'.repeat(212)}.jsonl`;
+    const tooLong = `input/${'b'.repeat(240)}.jsonl`;
+
+    // Act
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: fits, Body: 'ok' }));
+    const refused = client.send(new PutObjectCommand({ Bucket: BUCKET, Key: tooLong, Body: 'no' }));
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ name: 'KeyTooLongError', message: expect.stringContaining('Local mode cannot store this key') });
+    const stored = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: fits }));
+    expect(await stored.Body?.transformToString()).toBe('ok');
+  });
+
   it.each(CHARACTERS)('copies a key containing %j through the production adapter', async (character) => {
     // Prepare
     const key = `input/a${character}b/file${character}name.jsonl`;
