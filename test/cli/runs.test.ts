@@ -109,6 +109,24 @@ describe('personalize-batch runs, on the local environment', () => {
     expect((await cli(['runs', 'show', `${runId}-rerun-1`], cwd)).out).toMatch(new RegExp(`rerun of +${runId}`));
   });
 
+  it('gives a rerun started while the previous rerun still runs a name of its own', async () => {
+    const [run] = JSON.parse((await cli(['runs', 'list', '--json', '--status', 'SUCCEEDED', '--limit', '1'], cwd)).out) as Array<{ runId: string }>;
+    const runId = run?.runId ?? '';
+
+    // Back to back, without --wait: the first is still running when the second starts.
+    const first = JSON.parse((await cli(['runs', 'rerun', runId, '--json'], cwd)).out) as { runId: string; executionArn: string };
+    const second = JSON.parse((await cli(['runs', 'rerun', runId, '--json'], cwd)).out) as { runId: string; executionArn: string };
+    await environment.stepFunctions.idle();
+
+    expect(first.runId).not.toBe(second.runId);
+    expect(first.executionArn).not.toBe(second.executionArn);
+    const executions = await Promise.all([first, second].map((rerun) => environment.stepFunctions.waitForExecution(rerun.executionArn)));
+    expect(executions.map((execution) => [execution.name, execution.status])).toEqual([
+      [first.runId, 'SUCCEEDED'],
+      [second.runId, 'SUCCEEDED'],
+    ]);
+  });
+
   it('stops a running run: the execution is ABORTED and the run recorded ABORTED; stopping it again exits 1', async () => {
     await environment.upload('scheduled/slow.jsonl', USERS);
     const slow = await startLocalEnvironmentRun(environment, cwd);

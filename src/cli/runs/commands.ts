@@ -133,6 +133,9 @@ export async function rerunRun(
   for (let attempt = 1; attempt <= 100; attempt += 1) {
     const suffix = `-rerun-${attempt}`;
     const name = `${base.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
+    // StartExecution answers a repeat of a *running* execution's name and input with that
+    // execution, as if it had started it: a rerun still under way must count as taken.
+    if (await executionExists(target, name)) continue;
     const started = await target.executions.start({ name, input: rerunInput });
     if (!started.started) continue;
     if (options.json && !options.wait) print(JSON.stringify({ runId: name, executionArn: started.executionArn, rerunOf: options.runId }));
@@ -145,6 +148,16 @@ export async function rerunRun(
     );
   }
   throw new CliError(`Run ${options.runId} has been re-run 100 times; start another by hand with \`personalize-batch start\``, EXIT_CODES.runNotSuccessful);
+}
+
+async function executionExists(target: OperatorTarget, name: string): Promise<boolean> {
+  try {
+    await target.executions.describe(target.executions.executionArnFor(name));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return false;
+    throw error;
+  }
 }
 
 /** `runs report --out file.html`: one self-contained page about the runs since `--since`. */
