@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_CAPACITY_POLICY } from './capacity-policy';
 import { InvalidRunInputError, type InputIssue } from './errors';
+import { BATCH_INFERENCE_ONLY_SETTINGS } from './job-type';
 import { JOB_GROUP_NAME_PATTERN, JobGroupConfigSchema, type JobGroupConfig } from './job-group-config';
 import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
@@ -113,12 +114,27 @@ export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput
 
 function crossFieldIssues(input: RunInput): InputIssue[] {
   const issues: InputIssue[] = [];
+  if (input.jobType === 'BATCH_SEGMENT') {
+    // CreateBatchSegmentJob has no such members: refuse them rather than drop what the user asked for.
+    for (const field of BATCH_INFERENCE_ONLY_SETTINGS.filter((name) => input[name] !== undefined)) {
+      issues.push({
+        field,
+        message: 'applies to batch inference jobs only: a batch segment job (jobType BATCH_SEGMENT) has no such setting; remove it or set jobType BATCH_INFERENCE',
+      });
+    }
+    return issues.concat(guardIssues(input));
+  }
   if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
     issues.push({ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' });
   }
   if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
     issues.push({ field: 'batchInferenceJobMode', message: 'must be THEME_GENERATION when themeGenerationConfig is given' });
   }
+  return issues.concat(guardIssues(input));
+}
+
+function guardIssues(input: RunInput): InputIssue[] {
+  const issues: InputIssue[] = [];
   // A run may queue for capacity and then watch its job; both must end before the state machine's
   // TimeoutSeconds, which no Catch can record.
   const queue = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;

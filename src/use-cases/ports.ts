@@ -33,7 +33,11 @@ export interface BatchJobDescription {
 
 export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
 
-/** Creates and describes batch jobs; used by start-job and get-job-status. */
+/**
+ * Creates and describes batch jobs of either job type; used by start-job and get-job-status.
+ * `create` starts the kind `settings.jobType` names (absent: a batch inference job); `describe`
+ * reads the kind the ARN's resource type names (`batch-inference-job/…`, `batch-segment-job/…`).
+ */
 export interface BatchJobs {
   create(settings: JobSettings): Promise<CreateJobResult>;
   describe(jobArn: string): Promise<BatchJobDescription>;

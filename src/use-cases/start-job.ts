@@ -5,6 +5,7 @@ import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
 import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
+import { jobTypeOrDefault } from '../domain/job-type';
 import { jobNameForRun } from '../domain/naming';
 import { NEXT_STEP } from '../domain/next-step';
 import { initialPollState } from '../domain/polling-policy';
@@ -96,6 +97,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
     next: NEXT_STEP.poll,
     run: {
       runId,
+      jobType: jobTypeOrDefault(jobSettings.jobType),
       executionArn: request.execution.arn,
       executionStartTime: request.execution.startTime,
       jobName: jobSettings.jobName,
