@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import defaultCatalogJson from './default-catalog.json';
-import { STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
+import { isSegmentationRecipe, STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
 import { isPersonalizeArn } from './validation';
 
 const personalizeArn = (resourceType: 'solution' | 'filter') =>
@@ -36,6 +36,11 @@ const catalogSchema = z
     reportDuplicates(catalog.filters.map((filter) => filter.arn), (i) => ['filters', i, 'arn'], 'ARN');
     reportDuplicates(catalog.itemIds, (i) => ['itemIds', i], 'item ID');
     if (catalog.userIds) reportDuplicates(catalog.userIds, (i) => ['userIds', i], 'user ID');
+    // A segment lists users: a segmentation solution version needs some to recommend.
+    const segmentation = catalog.solutionVersions.findIndex((version) => isSegmentationRecipe(version.recipe));
+    if (segmentation !== -1 && !catalog.userIds?.length) {
+      context.addIssue({ code: 'custom', path: ['userIds'], message: `must list at least one user: solutionVersions[${segmentation}] is a ${catalog.solutionVersions[segmentation]!.recipe} (user segmentation) version` });
+    }
   });
 
 /**
@@ -65,7 +70,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * The bundled catalog: one solution version per recipe and one filter in account 123456789012,
+ * The bundled catalog: one solution version per recipe (two of them user segmentation: Item-Affinity
+ * and Item-Attribute-Affinity) and one filter in account 123456789012,
  * us-east-1, with 50 items and 20 users.
  */
 export const DEFAULT_CATALOG: StandInCatalog = loadCatalog(defaultCatalogJson);
@@ -75,6 +81,8 @@ export interface CatalogIndex {
   solutionVersion(arn: string): StandInSolutionVersion | undefined;
   filter(arn: string): StandInFilter | undefined;
   readonly itemIds: readonly string[];
+  /** The users segments are drawn from (batch segment jobs). */
+  readonly userIds: readonly string[];
 }
 
 /** Copies what it keeps, so later edits to `catalog` cannot change a running stand-in. */
@@ -82,9 +90,11 @@ export function indexCatalog(catalog: StandInCatalog): CatalogIndex {
   const versions = new Map(catalog.solutionVersions.map((version) => [version.arn, { ...version }]));
   const filters = new Map(catalog.filters.map((filter) => [filter.arn, { arn: filter.arn, excludeItemIds: [...filter.excludeItemIds] }]));
   const itemIds = Object.freeze([...catalog.itemIds]);
+  const userIds = Object.freeze([...(catalog.userIds ?? [])]);
   return {
     solutionVersion: (arn) => versions.get(arn),
     filter: (arn) => filters.get(arn),
     itemIds,
+    userIds,
   };
 }
