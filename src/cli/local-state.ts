@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LocalEnvironment } from '../local/local-environment';
+import { isSegmentationRecipe, RECIPE_NAMES, type StandInSolutionVersion } from '../local/personalize/types';
 
 /** Where `local up` leaves its description for other CLI invocations, relative to the working directory. */
 export const LOCAL_STATE_FILE = join('.personalize-batch', 'local.json');
@@ -46,9 +47,39 @@ export function localStateOf(environment: LocalEnvironment): LocalState {
     stateMachineArn: environment.stateMachineArn,
     solutionVersionArn: catalog.solutionVersions[0]?.arn,
     solutionVersionArns: catalog.solutionVersions.map((version) => version.arn),
+    solutions: solutionsOf(catalog.solutionVersions),
+    solutionVersions: catalog.solutionVersions.map(describeVersion),
     filterArn: catalog.filters[0]?.arn,
     personalizeRoleArn: environment.personalizeRoleArn,
   };
+}
+
+/** A bundled solution version as tools need it: its recipe, its solution and the job type it runs. */
+function describeVersion(version: StandInSolutionVersion) {
+  return {
+    solutionVersionArn: version.arn,
+    solutionArn: solutionArnOf(version.arn),
+    recipe: RECIPE_NAMES[version.recipe],
+    recipeArn: `arn:aws:personalize:::recipe/${RECIPE_NAMES[version.recipe]}`,
+    jobType: isSegmentationRecipe(version.recipe) ? 'BATCH_SEGMENT' : 'BATCH_INFERENCE',
+  };
+}
+
+/** Each solution once, with its recipe and its versions' ARNs, in catalog order. */
+function solutionsOf(versions: readonly StandInSolutionVersion[]) {
+  const solutions = new Map<string, { solutionArn: string; recipe: string; solutionVersionArns: string[] }>();
+  for (const version of versions) {
+    const solutionArn = solutionArnOf(version.arn);
+    const entry = solutions.get(solutionArn) ?? { solutionArn, recipe: RECIPE_NAMES[version.recipe], solutionVersionArns: [] };
+    entry.solutionVersionArns.push(version.arn);
+    solutions.set(solutionArn, entry);
+  }
+  return [...solutions.values()];
+}
+
+/** `…:solution/<name>/<version-id>` → `…:solution/<name>`. */
+function solutionArnOf(solutionVersionArn: string): string {
+  return solutionVersionArn.slice(0, solutionVersionArn.lastIndexOf('/'));
 }
 
 /**

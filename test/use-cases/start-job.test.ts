@@ -72,6 +72,7 @@ describe('startJob', () => {
       next: 'POLL',
       run: {
         runId: 'run-2026-01-15-users',
+        jobType: 'BATCH_INFERENCE',
         executionArn: execution.arn,
         executionStartTime: execution.startTime,
         jobName,
