@@ -119,7 +119,7 @@ function crossFieldIssues(input: RunInput): InputIssue[] {
     for (const field of BATCH_INFERENCE_ONLY_SETTINGS.filter((name) => input[name] !== undefined)) {
       issues.push({
         field,
-        message: 'applies to batch inference jobs only: a batch segment job (jobType BATCH_SEGMENT) has no such setting; remove it or set jobType BATCH_INFERENCE',
+        message: 'is a batch inference setting, and CreateBatchSegmentJob has no such member (jobType is BATCH_SEGMENT); remove it, or set jobType BATCH_INFERENCE',
       });
     }
     return issues.concat(guardIssues(input));
