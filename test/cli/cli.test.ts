@@ -175,6 +175,21 @@ describe('personalize-batch local up', () => {
         filterArn: expect.stringMatching(/^arn:aws:personalize:.*:filter\//),
         personalizeRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\//),
       });
+      // Other tools find a solution version for each recipe and job type in the line.
+      expect(info.solutionVersions).toContainEqual({
+        solutionVersionArn: 'arn:aws:personalize:us-east-1:123456789012:solution/local-item-affinity/3a4b5c6d',
+        solutionArn: 'arn:aws:personalize:us-east-1:123456789012:solution/local-item-affinity',
+        recipe: 'aws-item-affinity',
+        recipeArn: 'arn:aws:personalize:::recipe/aws-item-affinity',
+        jobType: 'BATCH_SEGMENT',
+      });
+      expect(info.solutions.map((solution: { recipe: string }) => solution.recipe)).toEqual([
+        'aws-user-personalization',
+        'aws-similar-items',
+        'aws-personalized-ranking',
+        'aws-item-affinity',
+        'aws-item-attribute-affinity',
+      ]);
       expect(record).toMatchObject({ runId, status: 'SUCCEEDED' });
     } finally {
       s3.destroy();
