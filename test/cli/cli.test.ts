@@ -48,6 +48,24 @@ describe('personalize-batch run', () => {
     expect(records[0]).toMatchObject({ input: JSON.parse(inputLines[0] ?? '{}'), error: null });
   });
 
+  it('runs the README\'s segment example (examples/items.jsonl with examples/segment-config.json) to users per item', async () => {
+    // Prepare
+    const lines: string[] = [];
+
+    // Act
+    const exitCode = await main(
+      ['run', join(ROOT, 'examples/items.jsonl'), '--config', join(ROOT, 'examples/segment-config.json'), '--out-dir', workDirectory],
+      (line) => lines.push(line),
+    );
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(lines.join('\n')).toMatch(/"jobType": "BATCH_SEGMENT"/);
+    expect(lines.join('\n')).toMatch(/Batch Segment Run Succeeded/);
+    const output = (await readFile(join(workDirectory, 'items.jsonl.out'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(output.map((line: { output: { recommendedUsers: string[] } }) => line.output.recommendedUsers.length)).toEqual([5, 5, 5]);
+  });
+
   it('exits 1 with the reason when the run fails', async () => {
     const badInput = join(workDirectory, 'not-json.jsonl');
     await writeFile(badInput, 'userId\nuser-001\n');
