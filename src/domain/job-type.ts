@@ -26,6 +26,12 @@ export const DEFAULT_JOB_TYPE: JobType = 'BATCH_INFERENCE';
  */
 export const BATCH_INFERENCE_ONLY_SETTINGS = ['batchInferenceJobConfig', 'batchInferenceJobMode', 'themeGenerationConfig'] as const;
 
+/**
+ * Users a batch segment job may put in one segment (`numResults`): "The maximum number of users per
+ * segment is 5 million" (CreateBatchSegmentJobRequest.numResults in the service model).
+ */
+export const MAX_USERS_PER_SEGMENT = 5_000_000;
+
 /** The ARN resource type of each job type (`arn:…:personalize:<region>:<account>:<resource>/<jobName>`). */
 export const JOB_ARN_RESOURCE_TYPES: Readonly<Record<JobType, string>> = Object.freeze({
   BATCH_INFERENCE: 'batch-inference-job',

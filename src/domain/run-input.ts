@@ -2,7 +2,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_CAPACITY_POLICY } from './capacity-policy';
 import { InvalidRunInputError, type InputIssue } from './errors';
-import { BATCH_INFERENCE_ONLY_SETTINGS } from './job-type';
+import { BATCH_INFERENCE_ONLY_SETTINGS, MAX_USERS_PER_SEGMENT } from './job-type';
 import { JOB_GROUP_NAME_PATTERN, JobGroupConfigSchema, type JobGroupConfig } from './job-group-config';
 import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
@@ -121,6 +121,9 @@ function crossFieldIssues(input: RunInput): InputIssue[] {
         field,
         message: 'is a batch inference setting, and CreateBatchSegmentJob has no such member (jobType is BATCH_SEGMENT); remove it, or set jobType BATCH_INFERENCE',
       });
+    }
+    if (input.numResults !== undefined && input.numResults > MAX_USERS_PER_SEGMENT) {
+      issues.push({ field: 'numResults', message: `is users per segment for a batch segment job, at most ${MAX_USERS_PER_SEGMENT}; got ${input.numResults}` });
     }
     return issues.concat(guardIssues(input));
   }

@@ -55,6 +55,14 @@ describe('jobType', () => {
     expect(resolveJobSettings(input, DEFAULTS, 'run-1', 'job-1')).toMatchObject({ jobType: 'BATCH_SEGMENT', numResults: 500, filterArn: input.filterArn, tags: input.tags });
   });
 
+  it('allows at most 5 million users per segment, and any numResults on a batch inference run', () => {
+    expect(issuesOf(() => parseRunInput({ inputPath: INPUT_PATH, jobType: 'BATCH_SEGMENT', numResults: 5_000_001 }))).toEqual([
+      'numResults: is users per segment for a batch segment job, at most 5000000; got 5000001',
+    ]);
+    expect(issuesOf(() => parseRunInput({ inputPath: INPUT_PATH, jobType: 'BATCH_SEGMENT', numResults: 5_000_000 }))).toEqual([]);
+    expect(issuesOf(() => parseRunInput({ inputPath: INPUT_PATH, numResults: 5_000_001 }))).toEqual([]);
+  });
+
   it('reads the job type from a job ARN', () => {
     expect(jobTypeOfArn('arn:aws:personalize:us-east-1:123456789012:batch-segment-job/j')).toBe('BATCH_SEGMENT');
     expect(jobTypeOfArn('arn:aws:personalize:us-east-1:123456789012:batch-inference-job/j')).toBe('BATCH_INFERENCE');

@@ -120,6 +120,12 @@ describe('CreateBatchSegmentJob validation', () => {
     for (const path of ['jobName', 'solutionVersionArn', 'numResults', 'roleArn', 'jobInput', 'jobOutput']) expect(error.message).toContain(`at '${path}'`);
   });
 
+  test('accepts at most 5 million users per segment (numResults)', async () => {
+    const error = await failure(fixture.client.send(new CreateBatchSegmentJobCommand(request({ numResults: 5_000_001 }))));
+    expect(error.message).toBe("1 validation error detected: Value '5000001' at 'numResults' failed to satisfy constraint: Member must have value less than or equal to 5000000");
+    await expect(fixture.client.send(new CreateBatchSegmentJobCommand(request({ numResults: 5_000_000 })))).resolves.toHaveProperty('batchSegmentJobArn');
+  });
+
   test('rejects more than 200 tags with TooManyTagsException', async () => {
     const tags = Array.from({ length: 201 }, (_, index) => ({ tagKey: `k${index}`, tagValue: 'v' }));
     const error = await failure(fixture.client.send(new CreateBatchSegmentJobCommand(request({ tags }))));

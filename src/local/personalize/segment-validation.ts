@@ -20,7 +20,8 @@ export function validateCreateBatchSegmentJob(input: Record<string, unknown>): C
   const jobName = v.string('jobName', input.jobName, { required: true, min: 1, max: 63, pattern: JOB_NAME_PATTERN });
   const solutionVersionArn = v.personalizeArn('solutionVersionArn', input.solutionVersionArn, true);
   const filterArn = v.personalizeArn('filterArn', input.filterArn, false);
-  const numResults = v.integer('numResults', input.numResults, { min: 1 });
+  // The model documents at most 5 million users per segment.
+  const numResults = v.integer('numResults', input.numResults, { min: 1, max: 5_000_000 });
   const roleArn = v.string('roleArn', input.roleArn, { required: true, max: 256, pattern: ROLE_ARN_PATTERN });
   const jobInput = v.wrapper('jobInput', input.jobInput, 's3DataSource', (path, value) => v.s3DataConfig(path, value));
   const jobOutput = v.wrapper('jobOutput', input.jobOutput, 's3DataDestination', (path, value) => v.s3DataConfig(path, value));
