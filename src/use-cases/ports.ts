@@ -8,6 +8,7 @@ import type { OutputTally } from '../domain/output-verification';
 import type { RunRecord } from '../domain/run';
 import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
+import type { JobType } from '../domain/job-type';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
 
@@ -77,7 +78,7 @@ export interface InputStaging {
  * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
  */
 export interface RunProgress {
-  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void>;
+  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: JobType | undefined }): Promise<void>;
   waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
 }
 

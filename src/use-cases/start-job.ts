@@ -91,7 +91,10 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
         adoptedExistingJob: true,
       };
 
-  await reportProgress(() => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() }), deps);
+  await reportProgress(
+    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType) }),
+    deps,
+  );
 
   return {
     next: NEXT_STEP.poll,

@@ -741,7 +741,13 @@ describe('startJob progress and staging errors', () => {
     expect(progress.marks).toEqual([
       {
         kind: 'jobStarted',
-        entry: { runId: 'run-progress', jobArn: state.run.jobArn, jobName: derivedJobName('run-progress'), jobCreatedAt: state.run.jobCreatedAt },
+        entry: {
+          runId: 'run-progress',
+          jobArn: state.run.jobArn,
+          jobName: derivedJobName('run-progress'),
+          jobCreatedAt: state.run.jobCreatedAt,
+          jobType: 'BATCH_INFERENCE',
+        },
       },
     ]);
   });
