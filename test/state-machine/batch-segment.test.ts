@@ -1,4 +1,4 @@
-import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
 import { DEFAULT_CATALOG, type StandInRecipe } from '../../src/local/personalize';
 import { jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
@@ -173,6 +173,40 @@ describe('capacity per job type', () => {
       expect(segment.status).toBe('SUCCEEDED');
       expect(record?.capacityAttempts).toBeUndefined();
       expect((await environment.getRunRecord('inference-holds-slot'))?.status).toBe('SUCCEEDED');
+    });
+  });
+});
+
+describe('a segment run stopped by hand', () => {
+  it('is recorded ABORTED with its jobType, and published as "Batch Segment Run Aborted"', async () => {
+    await withLocalEnvironment({ time: 'virtual', realMsPerWait: 300, jobDurations: { pendingMs: 600_000, inProgressMs: 600_000 } }, async (environment, sfn) => {
+      // Prepare: a segment run that reaches its polling loop.
+      await environment.upload('manual/items.jsonl', ITEMS);
+      const inWait = new Promise<void>((resolve) => {
+        environment.stepFunctions.onHistoryEvent((_arn, event) => {
+          if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') resolve();
+        });
+      });
+      const { executionArn } = await sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: environment.stateMachineArn,
+          name: 'stop-segment',
+          input: JSON.stringify({ inputPath: `s3://${environment.bucket}/manual/items.jsonl`, jobType: 'BATCH_SEGMENT', solutionVersionArn: ITEM_AFFINITY_SV }),
+        }),
+      );
+      await inWait;
+
+      // Act
+      await sfn.send(new StopExecutionCommand({ executionArn, error: 'Operator.Stop', cause: 'stopped by a test' }));
+      await environment.stepFunctions.waitForExecution(executionArn!);
+      await environment.closedExecutionsSettled();
+
+      // Assess
+      const record = await environment.getRunRecord('stop-segment');
+      expect(record).toMatchObject({ status: 'ABORTED', jobType: 'BATCH_SEGMENT', jobArn: expect.stringContaining(':batch-segment-job/') });
+      expect(environment.publishedEvents()).toEqual([
+        expect.objectContaining({ 'detail-type': 'Batch Segment Run Aborted', detail: expect.objectContaining({ runId: 'stop-segment', jobType: 'BATCH_SEGMENT' }) }),
+      ]);
     });
   });
 });
