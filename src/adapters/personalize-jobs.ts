@@ -1,14 +1,19 @@
 import {
   CreateBatchInferenceJobCommand,
+  CreateBatchSegmentJobCommand,
   DescribeBatchInferenceJobCommand,
+  DescribeBatchSegmentJobCommand,
   PersonalizeClient,
   paginateListSolutionVersions,
   type BatchInferenceJob,
+  type BatchSegmentJob,
   type CreateBatchInferenceJobCommandInput,
+  type CreateBatchSegmentJobCommandInput,
   type PersonalizeClientConfig,
 } from '@aws-sdk/client-personalize';
 import { InvalidRunInputError, JobLostError, JobRejectedError, PersonalizeBusyError } from '../domain/errors';
 import type { JobSettings } from '../domain/job-settings';
+import { JOB_TYPE_NOUNS, jobTypeOfArn, jobTypeOrDefault } from '../domain/job-type';
 import type { SolutionVersionSummary } from '../domain/solution-choice';
 import type { BatchJobDescription, BatchJobs, CreateJobResult, SolutionVersions } from '../use-cases/ports';
 
@@ -24,8 +29,11 @@ const REJECTIONS = new Set([
 const BUSY = new Set(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException']);
 
 /**
- * Adapter over `PersonalizeClient` for batch inference jobs and the solution versions they run;
- * translates AWS errors into domain errors.
+ * Adapter over `PersonalizeClient` for batch jobs of both job types: batch inference jobs
+ * (CreateBatchInferenceJob / DescribeBatchInferenceJob) and batch segment jobs (CreateBatchSegmentJob
+ * / DescribeBatchSegmentJob), chosen by `settings.jobType` on create and by the ARN's resource type
+ * (`batch-segment-job/…`) on describe. Translates AWS errors into domain errors; the two APIs model
+ * the same errors. Also lists the solution versions a run naming a `solutionArn` chooses from.
  */
 export class PersonalizeBatchJobs implements BatchJobs, SolutionVersions {
   private readonly client: PersonalizeClient;
@@ -36,6 +44,11 @@ export class PersonalizeBatchJobs implements BatchJobs, SolutionVersions {
 
   async create(settings: JobSettings): Promise<CreateJobResult> {
     try {
+      if (jobTypeOrDefault(settings.jobType) === 'BATCH_SEGMENT') {
+        const response = await this.client.send(new CreateBatchSegmentJobCommand(toCreateSegmentRequest(settings)));
+        if (!response.batchSegmentJobArn) throw new Error('CreateBatchSegmentJob returned no batchSegmentJobArn');
+        return { created: true, jobArn: response.batchSegmentJobArn };
+      }
       const response = await this.client.send(new CreateBatchInferenceJobCommand(toCreateRequest(settings)));
       if (!response.batchInferenceJobArn) throw new Error('CreateBatchInferenceJob returned no batchInferenceJobArn');
       return { created: true, jobArn: response.batchInferenceJobArn };
@@ -48,14 +61,21 @@ export class PersonalizeBatchJobs implements BatchJobs, SolutionVersions {
     }
   }
 
+  /** Describes the job `jobArn` names: a `batch-segment-job/…` ARN with DescribeBatchSegmentJob, any other with DescribeBatchInferenceJob. */
   async describe(jobArn: string): Promise<BatchJobDescription> {
+    const jobType = jobTypeOfArn(jobArn) ?? 'BATCH_INFERENCE';
     try {
+      if (jobType === 'BATCH_SEGMENT') {
+        const { batchSegmentJob } = await this.client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: jobArn }));
+        if (!batchSegmentJob) throw new JobLostError(`DescribeBatchSegmentJob returned no job for ${jobArn}`);
+        return toSegmentDescription(jobArn, batchSegmentJob);
+      }
       const { batchInferenceJob } = await this.client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: jobArn }));
       if (!batchInferenceJob) throw new JobLostError(`DescribeBatchInferenceJob returned no job for ${jobArn}`);
       return toDescription(jobArn, batchInferenceJob);
     } catch (error) {
       const name = errorName(error);
-      if (name === 'ResourceNotFoundException') throw new JobLostError(`Batch inference job ${jobArn} does not exist`);
+      if (name === 'ResourceNotFoundException') throw new JobLostError(`${capitalized(JOB_TYPE_NOUNS[jobType])} ${jobArn} does not exist`);
       if (BUSY.has(name)) throw new PersonalizeBusyError(`Personalize is busy (${name}): ${errorMessage(error)}`);
       throw error;
     }
@@ -105,6 +125,42 @@ function toCreateRequest(settings: JobSettings): CreateBatchInferenceJobCommandI
     themeGenerationConfig: settings.themeGenerationConfig,
     tags: settings.tags,
   };
+}
+
+/** CreateBatchSegmentJob's request: the members it shares with CreateBatchInferenceJob, nothing else. */
+function toCreateSegmentRequest(settings: JobSettings): CreateBatchSegmentJobCommandInput {
+  return {
+    jobName: settings.jobName,
+    solutionVersionArn: settings.solutionVersionArn,
+    roleArn: settings.roleArn,
+    jobInput: { s3DataSource: { path: settings.inputPath, kmsKeyArn: settings.inputKmsKeyArn } },
+    jobOutput: { s3DataDestination: { path: settings.outputPath, kmsKeyArn: settings.outputKmsKeyArn } },
+    numResults: settings.numResults,
+    filterArn: settings.filterArn,
+    tags: settings.tags,
+  };
+}
+
+function toSegmentDescription(jobArn: string, job: BatchSegmentJob): BatchJobDescription {
+  return {
+    jobArn: job.batchSegmentJobArn ?? jobArn,
+    jobName: job.jobName ?? jobArn.slice(jobArn.lastIndexOf('/') + 1),
+    status: job.status,
+    failureReason: job.failureReason,
+    solutionVersionArn: job.solutionVersionArn,
+    inputPath: job.jobInput?.s3DataSource?.path,
+    outputPath: job.jobOutput?.s3DataDestination?.path,
+    createdAt: job.creationDateTime,
+    roleArn: job.roleArn,
+    numResults: job.numResults,
+    filterArn: job.filterArn,
+    inputKmsKeyArn: job.jobInput?.s3DataSource?.kmsKeyArn,
+    outputKmsKeyArn: job.jobOutput?.s3DataDestination?.kmsKeyArn,
+  };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function toDescription(jobArn: string, job: BatchInferenceJob): BatchJobDescription {

@@ -126,8 +126,13 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
     );
   }
 
-  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void> {
-    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.running, { jobArn: entry.jobArn, jobName: entry.jobName, jobCreatedAt: entry.jobCreatedAt });
+  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: string | undefined }): Promise<void> {
+    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.running, {
+      jobArn: entry.jobArn,
+      jobName: entry.jobName,
+      jobCreatedAt: entry.jobCreatedAt,
+      ...(entry.jobType !== undefined && { jobType: entry.jobType }),
+    });
   }
 
   async waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void> {

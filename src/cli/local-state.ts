@@ -2,7 +2,8 @@ import { mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promi
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { LocalEnvironment } from '../local/local-environment';
-import { describeSolutions } from '../local/personalize';
+import { describeSolutions, solutionArnOf } from '../local/personalize';
+import { isSegmentationRecipe, RECIPE_NAMES, type StandInSolutionVersion } from '../local/personalize/types';
 
 /** Where `local up` leaves its description for other CLI invocations, relative to the working directory. */
 export const LOCAL_STATE_FILE = join('.personalize-batch', 'local.json');
@@ -48,8 +49,20 @@ export function localStateOf(environment: LocalEnvironment): LocalState {
     solutionVersionArn: catalog.solutionVersions[0]?.arn,
     solutionVersionArns: catalog.solutionVersions.map((version) => version.arn),
     solutions: describeSolutions(catalog.solutionVersions),
+    solutionVersions: catalog.solutionVersions.map(describeVersion),
     filterArn: catalog.filters[0]?.arn,
     personalizeRoleArn: environment.personalizeRoleArn,
+  };
+}
+
+/** A bundled solution version as tools need it: its recipe, its solution and the job type it runs. */
+function describeVersion(version: StandInSolutionVersion) {
+  return {
+    solutionVersionArn: version.arn,
+    solutionArn: solutionArnOf(version.arn) ?? version.arn,
+    recipe: RECIPE_NAMES[version.recipe],
+    recipeArn: `arn:aws:personalize:::recipe/${RECIPE_NAMES[version.recipe]}`,
+    jobType: isSegmentationRecipe(version.recipe) ? 'BATCH_SEGMENT' : 'BATCH_INFERENCE',
   };
 }
 

@@ -1,6 +1,7 @@
 // zod/mini: the same validation core at ~15 KB instead of ~450 KB in every bundle that imports it.
 import * as z from 'zod/mini';
 import { MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
+import { JOB_TYPES } from './job-type';
 import { MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT } from './polling-policy';
 import { InvalidRunInputError } from './errors';
 import { parseJsonObject } from './schema-issues';
@@ -48,11 +49,13 @@ const tag = z.strictObject({
 
 /**
  * A job group's configuration file (`config/<group>.json` in the data bucket): the job settings
- * every run of the group shares, in CreateBatchInferenceJob's own member names, plus the run's
+ * every run of the group shares, in CreateBatchInferenceJob's (and CreateBatchSegmentJob's) own member names, plus the job type, plus the run's
  * guards (`maxWaitSeconds`, `maxPolls`, `maxQueueSeconds`) and the output check (`maxErrorRate`). A job name is per run, so it has no
  * place here. A run's own input takes the same members (see `RunInputSchema`).
  */
 export const JobGroupConfigSchema = z.strictObject({
+  /** Which job a run starts (see `JobType`); absent: `BATCH_INFERENCE`. */
+  jobType: z.optional(z.enum(JOB_TYPES, `must be ${JOB_TYPES.join(' or ')}`)),
   outputPath: z.optional(S3FolderSchema),
   solutionVersionArn: z.optional(personalizeArn('solution version')),
   /** Instead of `solutionVersionArn`: run the newest ACTIVE version of this solution (see solution-choice.ts). */

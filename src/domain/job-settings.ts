@@ -1,4 +1,5 @@
 import { InvalidRunInputError, type InputIssue } from './errors';
+import { jobTypeOrDefault, type JobType } from './job-type';
 import { DEFAULT_MAX_ERROR_RATE } from './output-verification';
 import { DEFAULT_POLLING_POLICY, type PollingPolicy } from './polling-policy';
 import type { RunInput } from './run-input';
@@ -15,11 +16,16 @@ export interface RunDefaults {
 }
 
 /**
- * A fully resolved job request: what CreateBatchInferenceJob receives (`inputPath` and `outputPath`
- * become `jobInput.s3DataSource.path` and `jobOutput.s3DataDestination.path`), plus the run's
- * polling guards.
+ * A fully resolved job request: what CreateBatchInferenceJob (or, for `jobType` `BATCH_SEGMENT`,
+ * CreateBatchSegmentJob) receives (`inputPath` and `outputPath` become
+ * `jobInput.s3DataSource.path` and `jobOutput.s3DataDestination.path`), plus the run's polling guards.
  */
 export interface JobSettings {
+  /**
+   * Which job to create; always set by `resolveJobSettings`, optional only for settings queued
+   * before the setting existed (read those as `BATCH_INFERENCE`, see `jobTypeOrDefault`).
+   */
+  jobType?: JobType | undefined;
   jobName: string;
   solutionVersionArn: string;
   roleArn: string;
@@ -82,6 +88,7 @@ export function resolveJobSettings(input: RunInput, defaults: RunDefaults, runId
     ...(input.maxPolls !== undefined && { maxPolls: input.maxPolls }),
   };
   return {
+    jobType: jobTypeOrDefault(input.jobType),
     jobName: input.jobName ?? defaultJobName,
     solutionVersionArn,
     roleArn: roleArnValue,

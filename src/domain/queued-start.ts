@@ -18,6 +18,7 @@ const PollingPolicySchema = z.object({
 
 /** A resolved job request as JSON carries it; the optional members keep the run input's own checks. */
 const JobSettingsSchema = z.object({
+  jobType: runInputFields.jobType,
   jobName: z.string(),
   solutionVersionArn: z.string(),
   roleArn: z.string(),

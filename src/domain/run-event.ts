@@ -1,3 +1,4 @@
+import { DEFAULT_JOB_TYPE, jobTypeOfArn, type JobType } from './job-type';
 import type { RunRecord } from './run';
 
 /**
@@ -9,7 +10,7 @@ import type { RunRecord } from './run';
 /** `source` of every run event: the service's name (AWS reserves the `aws.` prefix for itself). */
 export const RUN_EVENT_SOURCE = 'personalize-batch-orchestrator';
 
-/** `detail-type` by final status. */
+/** `detail-type` by final status, for batch inference runs. */
 export const RUN_EVENT_DETAIL_TYPES = Object.freeze({
   SUCCEEDED: 'Batch Inference Run Succeeded',
   FAILED: 'Batch Inference Run Failed',
@@ -17,8 +18,22 @@ export const RUN_EVENT_DETAIL_TYPES = Object.freeze({
   ABORTED: 'Batch Inference Run Aborted',
 } as const);
 
+/** `detail-type` by final status, for batch segment runs (`jobType` `BATCH_SEGMENT`). */
+export const SEGMENT_RUN_EVENT_DETAIL_TYPES = Object.freeze({
+  SUCCEEDED: 'Batch Segment Run Succeeded',
+  FAILED: 'Batch Segment Run Failed',
+  TIMED_OUT: 'Batch Segment Run Timed Out',
+  ABORTED: 'Batch Segment Run Aborted',
+} as const);
+
+/** `detail-type` by job type and final status: a rule can listen to one kind of run or both. */
+export const RUN_EVENT_DETAIL_TYPES_BY_JOB_TYPE = Object.freeze({
+  BATCH_INFERENCE: RUN_EVENT_DETAIL_TYPES,
+  BATCH_SEGMENT: SEGMENT_RUN_EVENT_DETAIL_TYPES,
+} as const);
+
 export type FinalRunStatus = keyof typeof RUN_EVENT_DETAIL_TYPES;
-export type RunEventDetailType = (typeof RUN_EVENT_DETAIL_TYPES)[FinalRunStatus];
+export type RunEventDetailType = (typeof RUN_EVENT_DETAIL_TYPES_BY_JOB_TYPE)[JobType][FinalRunStatus];
 
 /**
  * Characters of `failureReason` kept in an event: enough for any reason the orchestrator writes,
@@ -30,6 +45,8 @@ export const MAX_EVENT_REASON_LENGTH = 4000;
 export interface RunEventDetail {
   runId: string;
   status: FinalRunStatus;
+  /** The record's job type; for a record without one, read from its job ARN, else `BATCH_INFERENCE`. */
+  jobType: JobType;
   executionArn?: string | undefined;
   jobGroup?: string | undefined;
   jobName?: string | undefined;
@@ -76,9 +93,12 @@ export function isFinalRunStatus(status: string | undefined): status is FinalRun
  */
 export function runEventFor(record: StoredRunRecord): RunEvent | undefined {
   if (!isFinalRunStatus(record.status)) return undefined;
+  // A record the closer wrote for a run that never recorded itself may lack jobType; its job ARN says it.
+  const jobType = record.jobType ?? jobTypeOfArn(record.jobArn) ?? DEFAULT_JOB_TYPE;
   const detail: RunEventDetail = {
     runId: record.runId,
     status: record.status,
+    jobType,
     executionArn: record.executionArn,
     jobGroup: record.jobGroup,
     jobName: record.jobName,
@@ -101,7 +121,7 @@ export function runEventFor(record: StoredRunRecord): RunEvent | undefined {
   };
   return {
     source: RUN_EVENT_SOURCE,
-    detailType: RUN_EVENT_DETAIL_TYPES[record.status],
+    detailType: RUN_EVENT_DETAIL_TYPES_BY_JOB_TYPE[jobType][record.status],
     detail: withoutUndefined(detail),
     resources: [record.executionArn, record.jobArn].filter((arn): arn is string => typeof arn === 'string'),
     time: record.completedAt,

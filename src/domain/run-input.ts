@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { DEFAULT_CAPACITY_POLICY } from './capacity-policy';
 import { InvalidRunInputError, type InputIssue } from './errors';
+import { BATCH_INFERENCE_ONLY_SETTINGS, MAX_USERS_PER_SEGMENT } from './job-type';
 import { JOB_GROUP_NAME_PATTERN, JobGroupConfigSchema, type JobGroupConfig } from './job-group-config';
 import { JOB_NAME_MAX_LENGTH, JOB_NAME_PATTERN } from './naming';
 import { DEFAULT_POLLING_POLICY, MAX_ELAPSED_SECONDS_LIMIT } from './polling-policy';
@@ -116,12 +117,30 @@ export function mergeRunInput(config: JobGroupConfig, input: RunInput): RunInput
 
 function crossFieldIssues(input: RunInput): InputIssue[] {
   const issues: InputIssue[] = [...solutionChoiceIssues(input)];
+  if (input.jobType === 'BATCH_SEGMENT') {
+    // CreateBatchSegmentJob has no such members: refuse them rather than drop what the user asked for.
+    for (const field of BATCH_INFERENCE_ONLY_SETTINGS.filter((name) => input[name] !== undefined)) {
+      issues.push({
+        field,
+        message: 'is a batch inference setting, and CreateBatchSegmentJob has no such member (jobType is BATCH_SEGMENT); remove it, or set jobType BATCH_INFERENCE',
+      });
+    }
+    if (input.numResults !== undefined && input.numResults > MAX_USERS_PER_SEGMENT) {
+      issues.push({ field: 'numResults', message: `is users per segment for a batch segment job, at most ${MAX_USERS_PER_SEGMENT}; got ${input.numResults}` });
+    }
+    return issues.concat(guardIssues(input));
+  }
   if (input.batchInferenceJobMode === 'THEME_GENERATION' && !input.themeGenerationConfig) {
     issues.push({ field: 'themeGenerationConfig', message: 'is required when batchInferenceJobMode is THEME_GENERATION' });
   }
   if (input.themeGenerationConfig && input.batchInferenceJobMode !== 'THEME_GENERATION') {
     issues.push({ field: 'batchInferenceJobMode', message: 'must be THEME_GENERATION when themeGenerationConfig is given' });
   }
+  return issues.concat(guardIssues(input));
+}
+
+function guardIssues(input: RunInput): InputIssue[] {
+  const issues: InputIssue[] = [];
   // A run may queue for capacity and then watch its job; both must end before the state machine's
   // TimeoutSeconds, which no Catch can record.
   const queue = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;

@@ -1,5 +1,6 @@
 import type { PollingPolicy, PollState } from './polling-policy';
 import { JOB_GROUP_NAME_PATTERN } from './job-group-config';
+import { JOB_TYPES, jobTypeOrDefault, type JobType } from './job-type';
 import { jobPhase } from './job-status';
 import { DEFAULT_MAX_ERROR_RATE, judgeOutput, type OutputVerification } from './output-verification';
 import { timeoutReason } from './polling-policy';
@@ -18,6 +19,11 @@ export interface ExecutionRef {
 /** What the start step hands to the polling loop; carried unchanged until the run is recorded. */
 export interface RunContext {
   runId: string;
+  /**
+   * The kind of job the run started; Personalize's job quota is per job type. Absent only on runs
+   * started before the setting existed, which were batch inference runs.
+   */
+  jobType?: JobType | undefined;
   executionArn: string;
   executionStartTime: string;
   jobName: string;
@@ -67,6 +73,8 @@ export interface RunRecord {
   runId: string;
   executionArn: string;
   status: RunOutcome;
+  /** `BATCH_INFERENCE` or `BATCH_SEGMENT`; set whenever the run got as far as resolving it. */
+  jobType?: JobType | undefined;
   startedAt: string;
   completedAt: string;
   jobName?: string | undefined;
@@ -169,6 +177,7 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
   };
   if (run) {
     Object.assign(record, {
+      jobType: jobTypeOrDefault(run.jobType),
       jobName: run.jobName,
       jobArn: run.jobArn,
       adoptedExistingJob: run.adoptedExistingJob,
@@ -194,6 +203,7 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
     // jobGroup keys the runs table's by-group index, which refuses an empty or over-long key (the
     // whole write would fail): a group name the input check rejected is left to the failure reason.
     if (typeof asked.jobGroup === 'string' && JOB_GROUP_NAME_PATTERN.test(asked.jobGroup)) record.jobGroup = asked.jobGroup;
+    if ((JOB_TYPES as readonly unknown[]).includes(asked.jobType)) record.jobType = asked.jobType as JobType;
     // A run that gave up waiting for capacity says how long it queued.
     if (isPlainObject(state.queued) && typeof state.queued.attempts === 'number') {
       record.capacityAttempts = state.queued.attempts;
@@ -225,7 +235,7 @@ export function buildRunRecord(request: RecordRequest, completedAt: Date): RunRe
       record.errorType = problem.errorType;
       record.failureReason = problem.failureReason;
     } else if (jobPhase(poll?.status ?? undefined) === 'FAILED') {
-      record.errorType = 'BatchInferenceJobFailed';
+      record.errorType = jobTypeOrDefault(run?.jobType) === 'BATCH_SEGMENT' ? 'BatchSegmentJobFailed' : 'BatchInferenceJobFailed';
       record.failureReason = poll?.failureReason ?? 'Personalize reported CREATE FAILED without a reason';
     } else {
       // Not a path the state machine takes: its loop records only finished or timed-out polls.

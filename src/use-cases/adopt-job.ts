@@ -1,6 +1,7 @@
 import type { BatchJobDescription, BatchJobs } from './ports';
 import { JobRejectedError } from '../domain/errors';
 import type { JobSettings } from '../domain/job-settings';
+import { JOB_ARN_RESOURCE_TYPES, JOB_TYPE_NOUNS, jobTypeOrDefault, type JobType } from '../domain/job-type';
 
 /** The job a start adopted because its name was taken, as the run then reports it. */
 export interface AdoptedJob {
@@ -29,14 +30,16 @@ export interface AdoptionContext {
  *   not this run's, and how to choose another name.
  */
 export async function adoptExistingJob(jobs: BatchJobs, settings: JobSettings, context: AdoptionContext): Promise<AdoptedJob> {
-  const existing = await jobs.describe(batchInferenceJobArn(settings.solutionVersionArn, settings.jobName));
+  const jobType = jobTypeOrDefault(settings.jobType);
+  const noun = JOB_TYPE_NOUNS[jobType];
+  const existing = await jobs.describe(batchJobArn(jobType, settings.solutionVersionArn, settings.jobName));
   const createdAt = existing.createdAt;
   if (!createdAt || !createdSince(createdAt, context.executionStartTime)) {
     const when = createdAt ? `created at ${createdAt.toISOString()}` : 'whose creation time Personalize did not report';
-    refuse(settings.jobName, `a batch inference job ${when}, before this run started at ${context.executionStartTime}`, context);
+    refuse(settings.jobName, `a ${noun} ${when}, before this run started at ${context.executionStartTime}`, context);
   }
   const mismatches = requestMismatches(existing, settings);
-  if (mismatches.length > 0) refuse(settings.jobName, `a different batch inference job (${mismatches.join('; ')})`, context);
+  if (mismatches.length > 0) refuse(settings.jobName, `a different ${noun} (${mismatches.join('; ')})`, context);
   return { jobArn: existing.jobArn, jobCreatedAt: createdAt, settings };
 }
 
@@ -58,16 +61,22 @@ export function createdSince(createdAt: Date, startTime: string): boolean {
 
 /**
  * Jobs live in the account and region of the solution version they use, so the ARN of a job we
- * named can be built without listing jobs.
+ * named can be built without listing jobs: `…:batch-inference-job/<jobName>` or
+ * `…:batch-segment-job/<jobName>` by job type (names are unique per job type, not across them).
  *
  * @throws JobRejectedError when `solutionVersionArn` is not a Personalize ARN.
  */
-export function batchInferenceJobArn(solutionVersionArn: string, jobName: string): string {
+export function batchJobArn(jobType: JobType, solutionVersionArn: string, jobName: string): string {
   const [arn, partition, service, region, account] = solutionVersionArn.split(':');
   if (arn !== 'arn' || service !== 'personalize' || !partition || !region || !account) {
     throw new JobRejectedError(`Cannot derive the job ARN from solution version ARN ${solutionVersionArn}`);
   }
-  return `arn:${partition}:personalize:${region}:${account}:batch-inference-job/${jobName}`;
+  return `arn:${partition}:personalize:${region}:${account}:${JOB_ARN_RESOURCE_TYPES[jobType]}/${jobName}`;
+}
+
+/** The ARN of the batch inference job named `jobName` (see `batchJobArn`). */
+export function batchInferenceJobArn(solutionVersionArn: string, jobName: string): string {
+  return batchJobArn('BATCH_INFERENCE', solutionVersionArn, jobName);
 }
 
 /**

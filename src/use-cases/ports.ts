@@ -10,6 +10,7 @@ import type { RunEvent, StoredRunRecord } from '../domain/run-event';
 import type { JobSettings } from '../domain/job-settings';
 import type { FinishedRunSample } from '../domain/expected-duration';
 import type { SolutionVersionSummary } from '../domain/solution-choice';
+import type { JobType } from '../domain/job-type';
 
 // Amazon Personalize batch jobs (start-job, get-job-status).
 
@@ -35,7 +36,11 @@ export interface BatchJobDescription {
 
 export type CreateJobResult = { created: true; jobArn: string } | { created: false; reason: 'NAME_IN_USE' };
 
-/** Creates and describes batch jobs; used by start-job and get-job-status. */
+/**
+ * Creates and describes batch jobs of either job type; used by start-job and get-job-status.
+ * `create` starts the kind `settings.jobType` names (absent: a batch inference job); `describe`
+ * reads the kind the ARN's resource type names (`batch-inference-job/…`, `batch-segment-job/…`).
+ */
 export interface BatchJobs {
   create(settings: JobSettings): Promise<CreateJobResult>;
   describe(jobArn: string): Promise<BatchJobDescription>;
@@ -85,7 +90,7 @@ export interface InputStaging {
  * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
  */
 export interface RunProgress {
-  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string }): Promise<void>;
+  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: JobType | undefined }): Promise<void>;
   waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
 }
 

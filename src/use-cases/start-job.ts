@@ -7,6 +7,7 @@ import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
 import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
+import { jobTypeOrDefault } from '../domain/job-type';
 import { jobNameForRun } from '../domain/naming';
 import { NEXT_STEP } from '../domain/next-step';
 import { initialPollState } from '../domain/polling-policy';
@@ -96,13 +97,17 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
         adoptedExistingJob: true,
       };
 
-  await reportProgress(() => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString() }), deps);
+  await reportProgress(
+    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType) }),
+    deps,
+  );
   const polling = await pollingWithHistory(jobSettings.polling, input.jobGroup, deps);
 
   return {
     next: NEXT_STEP.poll,
     run: {
       runId,
+      jobType: jobTypeOrDefault(jobSettings.jobType),
       executionArn: request.execution.arn,
       executionStartTime: request.execution.startTime,
       jobName: jobSettings.jobName,

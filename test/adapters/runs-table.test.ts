@@ -286,6 +286,12 @@ describe('DynamoDbRunsStore', () => {
       expect(itemSetBy(update)).toEqual({ runId: 'run-1', status: 'RUNNING', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT });
     });
 
+    it('marks RUNNING with the job type when the start gives it', async () => {
+      await store().jobStarted({ runId: 'run-1', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT, jobType: 'BATCH_SEGMENT' });
+
+      expect(itemSetBy(onlyUpdate())).toMatchObject({ status: 'RUNNING', jobType: 'BATCH_SEGMENT' });
+    });
+
     it('marks WAITING_FOR_CAPACITY with the attempts and since when', async () => {
       await store().waitingForCapacity({ runId: 'run-1', attempts: 3, since: AT });
 

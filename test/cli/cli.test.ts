@@ -48,6 +48,24 @@ describe('personalize-batch run', () => {
     expect(records[0]).toMatchObject({ input: JSON.parse(inputLines[0] ?? '{}'), error: null });
   });
 
+  it('runs the README\'s segment example (examples/items.jsonl with examples/segment-config.json) to users per item', async () => {
+    // Prepare
+    const lines: string[] = [];
+
+    // Act
+    const exitCode = await main(
+      ['run', join(ROOT, 'examples/items.jsonl'), '--config', join(ROOT, 'examples/segment-config.json'), '--out-dir', workDirectory],
+      (line) => lines.push(line),
+    );
+
+    // Assess
+    expect(exitCode).toBe(0);
+    expect(lines.join('\n')).toMatch(/"jobType": "BATCH_SEGMENT"/);
+    expect(lines.join('\n')).toMatch(/Batch Segment Run Succeeded/);
+    const output = (await readFile(join(workDirectory, 'items.jsonl.out'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(output.map((line: { output: { recommendedUsers: string[] } }) => line.output.recommendedUsers.length)).toEqual([5, 5, 5]);
+  });
+
   it('exits 1 with the reason when the run fails', async () => {
     const badInput = join(workDirectory, 'not-json.jsonl');
     await writeFile(badInput, 'userId\nuser-001\n');
@@ -175,6 +193,21 @@ describe('personalize-batch local up', () => {
         filterArn: expect.stringMatching(/^arn:aws:personalize:.*:filter\//),
         personalizeRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\//),
       });
+      // Other tools find a solution version for each recipe and job type in the line.
+      expect(info.solutionVersions).toContainEqual({
+        solutionVersionArn: 'arn:aws:personalize:us-east-1:123456789012:solution/local-item-affinity/3a4b5c6d',
+        solutionArn: 'arn:aws:personalize:us-east-1:123456789012:solution/local-item-affinity',
+        recipe: 'aws-item-affinity',
+        recipeArn: 'arn:aws:personalize:::recipe/aws-item-affinity',
+        jobType: 'BATCH_SEGMENT',
+      });
+      expect(info.solutions.map((solution: { recipe: string }) => solution.recipe)).toEqual([
+        'aws-user-personalization',
+        'aws-similar-items',
+        'aws-personalized-ranking',
+        'aws-item-affinity',
+        'aws-item-attribute-affinity',
+      ]);
       expect(record).toMatchObject({ runId, status: 'SUCCEEDED' });
     } finally {
       s3.destroy();

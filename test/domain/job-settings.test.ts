@@ -40,6 +40,7 @@ describe('resolveJobSettings', () => {
 
     // Assess
     expect(settings).toEqual({
+      jobType: 'BATCH_INFERENCE',
       jobName: 'run-1-job',
       solutionVersionArn: SOLUTION_VERSION_ARN,
       roleArn: ROLE_ARN,

@@ -47,6 +47,7 @@ describe('runEventFor', () => {
       detail: {
         runId: 'run-1',
         status: 'SUCCEEDED',
+        jobType: 'BATCH_INFERENCE',
         executionArn: EXECUTION_ARN,
         jobGroup: 'users',
         jobName: 'run-1-3f9c',

@@ -40,6 +40,7 @@ describe('buildRunRecord', () => {
       runId: 'run-2026-01-15-users',
       executionArn: execution.arn,
       status: 'SUCCEEDED',
+      jobType: 'BATCH_INFERENCE',
       startedAt: '2026-01-15T10:00:00.000Z',
       completedAt: '2026-01-15T11:30:00.000Z',
       jobName: 'run-2026-01-15-users',

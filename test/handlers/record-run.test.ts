@@ -51,6 +51,7 @@ describe('record-run handler', () => {
       runId: 'run-1',
       executionArn: execution.arn,
       status: 'SUCCEEDED',
+      jobType: 'BATCH_INFERENCE',
       startedAt: execution.startTime,
       completedAt: COMPLETED_AT,
       jobName: run.jobName,

@@ -413,7 +413,7 @@ describe('job lifecycle', () => {
     fixture.clock.advance(JOB_MS);
     // Due but not finalized: still reads as running, and no output exists yet.
     expect(fixture.standIn.jobs()).toEqual([
-      { jobName: input.jobName, batchInferenceJobArn: expect.stringMatching(/:batch-inference-job\//), status: 'CREATE IN_PROGRESS' },
+      { jobType: 'BATCH_INFERENCE', jobName: input.jobName, jobArn: expect.stringMatching(/:batch-inference-job\//), status: 'CREATE IN_PROGRESS' },
     ]);
 
     await fixture.standIn.settle();

@@ -143,7 +143,7 @@ describe('loadCatalog', () => {
   test('accepts the bundled default catalog, which has every recipe, a filter, 50 items and 20 users', () => {
     expect(loadCatalog(DEFAULT_CATALOG)).toEqual(DEFAULT_CATALOG);
     expect(new Set(DEFAULT_CATALOG.solutionVersions.map((version) => version.recipe))).toEqual(
-      new Set(['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING']),
+      new Set(['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING', 'ITEM_AFFINITY', 'ITEM_ATTRIBUTE_AFFINITY']),
     );
     for (const version of DEFAULT_CATALOG.solutionVersions) {
       expect(version.arn).toMatch(/^arn:aws:personalize:us-east-1:123456789012:solution\/local-[a-z-]+\/[0-9a-f]+$/);

@@ -64,7 +64,7 @@ describe('runs against the latest trained version', () => {
       solutionArn: `${ARN}local-user-personalization`,
       solutionVersionArn: `${ARN}local-user-personalization/1a2b3c4d`,
     });
-    const jobs = environment.personalize.jobs().filter((job) => job.batchInferenceJobArn === record?.jobArn);
+    const jobs = environment.personalize.jobs().filter((job) => job.jobArn === record?.jobArn);
     expect(jobs).toHaveLength(1);
   });
 

@@ -29,6 +29,7 @@ describe('run events on the default EventBridge bus', () => {
           detail: {
             runId: started.executionName,
             status: 'SUCCEEDED',
+            jobType: 'BATCH_INFERENCE',
             executionArn: started.executionArn,
             jobGroup: 'default',
             jobName: record?.jobName,

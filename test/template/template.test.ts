@@ -229,7 +229,9 @@ describe('serverless package', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'personalize:CreateBatchInferenceJob',
+        'personalize:CreateBatchSegmentJob',
         'personalize:DescribeBatchInferenceJob',
+        'personalize:DescribeBatchSegmentJob',
         'personalize:ListSolutionVersions',
         'personalize:TagResource',
         'kms:Decrypt',
@@ -241,7 +243,7 @@ describe('serverless package', () => {
         ...XRAY,
       ],
     ],
-    ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', ...XRAY]],
+    ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', 'personalize:DescribeBatchSegmentJob', ...XRAY]],
     ['VerifyOutputRole', ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', ...XRAY]],
     ['RecordRunRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
@@ -274,7 +276,7 @@ describe('serverless package', () => {
       const personalize = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('personalize:')));
       for (const statement of personalize) {
         for (const resource of resourcesOf(statement)) {
-          expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|solution|filter)\/\*$/);
+          expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|batch-segment-job|solution|filter)\/\*$/);
         }
       }
     }
@@ -288,6 +290,24 @@ describe('serverless package', () => {
     for (const roleId of ['TriggerRole', 'GetJobStatusRole', 'RecordRunRole', 'RecordClosedExecutionRole']) {
       expect(allowStatements(template, roleId).flatMap(actionsOf)).not.toContain('personalize:ListSolutionVersions');
     }
+  });
+
+  it('allows each job type\'s calls on its own job ARNs only (batch-inference-job/*, batch-segment-job/*)', () => {
+    const jobResources = (roleId: string, action: string) =>
+      allowStatements(template, roleId)
+        .filter((statement) => actionsOf(statement).includes(action))
+        .flatMap(resourcesOf)
+        .map((resource) => JSON.stringify(resource).match(/:(batch-[a-z-]+-job)\/\*/)?.[1])
+        .filter((resource) => resource !== undefined);
+    for (const action of ['personalize:CreateBatchSegmentJob', 'personalize:DescribeBatchSegmentJob']) {
+      expect(jobResources('StartJobRole', action)).toEqual(['batch-segment-job']);
+    }
+    for (const action of ['personalize:CreateBatchInferenceJob', 'personalize:DescribeBatchInferenceJob']) {
+      expect(jobResources('StartJobRole', action)).toEqual(['batch-inference-job']);
+    }
+    expect(new Set(jobResources('StartJobRole', 'personalize:TagResource'))).toEqual(new Set(['batch-inference-job', 'batch-segment-job']));
+    expect(jobResources('GetJobStatusRole', 'personalize:DescribeBatchSegmentJob')).toEqual(['batch-segment-job']);
+    expect(jobResources('GetJobStatusRole', 'personalize:DescribeBatchInferenceJob')).toEqual(['batch-inference-job']);
   });
 
   it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {

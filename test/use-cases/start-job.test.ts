@@ -72,6 +72,7 @@ describe('startJob', () => {
       next: 'POLL',
       run: {
         runId: 'run-2026-01-15-users',
+        jobType: 'BATCH_INFERENCE',
         executionArn: execution.arn,
         executionStartTime: execution.startTime,
         jobName,
@@ -761,7 +762,13 @@ describe('startJob progress and staging errors', () => {
     expect(progress.marks).toEqual([
       {
         kind: 'jobStarted',
-        entry: { runId: 'run-progress', jobArn: state.run.jobArn, jobName: derivedJobName('run-progress'), jobCreatedAt: state.run.jobCreatedAt },
+        entry: {
+          runId: 'run-progress',
+          jobArn: state.run.jobArn,
+          jobName: derivedJobName('run-progress'),
+          jobCreatedAt: state.run.jobCreatedAt,
+          jobType: 'BATCH_INFERENCE',
+        },
       },
     ]);
   });

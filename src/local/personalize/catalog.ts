@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import defaultCatalogJson from './default-catalog.json';
-import { SOLUTION_VERSION_STATUSES, STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
+import { isSegmentationRecipe, SOLUTION_VERSION_STATUSES, STAND_IN_RECIPES, type StandInCatalog, type StandInFilter, type StandInSolutionVersion } from './types';
 import { isPersonalizeArn } from './validation';
 
 const personalizeArn = (resourceType: 'solution' | 'filter') =>
@@ -44,6 +44,11 @@ const catalogSchema = z
     reportDuplicates(catalog.filters.map((filter) => filter.arn), (i) => ['filters', i, 'arn'], 'ARN');
     reportDuplicates(catalog.itemIds, (i) => ['itemIds', i], 'item ID');
     if (catalog.userIds) reportDuplicates(catalog.userIds, (i) => ['userIds', i], 'user ID');
+    // A segment lists users: a segmentation solution version needs some to recommend.
+    const segmentation = catalog.solutionVersions.findIndex((version) => isSegmentationRecipe(version.recipe));
+    if (segmentation !== -1 && !catalog.userIds?.length) {
+      context.addIssue({ code: 'custom', path: ['userIds'], message: `must list at least one user: solutionVersions[${segmentation}] is a ${catalog.solutionVersions[segmentation]!.recipe} (user segmentation) version` });
+    }
   });
 
 /**
@@ -73,7 +78,8 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * The bundled catalog: one ACTIVE solution version per recipe (the first is the stage default),
+ * The bundled catalog: one ACTIVE solution version per recipe (the first is the stage default; two
+ * are user segmentation: Item-Affinity and Item-Attribute-Affinity),
  * one filter in account 123456789012, us-east-1, with 50 items and 20 users. The
  * User-Personalization solution also has an older ACTIVE version and newer versions that failed or
  * are still training, and `local-untrained` has no ACTIVE version at all, so runs naming a
@@ -86,6 +92,8 @@ export interface CatalogIndex {
   solutionVersion(arn: string): StandInSolutionVersion | undefined;
   filter(arn: string): StandInFilter | undefined;
   readonly itemIds: readonly string[];
+  /** The users segments are drawn from (batch segment jobs). */
+  readonly userIds: readonly string[];
 }
 
 /** Copies what it keeps, so later edits to `catalog` cannot change a running stand-in. */
@@ -93,9 +101,11 @@ export function indexCatalog(catalog: StandInCatalog): CatalogIndex {
   const versions = new Map(catalog.solutionVersions.map((version) => [version.arn, { ...version }]));
   const filters = new Map(catalog.filters.map((filter) => [filter.arn, { arn: filter.arn, excludeItemIds: [...filter.excludeItemIds] }]));
   const itemIds = Object.freeze([...catalog.itemIds]);
+  const userIds = Object.freeze([...(catalog.userIds ?? [])]);
   return {
     solutionVersion: (arn) => versions.get(arn),
     filter: (arn) => filters.get(arn),
     itemIds,
+    userIds,
   };
 }

@@ -7,11 +7,15 @@ import { readLines } from './line-reader';
 import { formatOutputLine, toOutputLine } from './output-format';
 import { DEFAULT_OUTPUT_PART_BYTES, OutputUpload, OutputUploadError } from './output-upload';
 import { createRecommender } from './recommender';
-import type { JobOutcome, StandInRecipe, CreateBatchInferenceJobRequest } from './types';
+import { createSegmenter } from './segmenter';
+import { isSegmentationRecipe, RECIPE_NAMES, type JobOutcome, type StandInJobType, type StandInRecipe, type CreateBatchInferenceJobRequest } from './types';
 
 export interface JobToRun {
+  /** A batch segment job's request has the same shape minus the inference-only members. */
   request: CreateBatchInferenceJobRequest;
   recipe: StandInRecipe;
+  /** Default `BATCH_INFERENCE`. */
+  jobType?: StandInJobType;
 }
 
 /** How a job reads and writes; every member has a default, tests shrink them. */
@@ -56,6 +60,15 @@ export async function runBatchInferenceJob(job: JobToRun, s3: S3Client, catalog:
 
 async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: BatchInputLimits, outputPartBytes: number): Promise<void> {
   const { request, recipe } = job;
+  const segments = job.jobType === 'BATCH_SEGMENT';
+  const noun = segments ? 'batch segment job' : 'batch inference job';
+  if (segments !== isSegmentationRecipe(recipe)) {
+    throw new JobFailure(
+      segments
+        ? `A batch segment job requires a solution version trained with a USER_SEGMENTATION recipe (aws-item-affinity or aws-item-attribute-affinity); ${request.solutionVersionArn} uses ${RECIPE_NAMES[recipe]}.`
+        : `A batch inference job cannot use a USER_SEGMENTATION solution version; ${request.solutionVersionArn} uses ${RECIPE_NAMES[recipe]}: start a batch segment job (jobType BATCH_SEGMENT).`,
+    );
+  }
   const themes = request.batchInferenceJobMode === 'THEME_GENERATION';
   if (themes && recipe !== 'RELATED_ITEMS') {
     throw new JobFailure(
@@ -67,19 +80,22 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: B
   const input = s3LocationOf(inputPath, 'input');
   const output = s3LocationOf(outputPath, 'output');
 
-  const files = await listInputFiles(s3, input, inputPath, limits);
+  const files = await listInputFiles(s3, input, inputPath, limits, noun);
   const outputKeys = outputKeysFor(files, asFolderPrefix(output.prefix), output.bucket);
   const maxRecords = themes ? limits.maxThemedRecordsPerFile : limits.maxRecordsPerFile;
 
   const filter = request.filterArn ? catalog.filter(request.filterArn) : undefined;
-  const recommend = createRecommender({
-    solutionVersionArn: request.solutionVersionArn,
-    recipe,
-    itemIds: catalog.itemIds,
-    excludeItemIds: filter?.excludeItemIds,
-    numResults: request.numResults,
-    themes,
-  });
+  // The stand-in's filters exclude items; a segment lists users, so a filter leaves it as it is.
+  const recommend = isSegmentationRecipe(recipe)
+    ? createSegmenter({ solutionVersionArn: request.solutionVersionArn, recipe, userIds: catalog.userIds, numResults: request.numResults })
+    : createRecommender({
+        solutionVersionArn: request.solutionVersionArn,
+        recipe,
+        itemIds: catalog.itemIds,
+        excludeItemIds: filter?.excludeItemIds,
+        numResults: request.numResults,
+        themes,
+      });
 
   const uploads: OutputUpload[] = [];
   try {
@@ -95,7 +111,7 @@ async function run(job: JobToRun, s3: S3Client, catalog: CatalogIndex, limits: B
             `Input file s3://${input.bucket}/${file.key} has more than ${maxRecords} records (line ${lineNumber} is record ${fileRecords}); ` +
               (themes
                 ? `a batch inference job with themes (THEME_GENERATION) accepts at most ${maxRecords} records per input file.`
-                : `a batch inference job accepts at most ${maxRecords} records per input file.`),
+                : `a ${noun} accepts at most ${maxRecords} records per input file.`),
           );
         }
         await upload.write(formatOutputLine(toOutputLine(value, recommend(value))));
@@ -125,19 +141,19 @@ function s3LocationOf(path: string, role: 'input' | 'output'): S3Location {
  * The input files and their sizes. The input path is a key prefix, not a folder: `s3://b/in` also
  * matches `in_test/x.json`. File count and total size are known from the listing, before any read.
  */
-async function listInputFiles(s3: S3Client, input: S3Location, inputPath: string, limits: BatchInputLimits): Promise<InputFile[]> {
+async function listInputFiles(s3: S3Client, input: S3Location, inputPath: string, limits: BatchInputLimits, noun: string): Promise<InputFile[]> {
   const objects = await listObjects(s3, input, inputPath);
   const candidates = objects.filter((object) => !isFolderMarker(object.key));
   if (candidates.length === 0) {
     throw new JobFailure(`Input data not found: no objects match the input path ${inputPath}.`);
   }
   if (candidates.length > limits.maxInputFiles) {
-    throw new JobFailure(`The input path ${inputPath} matches ${candidates.length} files; a batch inference job accepts at most ${limits.maxInputFiles} input files.`);
+    throw new JobFailure(`The input path ${inputPath} matches ${candidates.length} files; a ${noun} accepts at most ${limits.maxInputFiles} input files.`);
   }
   const totalBytes = candidates.reduce((sum, object) => sum + object.size, 0);
   if (totalBytes > limits.maxInputBytes) {
     throw new JobFailure(
-      `The input data at ${inputPath} is ${totalBytes} bytes; a batch inference job accepts at most ${limits.maxInputBytes} bytes (1 GB) of input.`,
+      `The input data at ${inputPath} is ${totalBytes} bytes; a ${noun} accepts at most ${limits.maxInputBytes} bytes (1 GB) of input.`,
     );
   }
   return candidates;

@@ -1,10 +1,13 @@
 import type { JobTimeline } from './lifecycle';
-import type { CreateBatchInferenceJobRequest, JobOutcome, StandInRecipe } from './types';
+import type { CreateBatchInferenceJobRequest, JobOutcome, StandInJobType, StandInRecipe } from './types';
 
 export interface StoredJob {
   /** Creation order; breaks ties between jobs created at the same (virtual) millisecond. */
   readonly sequence: number;
   readonly arn: string;
+  /** Each job type has a store of its own; the job says which, for finalizing and describing it. */
+  readonly jobType: StandInJobType;
+  /** A batch segment job's request is this shape without the inference-only members. */
   readonly request: CreateBatchInferenceJobRequest;
   /** Resolved at creation, so a catalog lookup cannot fail later. */
   readonly recipe: StandInRecipe;
@@ -15,8 +18,8 @@ export interface StoredJob {
 }
 
 /**
- * In-memory jobs for one stand-in. Nothing is ever deleted: Personalize has no Delete API for batch
- * inference jobs, so a job name stays taken for the life of the stand-in.
+ * In-memory jobs of one job type for one stand-in. Nothing is ever deleted: Personalize has no Delete
+ * API for batch inference or batch segment jobs, so a job name stays taken for the life of the stand-in.
  */
 export class JobStore {
   private readonly byArn = new Map<string, StoredJob>();

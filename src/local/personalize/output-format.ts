@@ -1,4 +1,5 @@
 import type { RecordRun } from './recommender';
+import type { SegmentRun } from './segmenter';
 
 /*
  * Batch inference output, one JSON line per input record, in the documented Personalize format:
@@ -7,15 +8,16 @@ import type { RecordRun } from './recommender';
  * (AWS documents only that failed records carry a non-null `error` and count towards the results; the
  * exact shape and wording of its error lines are UNCONFIRMED, so consumers should test `error !== null`.)
  * In THEME_GENERATION mode `output` also carries `theme` (stand-in approximation).
+ * Batch segment jobs write the same envelope with `output: {"recommendedUsers":[…]}` (aws-facts.md).
  */
 
 export interface OutputLine {
   input: unknown;
-  output: { recommendedItems: string[]; scores: number[]; theme?: string } | null;
+  output: { recommendedItems: string[]; scores: number[]; theme?: string } | { recommendedUsers: string[] } | null;
   error: string | null;
 }
 
-export function toOutputLine(input: unknown, result: RecordRun): OutputLine {
+export function toOutputLine(input: unknown, result: RecordRun | SegmentRun): OutputLine {
   return result.ok ? { input, output: result.output, error: null } : { input, output: null, error: result.error };
 }
 

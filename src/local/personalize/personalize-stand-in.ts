@@ -8,8 +8,10 @@ import { runBatchInferenceJob } from './job-runner';
 import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
 import { isInFlight, observeStatus, phaseAt } from './lifecycle';
-import type { JobDurations, StandInCatalog } from './types';
+import { describe, summarize } from './job-views';
+import { validateCreateBatchSegmentJob, validateDescribeBatchSegmentJob, validateListBatchSegmentJobs } from './segment-validation';
 import { listSolutionVersions } from './solution-versions';
+import type { CreateBatchInferenceJobRequest, JobDurations, ListBatchInferenceJobsRequest, StandInCatalog, StandInJobType } from './types';
 import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs, validateListSolutionVersions } from './validation';
 
 export interface PersonalizeStandInOptions {
@@ -21,7 +23,10 @@ export interface PersonalizeStandInOptions {
   catalog?: StandInCatalog;
   /** Default `{ pendingMs: 2000, inProgressMs: 3000 }`. */
   durations?: JobDurations;
-  /** Pending plus in-progress jobs allowed at once (Personalize's default quota is 5 per region). */
+  /**
+   * Pending plus in-progress jobs allowed at once, per job type: Personalize's default quota is 5
+   * batch inference jobs and, counted apart, 5 batch segment jobs per region.
+   */
   maxConcurrentJobs?: number;
   region?: string;
   accountId?: string;
@@ -48,8 +53,8 @@ export interface PersonalizeStandIn {
   catalog: StandInCatalog;
   /** Finalize every job whose time has come (reads input from S3, writes output, sets ACTIVE/CREATE FAILED). */
   settle(): Promise<void>;
-  /** Jobs currently known, for tests and the CLI. */
-  jobs(): Array<{ jobName: string; batchInferenceJobArn: string; status: string }>;
+  /** Jobs currently known (both job types, oldest first per type), for tests and the CLI. */
+  jobs(): Array<{ jobType: StandInJobType; jobName: string; jobArn: string; status: string }>;
   close(): Promise<void>;
 }
 
@@ -65,10 +70,12 @@ export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
 export const DEFAULT_FINALIZE_WAIT_MS = 20_000;
 
 /**
- * Starts a local stand-in for the Amazon Personalize batch inference API (CreateBatchInferenceJob,
- * DescribeBatchInferenceJob, ListBatchInferenceJobs, and ListSolutionVersions for runs that name a
+ * Starts a local stand-in for the Amazon Personalize batch APIs (CreateBatchInferenceJob,
+ * DescribeBatchInferenceJob, ListBatchInferenceJobs, and CreateBatchSegmentJob,
+ * DescribeBatchSegmentJob, ListBatchSegmentJobs, and ListSolutionVersions for runs that name a
  * solution) speaking awsJson1_1, so the real `PersonalizeClient`
- * reaches it through `endpoint`.
+ * reaches it through `endpoint`. The two job types share the lifecycle, statuses and output
+ * envelope; each has its own job names, ARNs (`batch-segment-job/<name>`) and quota.
  *
  * Requests are checked in the order validation → unknown solution version or filter
  * (ResourceNotFoundException) → reused job name (ResourceAlreadyExistsException) → quota
@@ -107,7 +114,8 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
-  const store = new JobStore();
+  const stores: Record<StandInJobType, JobStore> = { BATCH_INFERENCE: new JobStore(), BATCH_SEGMENT: new JobStore() };
+  const allJobs = () => [...stores.BATCH_INFERENCE.all(), ...stores.BATCH_SEGMENT.all()];
   const s3 = localS3Client(options.s3Endpoint);
 
   function finalize(job: StoredJob): Promise<void> {
@@ -119,7 +127,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
 
   async function finalizeDueJobs(): Promise<void> {
     const now = clock.now();
-    await Promise.all(store.all().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
+    await Promise.all(allJobs().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
   }
 
   /** For requests: finalization goes on in the background past the wait; the answer does not. */
@@ -127,8 +135,10 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     return withinMs(finalizeDueJobs(), finalizeWaitMs);
   }
 
-  async function createBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJobArn: string }> {
-    const request = validateCreateBatchInferenceJob(input);
+  /** Create for either job type: checks in the order the doc comment above gives; returns the new job's ARN. */
+  async function createJob(jobType: StandInJobType, request: CreateBatchInferenceJobRequest): Promise<string> {
+    const store = stores[jobType];
+    const noun = NOUNS[jobType];
     await finalizeDueJobsWithin();
     // From here on nothing awaits: the checks and the insert must see the same state.
     const solutionVersion = index.solutionVersion(request.solutionVersionArn);
@@ -143,43 +153,38 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     if (request.filterArn !== undefined && !index.filter(request.filterArn)) {
       throw new AwsServiceError('ResourceNotFoundException', `Could not find filter: ${request.filterArn}`);
     }
-    const arn = jobArn(region, accountId, request.jobName);
+    const arn = jobArn(region, accountId, request.jobName, jobType);
     if (store.hasName(request.jobName)) {
-      throw new AwsServiceError('ResourceAlreadyExistsException', `A batch inference job named ${request.jobName} already exists: ${arn}`);
+      throw new AwsServiceError('ResourceAlreadyExistsException', `A ${noun} named ${request.jobName} already exists: ${arn}`);
     }
     const now = clock.now();
     const inFlight = store.all().filter((job) => isInFlight(job.timeline, now)).length;
     if (inFlight >= maxConcurrentJobs) {
       throw new AwsServiceError(
         'LimitExceededException',
-        `You have reached the limit of ${maxConcurrentJobs} batch inference jobs in CREATE PENDING or CREATE IN_PROGRESS in ${region}. Wait for a job to finish, then try again.`,
+        `You have reached the limit of ${maxConcurrentJobs} ${noun}s in CREATE PENDING or CREATE IN_PROGRESS in ${region}. Wait for a job to finish, then try again.`,
       );
     }
-    store.add({ arn, request, recipe: solutionVersion.recipe, timeline: { createdAtMs: now, durations } });
-    return { batchInferenceJobArn: arn };
+    store.add({ arn, request, recipe: solutionVersion.recipe, jobType, timeline: { createdAtMs: now, durations } });
+    return arn;
   }
 
-  async function describeBatchInferenceJob(input: Record<string, unknown>): Promise<{ batchInferenceJob: Record<string, unknown> }> {
-    const { batchInferenceJobArn } = validateDescribeBatchInferenceJob(input);
-    const job = store.get(batchInferenceJobArn);
-    if (!job) throw new AwsServiceError('ResourceNotFoundException', `Could not find batch inference job: ${batchInferenceJobArn}`);
+  async function describeJob(jobType: StandInJobType, arn: string): Promise<Record<string, unknown>> {
+    const job = stores[jobType].get(arn);
+    if (!job) throw new AwsServiceError('ResourceNotFoundException', `Could not find ${NOUNS[jobType]}: ${arn}`);
     if (!job.outcome && phaseAt(job.timeline, clock.now()) === 'DUE') await withinMs(finalize(job), finalizeWaitMs);
-    return { batchInferenceJob: describe(job, clock.now()) };
+    return describe(job, clock.now());
   }
 
-  async function listBatchInferenceJobs(input: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const request = validateListBatchInferenceJobs(input);
+  async function listJobs(jobType: StandInJobType, request: ListBatchInferenceJobsRequest): Promise<StoredJob[]> {
+    const store = stores[jobType];
     const cursor = request.nextToken === undefined ? undefined : decodeNextToken(request.nextToken, request.solutionVersionArn);
     const invalidToken = () => new AwsServiceError('InvalidNextTokenException', 'The nextToken is not valid for this request.');
     if (request.nextToken !== undefined && !cursor) throw invalidToken();
     await finalizeDueJobsWithin();
     const page = pageOf(store.newestFirst(request.solutionVersionArn), request.maxResults, cursor, request.solutionVersionArn);
     if (!page) throw invalidToken();
-    const now = clock.now();
-    return {
-      batchInferenceJobs: page.items.map((job) => summarize(job, now)),
-      ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-    };
+    return Object.assign(page.items, { nextToken: page.nextToken });
   }
 
   // Versions without a creation time in the catalog were "trained" when the stand-in started.
@@ -189,14 +194,26 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     return listSolutionVersions(catalog.solutionVersions, validateListSolutionVersions(input), startedAtMs);
   }
 
+  const listed = (jobs: StoredJob[] & { nextToken?: string | undefined }, member: string) => {
+    const now = clock.now();
+    return { [member]: jobs.map((job) => summarize(job, now)), ...(jobs.nextToken ? { nextToken: jobs.nextToken } : {}) };
+  };
+
   const server = await startAwsJsonServer({
     targetPrefix: 'AmazonPersonalize',
     contentType: 'application/x-amz-json-1.1',
     port: options.port ?? 0,
     operations: {
-      CreateBatchInferenceJob: createBatchInferenceJob,
-      DescribeBatchInferenceJob: describeBatchInferenceJob,
-      ListBatchInferenceJobs: listBatchInferenceJobs,
+      CreateBatchInferenceJob: async (input) => ({ batchInferenceJobArn: await createJob('BATCH_INFERENCE', validateCreateBatchInferenceJob(input)) }),
+      DescribeBatchInferenceJob: async (input) => ({
+        batchInferenceJob: await describeJob('BATCH_INFERENCE', validateDescribeBatchInferenceJob(input).batchInferenceJobArn),
+      }),
+      ListBatchInferenceJobs: async (input) => listed(await listJobs('BATCH_INFERENCE', validateListBatchInferenceJobs(input)), 'batchInferenceJobs'),
+      CreateBatchSegmentJob: async (input) => ({ batchSegmentJobArn: await createJob('BATCH_SEGMENT', validateCreateBatchSegmentJob(input)) }),
+      DescribeBatchSegmentJob: async (input) => ({
+        batchSegmentJob: await describeJob('BATCH_SEGMENT', validateDescribeBatchSegmentJob(input).batchSegmentJobArn),
+      }),
+      ListBatchSegmentJobs: async (input) => listed(await listJobs('BATCH_SEGMENT', validateListBatchSegmentJobs(input)), 'batchSegmentJobs'),
       ListSolutionVersions: listSolutionVersionsOperation,
     },
   });
@@ -216,15 +233,16 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     catalog,
     settle: finalizeDueJobs,
     jobs: () =>
-      store.all().map((job) => ({
+      allJobs().map((job) => ({
+        jobType: job.jobType,
         jobName: job.request.jobName,
-        batchInferenceJobArn: job.arn,
+        jobArn: job.arn,
         status: observeStatus(job.timeline, job.outcome, clock.now()).status,
       })),
     async close() {
       if (sweep) clearInterval(sweep);
       // Let running finalizations finish their S3 writes before the client goes away.
-      await Promise.all(store.all().map((job) => job.finalizing));
+      await Promise.all(allJobs().map((job) => job.finalizing));
       await server.close();
       s3.destroy();
     },
@@ -244,9 +262,12 @@ async function withinMs(work: Promise<void>, ms: number): Promise<void> {
   }
 }
 
-/** `arn:<partition>:personalize:<region>:<account>:batch-inference-job/<jobName>` */
-export function jobArn(region: string, accountId: string, jobName: string): string {
-  return `arn:${partitionOf(region)}:personalize:${region}:${accountId}:batch-inference-job/${jobName}`;
+const NOUNS: Readonly<Record<StandInJobType, string>> = { BATCH_INFERENCE: 'batch inference job', BATCH_SEGMENT: 'batch segment job' };
+const RESOURCE_TYPES: Readonly<Record<StandInJobType, string>> = { BATCH_INFERENCE: 'batch-inference-job', BATCH_SEGMENT: 'batch-segment-job' };
+
+/** `arn:<partition>:personalize:<region>:<account>:batch-inference-job/<jobName>` (or `batch-segment-job/<jobName>`) */
+export function jobArn(region: string, accountId: string, jobName: string, jobType: StandInJobType = 'BATCH_INFERENCE'): string {
+  return `arn:${partitionOf(region)}:personalize:${region}:${accountId}:${RESOURCE_TYPES[jobType]}/${jobName}`;
 }
 
 function partitionOf(region: string): string {
@@ -260,41 +281,4 @@ function checkedDurations(durations: JobDurations): JobDurations {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
   }
   return { pendingMs: durations.pendingMs, inProgressMs: durations.inProgressMs };
-}
-
-/** DescribeBatchInferenceJob's `batchInferenceJob`: the request's members echoed, plus status and times. */
-function describe(job: StoredJob, nowMs: number): Record<string, unknown> {
-  const { request } = job;
-  const observed = observeStatus(job.timeline, job.outcome, nowMs);
-  return {
-    jobName: request.jobName,
-    batchInferenceJobArn: job.arn,
-    ...(request.filterArn !== undefined ? { filterArn: request.filterArn } : {}),
-    ...(observed.failureReason !== undefined ? { failureReason: observed.failureReason } : {}),
-    solutionVersionArn: request.solutionVersionArn,
-    ...(request.numResults !== undefined ? { numResults: request.numResults } : {}),
-    jobInput: request.jobInput,
-    jobOutput: request.jobOutput,
-    ...(request.batchInferenceJobConfig !== undefined ? { batchInferenceJobConfig: request.batchInferenceJobConfig } : {}),
-    roleArn: request.roleArn,
-    batchInferenceJobMode: request.batchInferenceJobMode ?? 'BATCH_INFERENCE',
-    ...(request.themeGenerationConfig !== undefined ? { themeGenerationConfig: request.themeGenerationConfig } : {}),
-    status: observed.status,
-    creationDateTime: new Date(job.timeline.createdAtMs),
-    lastUpdatedDateTime: new Date(observed.lastUpdatedMs),
-  };
-}
-
-function summarize(job: StoredJob, nowMs: number): Record<string, unknown> {
-  const observed = observeStatus(job.timeline, job.outcome, nowMs);
-  return {
-    batchInferenceJobArn: job.arn,
-    jobName: job.request.jobName,
-    status: observed.status,
-    creationDateTime: new Date(job.timeline.createdAtMs),
-    lastUpdatedDateTime: new Date(observed.lastUpdatedMs),
-    ...(observed.failureReason !== undefined ? { failureReason: observed.failureReason } : {}),
-    solutionVersionArn: job.request.solutionVersionArn,
-    batchInferenceJobMode: job.request.batchInferenceJobMode ?? 'BATCH_INFERENCE',
-  };
 }

@@ -109,6 +109,10 @@ export function createRecommender(setup: RecommenderSetup): (record: unknown) =>
       }
       case 'PERSONALIZED_RANKING':
         return { ok: true, output: rankList(seedFor(setup.solutionVersionArn, 'user', fields.userId!), fields.itemList!) };
+      case 'ITEM_AFFINITY':
+      case 'ITEM_ATTRIBUTE_AFFINITY':
+        // Not reached: recordProblem refuses every record, and the job runner fails such jobs first.
+        return { ok: false, error: segmentationOnly(setup.recipe) };
     }
   };
 }
@@ -138,10 +142,17 @@ export function recordProblem(recipe: StandInRecipe, record: unknown): string | 
       }
       return undefined;
     }
+    case 'ITEM_AFFINITY':
+    case 'ITEM_ATTRIBUTE_AFFINITY':
+      return segmentationOnly(recipe);
   }
 }
 
-function isResourceId(value: unknown): value is string {
+function segmentationOnly(recipe: StandInRecipe): string {
+  return `Invalid input record: ${recipe} solution versions make user segments (batch segment jobs), not batch recommendations`;
+}
+
+export function isResourceId(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0 && value.length <= 256;
 }
 
@@ -158,7 +169,7 @@ function byWeightDescending(aItemId: string, aWeight: number, bItemId: string, b
   return bWeight - aWeight || compareIds(aItemId, bItemId);
 }
 
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
@@ -167,12 +178,12 @@ function seedFor(solutionVersionArn: string, kind: 'user' | 'item', id: string):
 }
 
 /** First 32 bits of SHA-256: stable across processes and Node versions, unlike anything seeded at random. */
-function hash32(text: string): number {
+export function hash32(text: string): number {
   return createHash('sha256').update(text, 'utf8').digest().readUInt32BE(0);
 }
 
 /** MurmurHash3's finalizer spreads `seed ^ itemHash` over [0, 1) so nearby inputs do not give nearby scores. */
-function unitInterval(value: number): number {
+export function unitInterval(value: number): number {
   let h = value >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

@@ -1,7 +1,26 @@
-/** The recipe families that can run batch inference jobs (Trending-Now and Next-Best-Action cannot). */
-export type StandInRecipe = 'USER_PERSONALIZATION' | 'RELATED_ITEMS' | 'PERSONALIZED_RANKING';
+/**
+ * The recipe families the stand-in models: three that run batch inference jobs (Trending-Now and
+ * Next-Best-Action cannot) and the two USER_SEGMENTATION recipes, which run batch segment jobs only.
+ */
+export type StandInRecipe = 'USER_PERSONALIZATION' | 'RELATED_ITEMS' | 'PERSONALIZED_RANKING' | SegmentationRecipe;
 
-export const STAND_IN_RECIPES: readonly StandInRecipe[] = ['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING'];
+/** USER_SEGMENTATION recipes: aws-item-affinity and aws-item-attribute-affinity. */
+export type SegmentationRecipe = 'ITEM_AFFINITY' | 'ITEM_ATTRIBUTE_AFFINITY';
+
+export const STAND_IN_RECIPES: readonly StandInRecipe[] = ['USER_PERSONALIZATION', 'RELATED_ITEMS', 'PERSONALIZED_RANKING', 'ITEM_AFFINITY', 'ITEM_ATTRIBUTE_AFFINITY'];
+
+export function isSegmentationRecipe(recipe: StandInRecipe): recipe is SegmentationRecipe {
+  return recipe === 'ITEM_AFFINITY' || recipe === 'ITEM_ATTRIBUTE_AFFINITY';
+}
+
+/** Each family's Personalize recipe (`arn:aws:personalize:::recipe/<name>`), for people and tools reading the catalog. */
+export const RECIPE_NAMES: Readonly<Record<StandInRecipe, string>> = Object.freeze({
+  USER_PERSONALIZATION: 'aws-user-personalization',
+  RELATED_ITEMS: 'aws-similar-items',
+  PERSONALIZED_RANKING: 'aws-personalized-ranking',
+  ITEM_AFFINITY: 'aws-item-affinity',
+  ITEM_ATTRIBUTE_AFFINITY: 'aws-item-attribute-affinity',
+});
 
 /** ListSolutionVersions' statuses (service model: CREATE PENDING > CREATE IN_PROGRESS > ACTIVE -or- CREATE FAILED; plus stopping). */
 export type SolutionVersionStatus = 'ACTIVE' | 'CREATE PENDING' | 'CREATE IN_PROGRESS' | 'CREATE FAILED' | 'CREATE STOPPING' | 'CREATE STOPPED';
@@ -98,6 +117,16 @@ export interface ListSolutionVersionsRequest {
   nextToken?: string;
   maxResults: number;
 }
+
+/**
+ * A CreateBatchSegmentJob request that passed validation: the model's members, which are
+ * CreateBatchInferenceJob's without `batchInferenceJobConfig`, `batchInferenceJobMode` and
+ * `themeGenerationConfig` (so it is also a valid `CreateBatchInferenceJobRequest` shape).
+ */
+export type CreateBatchSegmentJobRequest = Omit<CreateBatchInferenceJobRequest, 'batchInferenceJobConfig' | 'batchInferenceJobMode' | 'themeGenerationConfig'>;
+
+/** The job types the stand-in runs; each has its own store, name space and quota. */
+export type StandInJobType = 'BATCH_INFERENCE' | 'BATCH_SEGMENT';
 
 export interface ListBatchInferenceJobsRequest {
   solutionVersionArn?: string;

@@ -29,11 +29,11 @@ import {
 
 export const JOB_NAME_PATTERN = '^[a-zA-Z0-9][a-zA-Z0-9\\-_]*';
 const PERSONALIZE_ARN_PATTERN = 'arn:([a-z\\d-]+):personalize:.*:.*:.+';
-const ROLE_ARN_PATTERN = 'arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
+export const ROLE_ARN_PATTERN = 'arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+';
 const S3_PATH_PATTERN = '(s3|http|https)://.+';
 const KMS_KEY_ARN_PATTERN = 'arn:aws.*:kms:.*:[0-9]{12}:key/.*';
 
-const MAX_TAGS = 200;
+export const MAX_TAGS = 200;
 const MAX_INT32 = 2_147_483_647;
 
 /** One failed constraint, in the shape of AWS's "Value X at 'path' failed to satisfy constraint: ..." lines. */
@@ -116,7 +116,7 @@ export function validateDescribeBatchInferenceJob(input: Record<string, unknown>
   return { batchInferenceJobArn: batchInferenceJobArn! };
 }
 
-const DEFAULT_MAX_RESULTS = 100;
+export const DEFAULT_MAX_RESULTS = 100;
 
 /** @throws AwsServiceError `InvalidInputException` */
 export function validateListBatchInferenceJobs(input: Record<string, unknown>): ListBatchInferenceJobsRequest {
@@ -146,7 +146,7 @@ interface StringRules {
 }
 
 /** Gathers every violation before failing, because AWS reports them all in one message. */
-class Collector {
+export class Collector {
   private readonly violations: Violation[] = [];
 
   add(path: string, value: unknown, constraint: string): void {
@@ -325,7 +325,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /** Optional members left out rather than present as `undefined`, so echoes in Describe stay exact. */
-function withoutUndefined<T extends object>(value: T): T {
+export function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
 }
 
