@@ -1,7 +1,8 @@
 import { startLocalEnvironment } from '../local/local-environment';
 import type { ConfigFile } from './local-config';
 import { startLocalStack } from '../local/cloudformation';
-import { localStateOf, removeLocalState, writeLocalState } from './local-state';
+import { assertNoLiveLocalState, localStateOf, removeLocalState, writeLocalState } from './local-state';
+import { CliError, EXIT_CODES } from './errors';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { exampleObjects, findExamplesFolder } from './example-data';
 import { printRunEvents } from './run-events';
@@ -16,7 +17,10 @@ import { printRunEvents } from './run-events';
  * the stack of stage `local` (`endpoints.cloudFormation`), so `--stage local` works as on AWS.
  */
 export async function localUpCommand(options: {
+  /** First of eight consecutive ports (see `LocalEnvironmentOptions.basePort`); 0 or none: free ports. */
   basePort?: number;
+  /** Keep buckets, tables and the failure queue here across restarts (`--data-dir`). */
+  dataDir?: string;
   config: ConfigFile;
   verbose: boolean;
   /** No run event lines, only the JSON line. */
@@ -28,22 +32,28 @@ export async function localUpCommand(options: {
   /** false: start with an empty bucket instead of the example job group and scheduled input. */
   examples?: boolean;
 }): Promise<number> {
+  const stateDirectory = options.stateDirectory ?? process.cwd();
+  // Before any port is taken: the running one's file is the better message than a port in use.
+  await assertNoLiveLocalState(stateDirectory);
+  const basePort = options.basePort ? options.basePort : undefined;
   const environment = await startLocalEnvironment({
     time: 'realtime',
-    ...(options.basePort !== undefined && { basePort: options.basePort }),
+    ...(basePort !== undefined && { basePort }),
+    ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     ...(options.config.local.jobDurations && { jobDurations: options.config.local.jobDurations }),
     ...(options.config.local.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.config.local.maxConcurrentJobs }),
     ...(options.config.local.catalog && { catalog: options.config.local.catalog }),
     ...(options.config.local.faults && { faults: options.config.local.faults }),
     retryIntervalMs: 500,
     logLevel: options.verbose ? 'INFO' : 'SILENT',
+  }).catch((error: unknown) => {
+    throw portInUse(error) ?? error;
   });
-  const stateDirectory = options.stateDirectory ?? process.cwd();
   let written: string | undefined;
   let stopPrinting = () => undefined as unknown;
-  const stack = await startLocalStack(environment).catch(async (error: unknown) => {
+  const stack = await startLocalStack(environment, basePort === undefined ? {} : { port: basePort + 6 }).catch(async (error: unknown) => {
     await environment.close();
-    throw error;
+    throw portInUse(error) ?? error;
   });
   try {
     const examplesFolder = options.examples === false ? undefined : findExamplesFolder();
@@ -52,11 +62,19 @@ export async function localUpCommand(options: {
       await environment.s3.send(new PutObjectCommand({ Bucket: environment.bucket, Key: object.key, Body: object.body }));
     }
     const base = localStateOf(environment);
-    const state = { ...base, endpoints: { ...base.endpoints, cloudFormation: stack.endpoint }, examples: seeded.map((object) => object.key) };
+    const state = {
+      ...base,
+      endpoints: { ...base.endpoints, cloudFormation: stack.endpoint },
+      examples: seeded.map((object) => object.key),
+      pid: process.pid,
+      ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
+    };
     written = await writeLocalState(stateDirectory, state);
     options.print(JSON.stringify(state));
     if (!options.quiet) stopPrinting = printRunEvents(environment, options.print);
     await (options.untilSignal ?? waitForTermination)();
+    // As on AWS when an operator stops them: each run is recorded ABORTED by recordClosedExecution.
+    await environment.stopRunningExecutions('personalize-batch local up was stopped (Ctrl-C)');
   } finally {
     stopPrinting();
     await stack.close();
@@ -72,4 +90,18 @@ function waitForTermination(): Promise<void> {
     process.once('SIGINT', () => resolve());
     process.once('SIGTERM', () => resolve());
   });
+}
+
+/**
+ * A port the stand-ins cannot listen on, as one line naming it and `--port` (exit 3); undefined
+ * for any other error.
+ */
+function portInUse(error: unknown): CliError | undefined {
+  const { code, port } = (error ?? {}) as { code?: string; port?: number };
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') return undefined;
+  const what = code === 'EADDRINUSE' ? 'is in use' : 'is not allowed';
+  return new CliError(
+    `port ${port ?? '?'} ${what}: stop what holds it, or start on other ports with --port <n> (eight from n) or --port 0 (free ports)`,
+    EXIT_CODES.unreachable,
+  );
 }

@@ -4,7 +4,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
@@ -13,9 +15,10 @@ import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
 import { EmfCapture } from './emf-capture';
+import { FailureQueue, serveFailureQueue, type AsyncInvocationFailure } from './failure-queue';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
 import { startEventBridgeStandIn, type EntryFailure, type PublishedEvent } from './eventbridge';
@@ -63,8 +66,16 @@ export interface LocalEnvironmentOptions {
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
-  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge from this one up. */
+  /**
+   * Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge
+   * from this one up (offsets 0-5; `local up` puts CloudFormation on +6 and the failure queue on +7).
+   */
   basePort?: number;
+  /**
+   * Keeps buckets (s3rver's directory, `DIR/s3`), tables (dynalite's LevelDB, `DIR/dynamodb`) and
+   * the trigger's failure queue (`DIR/failures.json`) across restarts; created if missing.
+   */
+  dataDir?: string;
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
   /**
    * Failures on demand (the `local.faults` section of a config file): service errors injected in
@@ -93,7 +104,7 @@ export interface LocalEnvironmentOptions {
 export interface LocalEnvironment {
   region: string;
   clock: Clock;
-  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string; eventBridge: string };
+  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string; eventBridge: string; failures: string };
   bucket: string;
   runsTable: string;
   stateMachineArn: string;
@@ -125,6 +136,24 @@ export interface LocalEnvironment {
   metrics: EmfCapture;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
+  /**
+   * Trigger invocations that failed after Lambda's async retries (S3 notifications, schedule ticks
+   * sent as `Event` invocations), as the stack's on-failure queue receives them; oldest first.
+   */
+  failures(): AsyncInvocationFailure[];
+  /**
+   * Delivers a failure's original event to the trigger again and removes it from the queue; a replay
+   * that fails again lands in the queue as a new record. The trigger's deterministic execution names
+   * keep a replay of an event that did start its run from starting a second one.
+   *
+   * @throws Error when no failure has this id.
+   */
+  replayFailure(id: string): Promise<TriggerSummary>;
+  /**
+   * StopExecution for every running execution (Ctrl-C of `local up`), then waits until
+   * recordClosedExecution has recorded each one ABORTED. Returns how many were stopped.
+   */
+  stopRunningExecutions(cause: string): Promise<number>;
   /** Faults the plan injected so far, by kind (empty without a plan). */
   faultsInjected(): Record<string, number>;
   close(): Promise<void>;
@@ -147,11 +176,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
   const closers: Array<() => Promise<void>> = [];
+  const dataDir = options.dataDir;
+  if (dataDir) await mkdir(join(dataDir, 's3'), { recursive: true });
+  const failureQueue = new FailureQueue(dataDir && join(dataDir, 'failures.json'));
+  await failureQueue.load();
 
   try {
-    const localS3: LocalS3 = await startLocalS3({ port: port(2) });
+    const localS3: LocalS3 = await startLocalS3({ port: port(2), ...(dataDir && { directory: join(dataDir, 's3') }) });
     closers.push(() => localS3.close());
-    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3) });
+    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3), ...(dataDir && { path: join(dataDir, 'dynamodb') }) });
     closers.push(() => localDynamoDb.close());
     const personalize = await startPersonalizeStandIn({
       s3Endpoint: localS3.endpoint,
@@ -183,7 +216,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       personalizeClient.destroy();
     });
 
-    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+    // With a data dir the bucket and table may be there from the last start.
+    const unlessKept = (error: { name?: string }) => {
+      if (!dataDir || !['BucketAlreadyOwnedByYou', 'BucketAlreadyExists', 'ResourceInUseException'].includes(error.name ?? '')) throw error;
+    };
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch(unlessKept);
     await dynamodb.send(
       new CreateTableCommand({
         TableName: LOCAL_RUNS_TABLE,
@@ -191,7 +228,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         KeySchema: [{ AttributeName: 'runId', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
       }),
-    );
+    ).catch(unlessKept);
 
     const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? 'SILENT' });
     const { env, cleared } = localFunctionEnvironment({
@@ -246,15 +283,32 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       return summary;
     };
     const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions, trigger };
-    const invokeTrigger = (event: TriggerEvent) => invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    const triggerArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
+    const invokeTrigger = (event: TriggerEvent) =>
+      invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>).catch((error: unknown) => {
+        // Retries exhausted: Lambda sends the invocation record to the on-failure destination.
+        failureQueue.add(triggerArn, event, error, 3, new Date(clock.now()));
+        throw error;
+      });
     // A trigger being delivered holds the virtual clock: the runs it starts start now.
     const deliverS3Event = (event: TriggerEvent) => (virtualClock ? virtualClock.track(() => invokeTrigger(event)) : invokeTrigger(event));
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
     // `local fire-schedule`, `aws lambda invoke --endpoint-url`).
-    const lambda = await startLambdaStandIn({ functions, functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`, port: port(4) });
+    const lambda = await startLambdaStandIn({
+      functions,
+      functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`,
+      port: port(4),
+      // Only the trigger has an on-failure destination (serverless.yml); the others are not invoked async.
+      onAsyncFailure: (key, event, error, attempts) => {
+        if (key === 'trigger') failureQueue.add(triggerArn, event, error, attempts, new Date(clock.now()));
+      },
+    });
     closers.push(() => lambda.close());
+    const failuresServer = await serveFailureQueue(failureQueue, port(7));
+    closers.push(() => failuresServer.close());
+    closers.push(() => failureQueue.save());
 
     const notifications = notifyTriggerOfUploads(localS3, {
       bucket: LOCAL_BUCKET,
@@ -274,6 +328,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         dynamodb: faults.endpoints.dynamodb,
         lambda: lambda.endpoint,
         eventBridge: eventBridgeStandIn.endpoint,
+        failures: failuresServer.endpoint,
       },
       bucket: LOCAL_BUCKET,
       runsTable: LOCAL_RUNS_TABLE,
@@ -299,6 +354,31 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       publishedEvents: () => eventBridgeStandIn.events(),
       metrics,
       functions,
+      failures: () => failureQueue.list(),
+      async replayFailure(id) {
+        const failure = failureQueue.get(id);
+        if (!failure) throw new Error(`no failed trigger invocation ${id}`);
+        failureQueue.remove(id);
+        return deliverS3Event(failure.requestPayload as TriggerEvent);
+      },
+      async stopRunningExecutions(cause) {
+        let stopped = 0;
+        // Triggers still in flight may start executions while the first ones stop: look again.
+        for (let round = 0; round < 3; round++) {
+          const running = stepFunctions.executions().filter((execution) => execution.status === 'RUNNING');
+          if (running.length === 0) break;
+          await Promise.all(
+            running.map((execution) =>
+              sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'local.Shutdown', cause })).then(
+                () => stopped++,
+                () => undefined,
+              ),
+            ),
+          );
+        }
+        await closedExecutionsSettled();
+        return stopped;
+      },
       faultsInjected: () => faults.injected(),
       async close() {
         await stepFunctions.idle().catch(() => undefined);

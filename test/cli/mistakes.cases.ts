@@ -24,7 +24,7 @@ export const MISTAKE_CASES: MistakeCase[] = [
   { name: 'config file is not JSON', argv: ['start', '--input', 's3://b/k', '--config', '{dir}/file.txt'], exitCode: 2, message: 'Config file {dir}/file.txt is not JSON' },
   { name: '81-character --name', argv: ['start', '--input', 's3://b/k', '--name', NAME_81], exitCode: 2, message: 'Name must be 1 to 80 characters long, got 81' },
   { name: 'bad characters in --name', argv: ['start', '--input', 's3://b/k', '--name', 'my run'], exitCode: 2, message: "is invalid. Name must not contain" },
-  { name: 'bad --port', argv: ['local', 'up', '--port', '70000'], exitCode: 2, message: 'must be a port number from 1 to 65531, got 70000' },
+  { name: 'bad --port', argv: ['local', 'up', '--port', '70000'], exitCode: 2, message: 'must be 0 (free ports) or a port number from 1 to 65528, got 70000' },
   { name: 'bad --limit', argv: ['runs', 'list', '--limit', '0'], exitCode: 2, message: 'must be a whole number from 1, got 0' },
   { name: '--region without --stage', argv: ['runs', 'list', '--region', 'eu-west-1'], exitCode: 2, message: '--region applies to a deployed stack: use it with --stage' },
   { name: 'no local environment', argv: ['runs', 'list'], exitCode: 3, message: 'no local environment is running: start one with `personalize-batch local up`' },
