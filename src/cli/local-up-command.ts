@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { startLocalEnvironment } from '../local/local-environment';
 import type { ConfigFile } from './local-config';
 import { startLocalStack } from '../local/cloudformation';
@@ -36,6 +37,8 @@ export async function localUpCommand(options: {
   // Before any port is taken: the running one's file is the better message than a port in use.
   await assertNoLiveLocalState(stateDirectory);
   const basePort = options.basePort ? options.basePort : undefined;
+  // s3rver and dynalite throw a busy port as an unhandled 'error' event: try each port first.
+  if (basePort !== undefined) for (let offset = 0; offset < PORT_COUNT; offset++) await assertPortFree(basePort + offset);
   const environment = await startLocalEnvironment({
     time: 'realtime',
     ...(basePort !== undefined && { basePort }),
@@ -104,4 +107,15 @@ function portInUse(error: unknown): CliError | undefined {
     `port ${port ?? '?'} ${what}: stop what holds it, or start on other ports with --port <n> (eight from n) or --port 0 (free ports)`,
     EXIT_CODES.unreachable,
   );
+}
+
+/** Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge, CloudFormation, failure queue. */
+const PORT_COUNT = 8;
+
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) => reject(portInUse(Object.assign(error, { port })) ?? error));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
 }

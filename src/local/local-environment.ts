@@ -277,8 +277,14 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     // Every way in (uploads, the Lambda Invoke API) goes through this one trigger, so `local up` hears each summary.
     const triggerListeners = new Set<(summary: TriggerSummary) => void>();
+    const injectFault = options.injectFault ?? faults.injectFault;
+    let triggerInvocations = 0;
     const trigger: LocalLambdaHandler = async (event, context) => {
+      // The plan's trigger faults: `error` before the handler runs, the others after it (its side effects stay).
+      const fault = injectFault?.('trigger', ++triggerInvocations);
+      if (typeof fault === 'string') throw Object.assign(new Error(`Injected fault: ${fault}`), { name: fault });
       const summary = (await eventFunctions.trigger(event, context)) as TriggerSummary;
+      if (fault) throw Object.assign(new Error(`Injected fault after the handler ran: ${fault.error}`), { name: fault.error });
       for (const listener of triggerListeners) listener(summary);
       return summary;
     };
