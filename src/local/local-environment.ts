@@ -6,7 +6,9 @@ import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { JobStore, type StoredJob } from './personalize/job-store';
+import type { SavedExecution } from './step-functions/persistence';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
@@ -180,6 +182,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   if (dataDir) await mkdir(join(dataDir, 's3'), { recursive: true });
   const failureQueue = new FailureQueue(dataDir && join(dataDir, 'failures.json'));
   await failureQueue.load();
+  // The stand-ins' own state, as JSON files in the data dir: written on close, read on start.
+  const jobStore = new JobStore();
+  for (const job of await readSaved<StoredJob[]>(dataDir, PERSONALIZE_FILE, [])) jobStore.add({ ...job, finalizing: undefined });
+  const restoredExecutions = await readSaved<SavedExecution[]>(dataDir, STEP_FUNCTIONS_FILE, []);
 
   try {
     const localS3: LocalS3 = await startLocalS3({ port: port(2), ...(dataDir && { directory: join(dataDir, 's3') }) });
@@ -190,6 +196,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       s3Endpoint: localS3.endpoint,
       clock,
       port: port(0),
+      store: jobStore,
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.jobDurations && { durations: options.jobDurations }),
       ...(options.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.maxConcurrentJobs }),
@@ -254,6 +261,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ],
       clock,
       port: port(1),
+      restoredExecutions,
     });
     closers.push(() => stepFunctions.close());
     const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
@@ -389,6 +397,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closedExecutionsSettled();
+        if (dataDir) {
+          await Promise.all(jobStore.all().map((job) => job.finalizing));
+          const jobs = jobStore.all().map(({ finalizing: _finalizing, sequence: _sequence, ...job }) => job);
+          await writeFile(join(dataDir, PERSONALIZE_FILE), JSON.stringify(jobs));
+          await writeFile(join(dataDir, STEP_FUNCTIONS_FILE), JSON.stringify(stepFunctions.savedExecutions()));
+        }
         await closeAll(closers);
       },
     };
@@ -396,6 +410,15 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     await closeAll(closers);
     throw error;
   }
+}
+
+const PERSONALIZE_FILE = 'personalize-jobs.json';
+const STEP_FUNCTIONS_FILE = 'step-functions-executions.json';
+
+async function readSaved<T>(dataDir: string | undefined, file: string, empty: T): Promise<T> {
+  if (!dataDir) return empty;
+  const text = await readFile(join(dataDir, file), 'utf8').catch(() => undefined);
+  return text === undefined ? empty : (JSON.parse(text) as T);
 }
 
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {

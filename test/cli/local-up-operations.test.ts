@@ -6,7 +6,8 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { ListBatchInferenceJobsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { localS3Client } from '../../src/local/local-s3';
 
@@ -145,6 +146,12 @@ describe('operating `local up` from the built CLI', () => {
       sfn.destroy();
       return executions?.[0]?.name;
     }, 'the run to start');
+    await eventually(async () => {
+      const personalize = new PersonalizeClient({ endpoint: first.state.endpoints.personalize, region: first.state.region, credentials: LOCAL_CREDENTIALS });
+      const { batchInferenceJobs } = await personalize.send(new ListBatchInferenceJobsCommand({}));
+      personalize.destroy();
+      return batchInferenceJobs?.length ? true : undefined;
+    }, 'the job to be created');
 
     // Act
     const stoppedAt = Date.now();
@@ -156,6 +163,14 @@ describe('operating `local up` from the built CLI', () => {
       expect(exitCode).toBe(0);
       expect(stopMs).toBeLessThan(5_000);
       expect(await recordStatus(second, runId)).toBe('ABORTED');
+      const sfn = new SFNClient({ endpoint: second.state.endpoints.stepFunctions, region: second.state.region, credentials: LOCAL_CREDENTIALS });
+      const personalize = new PersonalizeClient({ endpoint: second.state.endpoints.personalize, region: second.state.region, credentials: LOCAL_CREDENTIALS });
+      const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: `${second.state.stateMachineArn.replace(':stateMachine:', ':execution:')}:${runId}` }));
+      const { batchInferenceJobs } = await personalize.send(new ListBatchInferenceJobsCommand({}));
+      sfn.destroy();
+      personalize.destroy();
+      expect(execution).toMatchObject({ status: 'ABORTED', error: 'local.Shutdown', name: runId });
+      expect(batchInferenceJobs?.map((job) => job.jobName)).toEqual([expect.stringContaining(runId)]);
     } finally {
       await interrupt(second);
     }

@@ -13,6 +13,8 @@ import { listSolutionVersions } from './solution-versions';
 import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs, validateListSolutionVersions } from './validation';
 
 export interface PersonalizeStandInOptions {
+  /** The jobs to serve (`--data-dir` restores them into one before the start); default a new, empty store. */
+  store?: JobStore;
   /** Local S3 (s3rver) endpoint the jobs read input from and write output to. */
   s3Endpoint: string;
   /** Drives job lifecycles. Default: the system clock. */
@@ -107,7 +109,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
-  const store = new JobStore();
+  const store = options.store ?? new JobStore();
   const s3 = localS3Client(options.s3Endpoint);
 
   function finalize(job: StoredJob): Promise<void> {
