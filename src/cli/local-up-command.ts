@@ -16,6 +16,10 @@ import { printRunEvents } from './run-events';
  * group files and scheduled inputs (`examples/config`, `examples/scheduled`), so the README's
  * examples run as printed; `examples: false` starts it empty. A CloudFormation stand-in serves the environment as
  * the stack of stage `local` (`endpoints.cloudFormation`), so `--stage local` works as on AWS.
+ *
+ * Refuses to start (exit 3, one line) while another `local up` of the same project lives, or when a
+ * fixed port is taken. On the signal, every running execution is stopped and recorded ABORTED
+ * before the stand-ins close; with `dataDir` their state is kept for the next start.
  */
 export async function localUpCommand(options: {
   /** First of eight consecutive ports (see `LocalEnvironmentOptions.basePort`); 0 or none: free ports. */
@@ -69,7 +73,6 @@ export async function localUpCommand(options: {
       ...base,
       endpoints: { ...base.endpoints, cloudFormation: stack.endpoint },
       examples: seeded.map((object) => object.key),
-      pid: process.pid,
       ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     };
     written = await writeLocalState(stateDirectory, state);
