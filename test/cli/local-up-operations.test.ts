@@ -92,11 +92,12 @@ describe('operating `local up` from the built CLI', () => {
     try {
       // Act
       await upload(up, 'input/users.jsonl');
-      const listed = await eventually(async () => {
-        const result = await cli(['local', 'failures', 'list', '--json'], subfolder);
-        const failures = JSON.parse(result.stdout || '[]') as Array<{ id: string; requestContext: { condition: string; approximateInvokeCount: number }; responsePayload: { errorType: string } }>;
-        return failures.length > 0 ? failures : undefined;
+      // Waiting on the queue's endpoint directly: one CLI process per look would be slow.
+      await eventually(async () => {
+        const { failures } = (await (await fetch(`${up.state.endpoints.failures}/failures`)).json()) as { failures: unknown[] };
+        return failures.length > 0 ? true : undefined;
       }, 'the failure');
+      const listed = JSON.parse((await cli(['local', 'failures', 'list', '--json'], subfolder)).stdout) as Array<{ id: string }>;
       const second = await cli(['local', 'up', '--port', '0'], subfolder);
       const replayed = await cli(['local', 'failures', 'replay', '--all'], subfolder);
       const after = await cli(['local', 'failures', 'list'], subfolder);
