@@ -4,11 +4,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { join } from 'node:path';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { JobStore, type StoredJob } from './personalize/job-store';
-import type { SavedExecution } from './step-functions/persistence';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadDataDir, saveDataDir, stopRunningExecutions } from './data-dir';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
@@ -17,7 +14,7 @@ import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
 import { EmfCapture } from './emf-capture';
-import { FailureQueue, serveFailureQueue, type AsyncInvocationFailure } from './failure-queue';
+import { serveFailureQueue, type AsyncInvocationFailure } from './failure-queue';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
@@ -179,18 +176,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
   const closers: Array<() => Promise<void>> = [];
   const dataDir = options.dataDir;
-  if (dataDir) await mkdir(join(dataDir, 's3'), { recursive: true });
-  const failureQueue = new FailureQueue(dataDir && join(dataDir, 'failures.json'));
-  await failureQueue.load();
-  // The stand-ins' own state, as JSON files in the data dir: written on close, read on start.
-  const jobStore = new JobStore();
-  for (const job of await readSaved<StoredJob[]>(dataDir, PERSONALIZE_FILE, [])) jobStore.add({ ...job, finalizing: undefined });
-  const restoredExecutions = await readSaved<SavedExecution[]>(dataDir, STEP_FUNCTIONS_FILE, []);
+  const { s3Directory, dynamoDbPath, jobStore, restoredExecutions, failureQueue } = await loadDataDir(dataDir);
 
   try {
-    const localS3: LocalS3 = await startLocalS3({ port: port(2), ...(dataDir && { directory: join(dataDir, 's3') }) });
+    const localS3: LocalS3 = await startLocalS3({ port: port(2), ...(s3Directory && { directory: s3Directory }) });
     closers.push(() => localS3.close());
-    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3), ...(dataDir && { path: join(dataDir, 'dynamodb') }) });
+    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3), ...(dynamoDbPath && { path: dynamoDbPath }) });
     closers.push(() => localDynamoDb.close());
     const personalize = await startPersonalizeStandIn({
       s3Endpoint: localS3.endpoint,
@@ -376,20 +367,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         return deliverS3Event(failure.requestPayload as TriggerEvent);
       },
       async stopRunningExecutions(cause) {
-        let stopped = 0;
-        // Triggers still in flight may start executions while the first ones stop: look again.
-        for (let round = 0; round < 3; round++) {
-          const running = stepFunctions.executions().filter((execution) => execution.status === 'RUNNING');
-          if (running.length === 0) break;
-          await Promise.all(
-            running.map((execution) =>
-              sfn.send(new StopExecutionCommand({ executionArn: execution.executionArn, error: 'local.Shutdown', cause })).then(
-                () => stopped++,
-                () => undefined,
-              ),
-            ),
-          );
-        }
+        const stopped = await stopRunningExecutions(stepFunctions, sfn, cause);
         await closedExecutionsSettled();
         return stopped;
       },
@@ -397,12 +375,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closedExecutionsSettled();
-        if (dataDir) {
-          await Promise.all(jobStore.all().map((job) => job.finalizing));
-          const jobs = jobStore.all().map(({ finalizing: _finalizing, sequence: _sequence, ...job }) => job);
-          await writeFile(join(dataDir, PERSONALIZE_FILE), JSON.stringify(jobs));
-          await writeFile(join(dataDir, STEP_FUNCTIONS_FILE), JSON.stringify(stepFunctions.savedExecutions()));
-        }
+        if (dataDir) await saveDataDir(dataDir, jobStore, stepFunctions);
         await closeAll(closers);
       },
     };
@@ -410,15 +383,6 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     await closeAll(closers);
     throw error;
   }
-}
-
-const PERSONALIZE_FILE = 'personalize-jobs.json';
-const STEP_FUNCTIONS_FILE = 'step-functions-executions.json';
-
-async function readSaved<T>(dataDir: string | undefined, file: string, empty: T): Promise<T> {
-  if (!dataDir) return empty;
-  const text = await readFile(join(dataDir, file), 'utf8').catch(() => undefined);
-  return text === undefined ? empty : (JSON.parse(text) as T);
 }
 
 async function closeAll(closers: Array<() => Promise<void>>): Promise<void> {
