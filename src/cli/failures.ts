@@ -1,6 +1,6 @@
 import { DeployedStackError } from './deployed-stack';
 import { CliError, EXIT_CODES } from './errors';
-import { NoLocalEnvironmentError } from './local-state';
+import { LocalEnvironmentRunningError, NoLocalEnvironmentError } from './local-state';
 
 /** Names AWS gives a caller it does not know or does not let in. */
 const ACCESS_ERRORS = new Set([
@@ -22,7 +22,7 @@ const ACCESS_ERRORS = new Set([
  */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode };
-  if (error instanceof NoLocalEnvironmentError || error instanceof DeployedStackError) return { message: error.message, exitCode: EXIT_CODES.unreachable };
+  if (error instanceof NoLocalEnvironmentError || error instanceof LocalEnvironmentRunningError || error instanceof DeployedStackError) return { message: error.message, exitCode: EXIT_CODES.unreachable };
   if (!(error instanceof Error)) return { message: String(error), exitCode: EXIT_CODES.usage };
   const code = (error as NodeJS.ErrnoException).code;
   if (error.name === 'CredentialsProviderError' || /Could not load credentials/i.test(error.message)) {

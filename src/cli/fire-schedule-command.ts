@@ -21,7 +21,7 @@ export interface FireScheduleOptions {
 }
 
 /** The deployed trigger's name: what EventBridge Scheduler targets in AWS. */
-const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
+export const LOCAL_TRIGGER_FUNCTION_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
 export { SCHEDULED_TIME_PLACEHOLDER, type ScheduleEntry };
 
 /**
@@ -94,7 +94,8 @@ export function schedulerPayload(schedule: ScheduleEntry, scheduledTime: string)
   return payload;
 }
 
-function printSummary(summary: TriggerSummary, print: (line: string) => void): number {
+/** Prints what the trigger did with one invocation; 0 when the event has its run(s), 1 otherwise. */
+export function printSummary(summary: TriggerSummary, print: (line: string) => void): number {
   for (const started of summary.started ?? []) {
     print(`✔ Started execution ${started.executionName}`);
     print(`  ${started.executionArn}`);

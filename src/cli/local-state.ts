@@ -1,12 +1,28 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rmdir, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { LocalEnvironment } from '../local/local-environment';
 import { describeSolutions, solutionArnOf } from '../local/personalize';
 import { isSegmentationRecipe, RECIPE_NAMES, type StandInSolutionVersion } from '../local/personalize/types';
 
-/** Where `local up` leaves its description for other CLI invocations, relative to the working directory. */
+/** Where `local up` leaves its description for other CLI invocations, relative to the project folder (`projectDirectoryOf`). */
 export const LOCAL_STATE_FILE = join('.personalize-batch', 'local.json');
+
+/**
+ * The project folder of `start`: the nearest folder at or above it holding `.personalize-batch`
+ * or `package.json` (as npm finds a package), else `start` itself. `local up` writes its state file
+ * there and every other command reads it from there, so they meet from any subfolder.
+ */
+export function projectDirectoryOf(start: string): string {
+  let directory = resolve(start);
+  for (;;) {
+    if (existsSync(join(directory, '.personalize-batch')) || existsSync(join(directory, 'package.json'))) return directory;
+    const parent = dirname(directory);
+    if (parent === directory) return resolve(start);
+    directory = parent;
+  }
+}
 
 /**
  * What `local up` prints as its one JSON line and keeps in the state file. Only the members other
@@ -52,6 +68,8 @@ export function localStateOf(environment: LocalEnvironment): LocalState {
     solutionVersions: catalog.solutionVersions.map(describeVersion),
     filterArn: catalog.filters[0]?.arn,
     personalizeRoleArn: environment.personalizeRoleArn,
+    // Another `local up` in this project refuses to start while this process lives.
+    pid: process.pid,
   };
 }
 
@@ -71,7 +89,7 @@ function describeVersion(version: StandInSolutionVersion) {
  * against. Written to a temporary name and renamed, so a reader never sees half a file.
  */
 export async function writeLocalState(directory: string, state: LocalState): Promise<string> {
-  const path = join(directory, LOCAL_STATE_FILE);
+  const path = join(projectDirectoryOf(directory), LOCAL_STATE_FILE);
   const text = `${JSON.stringify(state)}\n`;
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
@@ -80,9 +98,12 @@ export async function writeLocalState(directory: string, state: LocalState): Pro
   return text;
 }
 
-/** Reads the running environment's description; throws `NoLocalEnvironmentError` when there is none. */
+/**
+ * Reads the running environment's description from the project folder of `directory`
+ * (`projectDirectoryOf`); throws `NoLocalEnvironmentError` when there is none.
+ */
 export async function readLocalState(directory: string): Promise<LocalState> {
-  const path = join(directory, LOCAL_STATE_FILE);
+  const path = join(projectDirectoryOf(directory), LOCAL_STATE_FILE);
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -107,10 +128,44 @@ export async function readLocalState(directory: string): Promise<LocalState> {
  * the same directory has replaced it, and its file must outlive the first one's shutdown.
  */
 export async function removeLocalState(directory: string, written: string): Promise<void> {
-  const path = join(directory, LOCAL_STATE_FILE);
+  const path = join(projectDirectoryOf(directory), LOCAL_STATE_FILE);
   const current = await readFile(path, 'utf8').catch(() => undefined);
   if (current !== written) return;
   await unlink(path).catch(() => undefined);
   // The folder only holds state files; leave nothing behind once the last one is gone.
   await rmdir(dirname(path)).catch(() => undefined);
+}
+
+/** A second `local up` in the same project while the first one's process is alive: exit 3. */
+export class LocalEnvironmentRunningError extends Error {
+  constructor(readonly state: LocalState & { pid: number }) {
+    super(
+      `a local environment is already running for this project (pid ${state.pid}, Personalize ${state.endpoints.personalize}, ` +
+        `Step Functions ${state.endpoints.stepFunctions}): use it, or stop it (Ctrl-C in its terminal, or kill ${state.pid}) first`,
+    );
+    this.name = 'LocalEnvironmentRunningError';
+  }
+}
+
+/**
+ * Refuses to start over a live environment's state file; a file whose process is gone (a killed
+ * `local up`) or that cannot be read is stale and may be replaced.
+ *
+ * @throws LocalEnvironmentRunningError naming the running one's pid and endpoints.
+ */
+export async function assertNoLiveLocalState(directory: string): Promise<void> {
+  const state = await readLocalState(directory).catch(() => undefined);
+  const pid = (state as { pid?: unknown } | undefined)?.pid;
+  if (!state || typeof pid !== 'number' || pid === process.pid || !isAlive(pid)) return;
+  throw new LocalEnvironmentRunningError({ ...state, pid });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive but someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

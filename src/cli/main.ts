@@ -1,5 +1,6 @@
 import '../local/polyfills';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
 import { version } from '../../package.json';
 import { JOB_GROUP_NAME_PATTERN } from '../domain/job-group-config';
 import { findExecutionNameViolation } from '../local/step-functions/execution-names';
@@ -11,6 +12,7 @@ import { localUpCommand } from './local-up-command';
 import { runCommand } from './run-command';
 import { registerRunsCommands } from './runs/register';
 import { startCommand } from './start-command';
+import { listFailuresCommand, replayFailuresCommand } from './trigger-failures-command';
 
 export { UsageError } from './errors';
 
@@ -82,12 +84,18 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
   local
     .command('up')
     .description('Start the local stand-ins in real time until Ctrl-C; print their endpoints as one JSON line (also kept in .personalize-batch/local.json), then one line per run event.')
-    .addOption(new Option('--port <n>', 'fixed ports: Personalize on n, Step Functions n+1, S3 n+2, DynamoDB n+3, Lambda n+4').argParser(parsePort))
+    .addOption(
+      new Option('--port <n>', 'fixed ports: Personalize on n, Step Functions n+1, S3 n+2, DynamoDB n+3, Lambda n+4, EventBridge n+5, CloudFormation n+6, failure queue n+7; 0: free ports')
+        .argParser(parsePort)
+        .default(DEFAULT_BASE_PORT),
+    )
+    .option('--data-dir <dir>', 'keep buckets, tables, jobs, executions and failed trigger invocations in this folder across restarts')
     .option('--config <file.json>', 'a "local" section tuning the stand-ins (job durations, job quota, catalog)')
     .option('--quiet', 'no run event lines', false)
     .option('--no-examples', 'start with an empty bucket (default: the example job group config/users.json and scheduled/users/nightly.jsonl)')
     .option('--verbose', "print the handlers' logs", false)
-    .action(async (options: { port?: number; config?: string; quiet: boolean; examples: boolean; verbose: boolean }) => {
+    .action(async (options: { port?: number; dataDir?: string; config?: string; quiet: boolean; examples: boolean; verbose: boolean }) => {
+      if (options.dataDir !== undefined) await requireFolderOrNothing(options.dataDir, '--data-dir');
       const config = await readConfigFile(options.config);
       setExit(
         await localUpCommand({
@@ -97,6 +105,7 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
           examples: options.examples,
           print,
           ...(options.port !== undefined && { basePort: options.port }),
+          ...(options.dataDir !== undefined && { dataDir: resolve(cwd, options.dataDir) }),
           stateDirectory: cwd,
           ...(context.untilSignal && { untilSignal: context.untilSignal }),
         }),
@@ -112,6 +121,19 @@ function buildProgram(print: Print, context: MainContext, setExit: (code: number
       if (options.schedules !== undefined) await requireReadableFile(options.schedules, 'schedules file');
       setExit(await fireScheduleCommand({ scheduleName, time: options.time, schedulesFile: options.schedules, print, cwd }));
     });
+
+  const failures = configure(local.command('failures').description("Trigger invocations that failed after Lambda's retries (the local on-failure queue)."), print);
+  failures
+    .command('list')
+    .description('List the failed trigger invocations: id, time, error, event.')
+    .option('--json', 'the invocation records as a JSON array', false)
+    .action(async (options: { json: boolean }) => setExit(await listFailuresCommand({ cwd, print, json: options.json })));
+  failures
+    .command('replay')
+    .description('Deliver failed invocations to the trigger again; each one that gets its run leaves the queue.')
+    .argument('[id]', 'the failure to replay (from `local failures list`)')
+    .option('--all', 'every failure in the queue', false)
+    .action(async (id: string | undefined, options: { all: boolean }) => setExit(await replayFailuresCommand({ cwd, print, id, all: options.all })));
 
   program
     .command('start')
@@ -165,10 +187,13 @@ export function configure(command: Command, print: Print): Command {
     });
 }
 
+/** `local up`'s first port; the README's AWS CLI examples use 4566 (Personalize) to 4573. */
+export const DEFAULT_BASE_PORT = 4566;
+
 function parsePort(text: string): number {
   const value = Number(text);
-  // Five consecutive ports from the base: Personalize, Step Functions, S3, DynamoDB, Lambda.
-  if (!Number.isInteger(value) || value < 1 || value > 65531) throw new InvalidArgumentError(`must be a port number from 1 to 65531, got ${text}`);
+  // Eight consecutive ports from the base (see --port); 0 asks for free ones.
+  if (!Number.isInteger(value) || value < 0 || value > 65528) throw new InvalidArgumentError(`must be 0 (free ports) or a port number from 1 to 65528, got ${text}`);
   return value;
 }
 

@@ -6,6 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { loadDataDir, saveDataDir, stopRunningExecutions } from './data-dir';
 import { Logger } from '@aws-lambda-powertools/logger';
 import definition from '../../statemachine/batch-inference.asl.json';
 import { DynamoDbRunsStore } from '../adapters/runs-table';
@@ -14,9 +15,10 @@ import type { TriggerEvent, TriggerSummary } from '../use-cases/trigger';
 import { SERVICE_NAME } from '../middleware/handler-kit';
 import { invokeAsync } from './async-invocation';
 import { EmfCapture } from './emf-capture';
+import { serveFailureQueue, type AsyncInvocationFailure } from './failure-queue';
 import { deliverClosedExecutionEvents } from './closed-execution-events';
 import { VirtualClock, realTimeSleeper, systemClock, type Clock } from './clock';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION } from './local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment, type FunctionKey, type LocalRunDefaults } from './local-functions';
 import { startEventBridgeStandIn, type EntryFailure, type PublishedEvent } from './eventbridge';
@@ -64,8 +66,16 @@ export interface LocalEnvironmentOptions {
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
   maxConcurrentJobs?: number;
-  /** Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge from this one up. */
+  /**
+   * Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge
+   * from this one up (offsets 0-5; `local up` puts CloudFormation on +6 and the failure queue on +7).
+   */
   basePort?: number;
+  /**
+   * Keeps buckets (s3rver's directory, `DIR/s3`), tables (dynalite's LevelDB, `DIR/dynamodb`) and
+   * the trigger's failure queue (`DIR/failures.json`) across restarts; created if missing.
+   */
+  dataDir?: string;
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
   /**
    * Failures on demand (the `local.faults` section of a config file): service errors injected in
@@ -94,7 +104,7 @@ export interface LocalEnvironmentOptions {
 export interface LocalEnvironment {
   region: string;
   clock: Clock;
-  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string; eventBridge: string };
+  endpoints: { personalize: string; stepFunctions: string; s3: string; dynamodb: string; lambda: string; eventBridge: string; failures: string };
   bucket: string;
   runsTable: string;
   stateMachineArn: string;
@@ -126,6 +136,24 @@ export interface LocalEnvironment {
   metrics: EmfCapture;
   /** The deployed functions' handlers by their serverless.yml key, wired to the stand-ins. */
   functions: Record<FunctionKey, LocalLambdaHandler>;
+  /**
+   * Trigger invocations that failed after Lambda's async retries (S3 notifications, schedule ticks
+   * sent as `Event` invocations), as the stack's on-failure queue receives them; oldest first.
+   */
+  failures(): AsyncInvocationFailure[];
+  /**
+   * Delivers a failure's original event to the trigger again and removes it from the queue; a replay
+   * that fails again lands in the queue as a new record. The trigger's deterministic execution names
+   * keep a replay of an event that did start its run from starting a second one.
+   *
+   * @throws Error when no failure has this id.
+   */
+  replayFailure(id: string): Promise<TriggerSummary>;
+  /**
+   * StopExecution for every running execution (Ctrl-C of `local up`), then waits until
+   * recordClosedExecution has recorded each one ABORTED. Returns how many were stopped.
+   */
+  stopRunningExecutions(cause: string): Promise<number>;
   /** Faults the plan injected so far, by kind (empty without a plan). */
   faultsInjected(): Record<string, number>;
   close(): Promise<void>;
@@ -148,16 +176,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
   const closers: Array<() => Promise<void>> = [];
+  const dataDir = options.dataDir;
+  const { s3Directory, dynamoDbPath, jobStores, restoredExecutions, failureQueue } = await loadDataDir(dataDir);
 
   try {
-    const localS3: LocalS3 = await startLocalS3({ port: port(2) });
+    const localS3: LocalS3 = await startLocalS3({ port: port(2), ...(s3Directory && { directory: s3Directory }) });
     closers.push(() => localS3.close());
-    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3) });
+    const localDynamoDb: LocalDynamoDb = await startLocalDynamoDb({ port: port(3), ...(dynamoDbPath && { path: dynamoDbPath }) });
     closers.push(() => localDynamoDb.close());
     const personalize = await startPersonalizeStandIn({
       s3Endpoint: localS3.endpoint,
       clock,
       port: port(0),
+      stores: jobStores,
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.jobDurations && { durations: options.jobDurations }),
       ...(options.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.maxConcurrentJobs }),
@@ -184,14 +215,18 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       personalizeClient.destroy();
     });
 
-    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET }));
+    // With a data dir the bucket and table may be there from the last start.
+    const unlessKept = (error: { name?: string }) => {
+      if (!dataDir || !['BucketAlreadyOwnedByYou', 'BucketAlreadyExists', 'ResourceInUseException'].includes(error.name ?? '')) throw error;
+    };
+    await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch(unlessKept);
     await dynamodb.send(
       new CreateTableCommand({
         TableName: LOCAL_RUNS_TABLE,
         ...RUNS_TABLE_SCHEMA,
         BillingMode: 'PAY_PER_REQUEST',
       }),
-    );
+    ).catch(unlessKept);
 
     const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? 'SILENT' });
     const { env, cleared } = localFunctionEnvironment({
@@ -217,6 +252,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ],
       clock,
       port: port(1),
+      restoredExecutions,
     });
     closers.push(() => stepFunctions.close());
     const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
@@ -240,21 +276,44 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     });
     // Every way in (uploads, the Lambda Invoke API) goes through this one trigger, so `local up` hears each summary.
     const triggerListeners = new Set<(summary: TriggerSummary) => void>();
+    const injectFault = options.injectFault ?? faults.injectFault;
+    let triggerInvocations = 0;
     const trigger: LocalLambdaHandler = async (event, context) => {
+      // The plan's trigger faults: `error` before the handler runs, the others after it (its side effects stay).
+      const fault = injectFault?.('trigger', ++triggerInvocations);
+      if (typeof fault === 'string') throw Object.assign(new Error(`Injected fault: ${fault}`), { name: fault });
       const summary = (await eventFunctions.trigger(event, context)) as TriggerSummary;
+      if (fault) throw Object.assign(new Error(`Injected fault after the handler ran: ${fault.error}`), { name: fault.error });
       for (const listener of triggerListeners) listener(summary);
       return summary;
     };
     const functions: LocalEnvironment['functions'] = { ...stateMachineFunctions, ...eventFunctions, trigger };
-    const invokeTrigger = (event: TriggerEvent) => invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>);
+    const triggerArn = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${SERVICE_NAME}-${LOCAL_STAGE}-trigger`;
+    const invokeTrigger = (event: TriggerEvent) =>
+      invokeAsync(() => trigger(event as never, localLambdaContext('trigger')) as Promise<TriggerSummary>).catch((error: unknown) => {
+        // Retries exhausted: Lambda sends the invocation record to the on-failure destination.
+        failureQueue.add(triggerArn, event, error, 3, new Date(clock.now()));
+        throw error;
+      });
     // A trigger being delivered holds the virtual clock: the runs it starts start now.
     const deliverS3Event = (event: TriggerEvent) => (virtualClock ? virtualClock.track(() => invokeTrigger(event)) : invokeTrigger(event));
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
     // `local fire-schedule`, `aws lambda invoke --endpoint-url`).
-    const lambda = await startLambdaStandIn({ functions, functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`, port: port(4) });
+    const lambda = await startLambdaStandIn({
+      functions,
+      functionNamePrefix: `${SERVICE_NAME}-${LOCAL_STAGE}-`,
+      port: port(4),
+      // Only the trigger has an on-failure destination (serverless.yml); the others are not invoked async.
+      onAsyncFailure: (key, event, error, attempts) => {
+        if (key === 'trigger') failureQueue.add(triggerArn, event, error, attempts, new Date(clock.now()));
+      },
+    });
     closers.push(() => lambda.close());
+    const failuresServer = await serveFailureQueue(failureQueue, port(7));
+    closers.push(() => failuresServer.close());
+    closers.push(() => failureQueue.save());
 
     const notifications = notifyTriggerOfUploads(localS3, {
       bucket: LOCAL_BUCKET,
@@ -274,6 +333,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         dynamodb: faults.endpoints.dynamodb,
         lambda: lambda.endpoint,
         eventBridge: eventBridgeStandIn.endpoint,
+        failures: failuresServer.endpoint,
       },
       bucket: LOCAL_BUCKET,
       runsTable: LOCAL_RUNS_TABLE,
@@ -299,10 +359,23 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       publishedEvents: () => eventBridgeStandIn.events(),
       metrics,
       functions,
+      failures: () => failureQueue.list(),
+      async replayFailure(id) {
+        const failure = failureQueue.get(id);
+        if (!failure) throw new Error(`no failed trigger invocation ${id}`);
+        failureQueue.remove(id);
+        return deliverS3Event(failure.requestPayload as TriggerEvent);
+      },
+      async stopRunningExecutions(cause) {
+        const stopped = await stopRunningExecutions(stepFunctions, sfn, cause);
+        await closedExecutionsSettled();
+        return stopped;
+      },
       faultsInjected: () => faults.injected(),
       async close() {
         await stepFunctions.idle().catch(() => undefined);
         await closedExecutionsSettled();
+        if (dataDir) await saveDataDir(dataDir, jobStores, stepFunctions);
         await closeAll(closers);
       },
     };

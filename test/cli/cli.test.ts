@@ -201,13 +201,17 @@ describe('personalize-batch local up', () => {
         recipeArn: 'arn:aws:personalize:::recipe/aws-item-affinity',
         jobType: 'BATCH_SEGMENT',
       });
-      expect(info.solutions.map((solution: { recipe: string }) => solution.recipe)).toEqual([
+      expect([...new Set(info.solutionVersions.map((version: { recipe: string }) => version.recipe))]).toEqual([
         'aws-user-personalization',
         'aws-similar-items',
         'aws-personalized-ranking',
         'aws-item-affinity',
         'aws-item-attribute-affinity',
       ]);
+      // And each solution once, with its versions' status, for runs that name a solutionArn.
+      expect(info.solutions.map((solution: { solutionArn: string }) => solution.solutionArn)).toContain(
+        'arn:aws:personalize:us-east-1:123456789012:solution/local-item-affinity',
+      );
       expect(record).toMatchObject({ runId, status: 'SUCCEEDED' });
     } finally {
       s3.destroy();

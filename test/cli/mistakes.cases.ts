@@ -24,7 +24,7 @@ export const MISTAKE_CASES: MistakeCase[] = [
   { name: 'config file is not JSON', argv: ['start', '--input', 's3://b/k', '--config', '{dir}/file.txt'], exitCode: 2, message: 'Config file {dir}/file.txt is not JSON' },
   { name: '81-character --name', argv: ['start', '--input', 's3://b/k', '--name', NAME_81], exitCode: 2, message: 'Name must be 1 to 80 characters long, got 81' },
   { name: 'bad characters in --name', argv: ['start', '--input', 's3://b/k', '--name', 'my run'], exitCode: 2, message: "is invalid. Name must not contain" },
-  { name: 'bad --port', argv: ['local', 'up', '--port', '70000'], exitCode: 2, message: 'must be a port number from 1 to 65531, got 70000' },
+  { name: 'bad --port', argv: ['local', 'up', '--port', '70000'], exitCode: 2, message: 'must be 0 (free ports) or a port number from 1 to 65528, got 70000' },
   { name: 'bad --group', argv: ['run', '{dir}/file.txt', '--group', 'my.group'], exitCode: 2, message: 'a job group is 1-63 letters, digits, "_" or "-", starting with a letter or digit' },
   { name: 'unknown --status', argv: ['runs', 'list', '--status', 'BOGUS'], exitCode: 2, message: "argument 'BOGUS' is invalid. Allowed choices are SUCCEEDED" },
   { name: 'bad --limit', argv: ['runs', 'list', '--limit', '0'], exitCode: 2, message: 'must be a whole number from 1, got 0' },

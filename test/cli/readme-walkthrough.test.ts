@@ -41,7 +41,7 @@ describe('the README walkthrough against local up', () => {
     await copyFile(join(ROOT, 'schedules.json'), join(cwd, 'schedules.json'));
     // Shorter jobs than local up's default, so the walkthrough takes seconds; nothing else differs.
     await writeFile(join(cwd, 'fast.json'), JSON.stringify({ local: { jobDurations: { pendingMs: 300, inProgressMs: 700 } } }));
-    localUp = spawn(process.execPath, [CLI, 'local', 'up', '--quiet', '--config', 'fast.json'], { cwd, env: ENV });
+    localUp = spawn(process.execPath, [CLI, 'local', 'up', '--port', '0', '--quiet', '--config', 'fast.json'], { cwd, env: ENV });
     const lines = createInterface({ input: localUp.stdout });
     const first = await new Promise<string>((resolveLine, reject) => {
       lines.once('line', resolveLine);

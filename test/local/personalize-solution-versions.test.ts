@@ -206,6 +206,8 @@ describe('the catalog', () => {
       [`${ARN}local-related-items`, 'RELATED_ITEMS', 1],
       [`${ARN}local-personalized-ranking`, 'PERSONALIZED_RANKING', 1],
       [`${ARN}local-untrained`, 'USER_PERSONALIZATION', 2],
+      [`${ARN}local-item-affinity`, 'ITEM_AFFINITY', 1],
+      [`${ARN}local-item-attribute-affinity`, 'ITEM_ATTRIBUTE_AFFINITY', 1],
     ]);
     expect(solutions[3]?.solutionVersions[0]).toEqual({ solutionVersionArn: `${ARN}local-untrained/1b2c3d4e`, status: 'CREATE PENDING', creationDateTime: '2026-11-28T03:00:00Z' });
   });

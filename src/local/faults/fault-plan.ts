@@ -36,7 +36,8 @@ const JobFaultSchema = z
 
 const LambdaFaultSchema = z
   .object({
-    function: z.enum(['startJob', 'getJobStatus', 'recordRun']),
+    /** `trigger`: its async invocations (uploads, schedule ticks) fail, and after Lambda's retries land in the failure queue. */
+    function: z.enum(['trigger', 'startJob', 'getJobStatus', 'recordRun']),
     /**
      * `error`: the invocation fails before the handler runs (`error`, default
      * `Lambda.ServiceException`); `timeout`: the handler runs, the Task gives up after `seconds`

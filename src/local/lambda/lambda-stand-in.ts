@@ -19,6 +19,8 @@ export interface LambdaStandInOptions {
   port?: number;
   /** Attempts per `Event` invocation; Lambda makes one and retries a failure twice. Default 3. */
   asyncAttempts?: number;
+  /** Hears an `Event` invocation whose attempts all failed: the function's on-failure destination. */
+  onAsyncFailure?: (key: string, event: unknown, error: Error, attempts: number) => void;
 }
 
 export interface LambdaStandIn {
@@ -67,12 +69,14 @@ export async function startLambdaStandIn(options: LambdaStandInOptions): Promise
   function invokeInBackground(key: string, event: unknown): void {
     const attempts = options.asyncAttempts ?? 3;
     const run = (async () => {
+      let outcome: InvocationOutcome | undefined;
       for (let attempt = 1; attempt <= attempts; attempt++) {
-        const outcome = await invoke(options.functions, key, event);
-        // A failure that outlasts the retries is dropped, as Lambda does without a destination;
-        // the handler's own error log is where it shows.
+        outcome = await invoke(options.functions, key, event);
         if (!outcome.functionError) return;
       }
+      // A failure that outlasts the retries goes to the destination, or is dropped as Lambda does without one.
+      const { errorType, errorMessage } = JSON.parse(outcome?.payload ?? '{}') as { errorType?: string; errorMessage?: string };
+      options.onAsyncFailure?.(key, event, Object.assign(new Error(errorMessage ?? ''), { name: errorType ?? 'Error' }), attempts);
     })();
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));

@@ -15,6 +15,8 @@ import type { CreateBatchInferenceJobRequest, JobDurations, ListBatchInferenceJo
 import { validateCreateBatchInferenceJob, validateDescribeBatchInferenceJob, validateListBatchInferenceJobs, validateListSolutionVersions } from './validation';
 
 export interface PersonalizeStandInOptions {
+  /** The jobs to serve, one store per job type (`--data-dir` restores them before the start); default new, empty stores. */
+  stores?: Record<StandInJobType, JobStore>;
   /** Local S3 (s3rver) endpoint the jobs read input from and write output to. */
   s3Endpoint: string;
   /** Drives job lifecycles. Default: the system clock. */
@@ -114,7 +116,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
   const region = options.region ?? LOCAL_REGION;
   const accountId = options.accountId ?? LOCAL_ACCOUNT_ID;
   const index = indexCatalog(catalog);
-  const stores: Record<StandInJobType, JobStore> = { BATCH_INFERENCE: new JobStore(), BATCH_SEGMENT: new JobStore() };
+  const stores: Record<StandInJobType, JobStore> = options.stores ?? { BATCH_INFERENCE: new JobStore(), BATCH_SEGMENT: new JobStore() };
   const allJobs = () => [...stores.BATCH_INFERENCE.all(), ...stores.BATCH_SEGMENT.all()];
   const s3 = localS3Client(options.s3Endpoint);
 

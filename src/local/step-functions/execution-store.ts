@@ -191,6 +191,13 @@ export class ExecutionStore {
     return execution;
   }
 
+  /** Puts back an execution built elsewhere (`persistence.ts`), keeping its name reserved. */
+  adopt(build: (sequence: number) => Execution): Execution {
+    const execution = build(this.byArn.size + 1);
+    this.byArn.set(execution.executionArn, execution);
+    return execution;
+  }
+
   /** Oldest first (Map iteration follows insertion order). */
   all(): Execution[] {
     return [...this.byArn.values()];

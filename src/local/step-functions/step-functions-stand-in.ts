@@ -6,6 +6,7 @@ import { executionArnFor, parseStatesArn, stateMachineArnFor } from './arns';
 import { findExecutionNameViolation } from './execution-names';
 import { type Execution, ExecutionStore, MAX_PAYLOAD_BYTES } from './execution-store';
 import { launch } from './launch';
+import { restoreExecution, saveExecution } from './persistence';
 import { HistoryListeners, withoutExecutionData } from './history';
 import { decodePageToken, encodePageToken, invalidToken, MAX_TOKEN_LENGTH } from './page-tokens';
 import { RequestMembers } from './request-members';
@@ -57,6 +58,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
 
   const listeners = new HistoryListeners();
   const store = new ExecutionStore(clock, (executionArn, event) => listeners.publish(executionArn, event));
+  for (const saved of options.restoredExecutions ?? []) restoreExecution(store, saved);
 
   function requireStateMachine(stateMachineArn: string): ConfiguredStateMachine {
     parseStatesArn(stateMachineArn, 'stateMachine');
@@ -295,6 +297,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
     executions() {
       return store.all().map((execution) => execution.snapshot());
     },
+    savedExecutions: () => store.all().map(saveExecution),
     onHistoryEvent(listener) {
       return listeners.subscribe(listener);
     },

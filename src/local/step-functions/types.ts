@@ -1,3 +1,4 @@
+import type { SavedExecution } from './persistence';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Clock } from '../clock';
 
@@ -46,6 +47,8 @@ export interface StandInStateMachine {
 }
 
 export interface StepFunctionsStandInOptions {
+  /** Executions of an earlier stand-in to serve again, closed (`--data-dir`; see `persistence.ts`). */
+  restoredExecutions?: SavedExecution[];
   stateMachines: StandInStateMachine[];
   /** Default `systemClock`; used for startDate/stopDate/event timestamps. */
   clock?: Clock;
@@ -86,6 +89,8 @@ export interface StepFunctionsStandIn {
   idle(): Promise<void>;
   /** Every execution ever started, oldest first. */
   executions(): ExecutionSnapshot[];
+  /** Every execution with its history, as `restoredExecutions` takes them back. */
+  savedExecutions(): SavedExecution[];
   /**
    * Subscribe to each history event as it is recorded (the CLI prints progress from this).
    * Returns the unsubscribe function. A listener that throws is reported as a process warning and
