@@ -519,12 +519,20 @@ describe('serverless package', () => {
 
     // Assess
     const byId = Object.fromEntries(alarm.Metrics.map((metric) => [String(metric.Id), metric]));
-    expect(byId.rate).toMatchObject({ Expression: 'errors / records', ReturnData: true });
-    for (const [id, name] of [['errors', 'ErrorRecords'], ['records', 'Records']] as const) {
+    expect(byId.rate).toMatchObject({
+      Expression: '(FILL(inferenceErrors, 0) + FILL(segmentErrors, 0)) / (FILL(inferenceRecords, 0) + FILL(segmentRecords, 0))',
+      ReturnData: true,
+    });
+    for (const [id, name, jobType] of [
+      ['inferenceErrors', 'ErrorRecords', 'BATCH_INFERENCE'],
+      ['inferenceRecords', 'Records', 'BATCH_INFERENCE'],
+      ['segmentErrors', 'ErrorRecords', 'BATCH_SEGMENT'],
+      ['segmentRecords', 'Records', 'BATCH_SEGMENT'],
+    ] as const) {
       expect(byId[id]).toMatchObject({
         ReturnData: false,
         MetricStat: {
-          Metric: { Namespace: 'PersonalizeBatch/test', MetricName: name, Dimensions: [{ Name: 'service', Value: 'personalize-batch-orchestrator' }, { Name: 'JobType', Value: 'BATCH_INFERENCE' }] },
+          Metric: { Namespace: 'PersonalizeBatch/test', MetricName: name, Dimensions: [{ Name: 'service', Value: 'personalize-batch-orchestrator' }, { Name: 'JobType', Value: jobType }] },
           Period: 3600,
           Stat: 'Sum',
         },
