@@ -55,9 +55,22 @@ export async function saveDataDir(dataDir: string, jobStores: Record<StandInJobT
   await writeFile(join(dataDir, STEP_FUNCTIONS_FILE), JSON.stringify(stepFunctions.savedExecutions()));
 }
 
+/**
+ * One of the stand-ins' saved files, or nothing when there is none yet.
+ * @throws Error naming the file when it is not the JSON array `saveDataDir` writes.
+ */
 async function readSaved<T>(dataDir: string, file: string): Promise<T[]> {
-  const text = await readFile(join(dataDir, file), 'utf8').catch(() => undefined);
-  return text === undefined ? [] : (JSON.parse(text) as T[]);
+  const path = join(dataDir, file);
+  const text = await readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${error instanceof Error ? error.message : String(error)}): restore it, delete it, or start with another --data-dir`);
+  }
+  if (!Array.isArray(parsed)) throw new Error(`${path} is not the list local up writes there: restore it, delete it, or start with another --data-dir`);
+  return parsed as T[];
 }
 
 /**
