@@ -1,7 +1,8 @@
 import { DEFAULT_CAPACITY_POLICY, onCapacityRefused, type CapacityState } from '../src/domain/capacity-policy';
 import { expectedDurationFrom, type FinishedRunSample } from '../src/domain/expected-duration';
 import { DEFAULT_POLLING_POLICY } from '../src/domain/polling-policy';
-import { detectWithPolicy, seededRandom } from './polling-model';
+import { seededRandom } from '../src/local/faults/fault-plan';
+import { detectWithPolicy } from './polling-model';
 
 export interface CapacityScenario {
   runs: number;

@@ -1,17 +1,8 @@
 import { expectedDurationFrom, HISTORY_RUNS, type FinishedRunSample } from '../src/domain/expected-duration';
+// The fault plan's seeded generator (mulberry32): every `npm run bench` prints the same figures.
+import { seededRandom } from '../src/local/faults/fault-plan';
 import { DEFAULT_POLLING_POLICY, initialPollState, nextPollState, type PollingPolicy } from '../src/domain/polling-policy';
 
-/** A seeded generator in [0, 1) (mulberry32), so every `npm run bench` prints the same figures. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A standard normal draw (Box–Muller). */
 export function normal(random: () => number): number {

@@ -142,8 +142,13 @@ function toCreateSegmentRequest(settings: JobSettings): CreateBatchSegmentJobCom
 }
 
 function toSegmentDescription(jobArn: string, job: BatchSegmentJob): BatchJobDescription {
+  return describedMembers(job.batchSegmentJobArn ?? jobArn, job);
+}
+
+/** What both job types' Describe answers hold, in the port's words. */
+function describedMembers(jobArn: string, job: BatchSegmentJob | BatchInferenceJob): BatchJobDescription {
   return {
-    jobArn: job.batchSegmentJobArn ?? jobArn,
+    jobArn,
     jobName: job.jobName ?? jobArn.slice(jobArn.lastIndexOf('/') + 1),
     status: job.status,
     failureReason: job.failureReason,
@@ -165,19 +170,7 @@ function capitalized(text: string): string {
 
 function toDescription(jobArn: string, job: BatchInferenceJob): BatchJobDescription {
   return {
-    jobArn: job.batchInferenceJobArn ?? jobArn,
-    jobName: job.jobName ?? jobArn.slice(jobArn.lastIndexOf('/') + 1),
-    status: job.status,
-    failureReason: job.failureReason,
-    solutionVersionArn: job.solutionVersionArn,
-    inputPath: job.jobInput?.s3DataSource?.path,
-    outputPath: job.jobOutput?.s3DataDestination?.path,
-    createdAt: job.creationDateTime,
-    roleArn: job.roleArn,
-    numResults: job.numResults,
-    filterArn: job.filterArn,
-    inputKmsKeyArn: job.jobInput?.s3DataSource?.kmsKeyArn,
-    outputKmsKeyArn: job.jobOutput?.s3DataDestination?.kmsKeyArn,
+    ...describedMembers(job.batchInferenceJobArn ?? jobArn, job),
     batchInferenceJobMode: job.batchInferenceJobMode,
     batchInferenceJobConfig: job.batchInferenceJobConfig,
     themeGenerationConfig: job.themeGenerationConfig,
