@@ -1,4 +1,4 @@
-import { DEFAULT_CAPACITY_POLICY, onCapacityRefused, type CapacityState } from '../src/domain/capacity-policy';
+import { onCapacityRefused, PREVIOUS_CAPACITY_POLICY as DEFAULT_CAPACITY_POLICY, type CapacityState } from './previous-capacity-backoff';
 import { expectedDurationFrom, type FinishedRunSample } from '../src/domain/expected-duration';
 import { DEFAULT_POLLING_POLICY } from '../src/domain/polling-policy';
 import { seededRandom } from '../src/local/faults/fault-plan';

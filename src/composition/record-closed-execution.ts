@@ -5,6 +5,7 @@ import { optionalCountEnv, optionalEnv, requireEnv } from '../config/environment
 import { createRecordClosedExecutionHandler } from '../handlers/record-closed-execution';
 import type { RecordClosedExecutionDependencies } from '../use-cases/record-closed-execution';
 import type { RunEventPublisher } from '../use-cases/ports';
+import { slotQueueDependencies } from './job-slots';
 import type { CompositionOptions, Environment } from './options';
 import { recordClosedExecutionMetrics } from './run-metrics';
 
@@ -12,7 +13,8 @@ import { recordClosedExecutionMetrics } from './run-metrics';
  * recordClosedExecution's dependencies from its environment (serverless.yml
  * `functions.recordClosedExecution.environment`): `RUNS_TABLE_NAME` (required),
  * `RUN_RECORD_RETENTION_DAYS` (days, whole number), `RUN_NOTIFICATION_TOPIC_ARN` (an SNS topic that
- * also gets each final run's summary; unset or empty: none). Events always go to the default bus.
+ * also gets each final run's summary; unset or empty: none), and the slot queue's
+ * `JOB_SLOTS_TABLE_NAME`, `MAX_CONCURRENT_JOBS`. Events always go to the default bus.
  *
  * @throws ConfigurationError naming a variable that is missing or malformed.
  */
@@ -27,6 +29,7 @@ export function recordClosedExecutionDependencies(env: Environment, options: Com
     }),
     publishers,
     now: options.now ?? Date.now,
+    queues: slotQueueDependencies(env, options),
   };
 }
 

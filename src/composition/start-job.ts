@@ -6,11 +6,10 @@ import { bucketLayoutFromEnv, requireEnv, runDefaultsFromEnv } from '../config/e
 import type { RunDefaults } from '../domain/job-settings';
 import { createStartJobHandler } from '../handlers/start-job';
 import type { StartJobDependencies } from '../use-cases/start-job';
+import { slotQueueDependencies } from './job-slots';
 import type { CompositionOptions, Environment } from './options';
 
 export interface StartJobCompositionOptions extends CompositionOptions {
-  /** Randomness in [0, 1) for the capacity queue's jitter; `Math.random` by default. */
-  random?: () => number;
   /**
    * Stage defaults to drop after reading the environment. serverless.yml always sets
    * `PERSONALIZE_ROLE_ARN`, so only local mode can run a stage without a default role, to show what
@@ -23,7 +22,7 @@ export interface StartJobCompositionOptions extends CompositionOptions {
  * startJob's dependencies from its environment (serverless.yml `functions.startJob.environment`):
  * `PERSONALIZE_ROLE_ARN`, `OUTPUT_BASE_URI`, `DATA_BUCKET`, `RUNS_TABLE_NAME` (required),
  * `DEFAULT_SOLUTION_VERSION_ARN`, `DEFAULT_NUM_RESULTS` (≥ 1), `INPUT_PREFIX`, `CONFIG_PREFIX`,
- * `STAGING_PREFIX`.
+ * `STAGING_PREFIX`, and the slot queue's `JOB_SLOTS_TABLE_NAME` (required), `MAX_CONCURRENT_JOBS` (default 5).
  *
  * @throws ConfigurationError naming the first required variable that is missing or malformed.
  */
@@ -43,7 +42,7 @@ export function startJobDependencies(env: Environment, options: StartJobComposit
     progress: new DynamoDbRunsStore(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
     history: new DynamoDbRunHistory(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
     now: options.now ?? Date.now,
-    ...(options.random && { random: options.random }),
+    queues: slotQueueDependencies(env, options),
   };
 }
 

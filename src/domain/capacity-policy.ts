@@ -1,66 +1,74 @@
-import { backoffSeconds, type Backoff } from './backoff';
-import { secondsSince } from './time';
-
 /**
- * Waiting for Personalize capacity. An account runs at most 5 batch inference jobs at once per
- * region (adjustable); the next CreateBatchInferenceJob answers LimitExceededException. A run then
- * queues: it retries with growing, jittered waits until a slot frees up or `maxQueueSeconds` runs out.
+ * The admission queue for Personalize job slots. An account runs at most 5 batch inference jobs at
+ * once per region (adjustable; `maxConcurrentJobs`); a CreateBatchInferenceJob beyond that answers
+ * LimitExceededException. Rather than retrying on a timer, a run takes a slot with a conditional
+ * write before it creates its job, and a run that finds none waits in a queue (a Step Functions
+ * task token) until a slot is handed to it: first come, first served within a priority.
+ *
+ * Pure rules only; the slots and the queue live in DynamoDB (`src/adapters/job-slots-table.ts`).
  */
-export interface CapacityPolicy extends Backoff {
+
+export interface CapacityPolicy {
   /** How long a run may wait for a free slot before it ends as a recorded failure. */
   maxQueueSeconds: number;
 }
 
 export const DEFAULT_CAPACITY_POLICY: Readonly<CapacityPolicy> = Object.freeze({
-  firstWaitSeconds: 60,
-  backoffRate: 1.5,
-  maxIntervalSeconds: 600,
   maxQueueSeconds: 6 * 60 * 60,
 });
 
 export const MAX_QUEUE_SECONDS_LIMIT = 5 * 24 * 60 * 60;
 
-/** Where a run stands in the queue for a slot; the start step carries it in its queued state. */
-export interface CapacityState {
-  /** ISO time of the first refusal. */
-  since: string;
-  /** CreateBatchInferenceJob calls refused so far. */
-  attempts: number;
-  /** Seconds the "Wait for capacity" state waits before the next attempt. */
-  waitSeconds: number;
-  lastRefusal: string;
+/** Personalize's default quota of pending-or-in-progress batch inference jobs per region. */
+export const DEFAULT_MAX_CONCURRENT_JOBS = 5;
+
+/** A job group's `priority`: 0 (lowest) to 9 (highest); runs of a higher priority are served first. */
+export const MIN_PRIORITY = 0;
+export const MAX_PRIORITY = 9;
+export const DEFAULT_PRIORITY = 5;
+
+/**
+ * The waiter's sort key in the queue: higher priority first, then the time the run first queued,
+ * then the run id (ties). Read in ascending order, the queue is FIFO within a priority. `since` is
+ * an ISO 8601 time from `toISOString()` (fixed width, so it sorts as text).
+ */
+export function waiterSortKey(priority: number, since: string, runId: string): string {
+  return `${MAX_PRIORITY - priority}#${since}#${runId}`;
 }
 
 /**
- * The wait before attempt `attempts + 1`. Half the backed-off interval is fixed and half is random
- * ("equal jitter"): runs that were refused together spread out instead of retrying in lockstep, yet
- * none retries almost at once.
+ * Seconds a queued run may still wait ("Wait for a job slot"'s `TimeoutSecondsPath`): until
+ * `since + maxQueueSeconds`, at least 1 (Step Functions refuses 0). 0 when the deadline has passed.
  */
-export function capacityWaitSeconds(policy: CapacityPolicy, attempts: number, random: () => number): number {
-  const interval = backoffSeconds(policy, attempts);
-  return Math.max(1, Math.round(interval / 2 + random() * (interval / 2)));
+export function remainingQueueSeconds(since: string, maxQueueSeconds: number, nowMs: number): number {
+  const remainingMs = Date.parse(since) + maxQueueSeconds * 1000 - nowMs;
+  if (remainingMs <= 0) return 0;
+  return Math.max(1, Math.ceil(remainingMs / 1000));
 }
 
-export type CapacityDecision = { wait: CapacityState } | { giveUp: string };
+/**
+ * Free slots: the slot count less the runs holding a slot and the jobs Personalize is running for
+ * someone else (pending or in progress, under a name no holder has: another stack, the console, or
+ * a run of ours that ended while its job went on).
+ */
+export function freeSlots(maxConcurrentJobs: number, holderJobNames: readonly string[], activeJobNames: readonly string[]): number {
+  const ours = new Set(holderJobNames);
+  const outside = activeJobNames.filter((name) => !ours.has(name)).length;
+  return maxConcurrentJobs - holderJobNames.length - outside;
+}
 
-/** Folds one more refusal into the queue state and decides whether to wait again or give up. */
-export function onCapacityRefused(
-  policy: CapacityPolicy,
-  previous: Pick<CapacityState, 'since' | 'attempts'> | undefined,
-  refusal: string,
-  nowMs: number,
-  random: () => number,
-): CapacityDecision {
-  const since = previous?.since ?? new Date(nowMs).toISOString();
-  const attempts = (previous?.attempts ?? 0) + 1;
-  const queuedSeconds = secondsSince(since, nowMs);
-  const waitSeconds = capacityWaitSeconds(policy, attempts, random);
-  if (queuedSeconds + waitSeconds > policy.maxQueueSeconds) {
-    return {
-      giveUp:
-        `Personalize stayed at its limit of concurrent batch inference jobs: ${attempts} attempts over ${queuedSeconds}s ` +
-        `did not get a slot within maxQueueSeconds (${policy.maxQueueSeconds}s). Last refusal: ${refusal}`,
-    };
-  }
-  return { wait: { since, attempts, waitSeconds, lastRefusal: refusal } };
+/** 1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, ... */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  const suffix = ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}
+
+/** Why a run that never got a slot failed: where it stood in the queue, after how long. */
+export function queueTimeoutReason(position: number, waitedSeconds: number, maxQueueSeconds: number): string {
+  return (
+    `Still ${ordinal(position)} in the queue for a Personalize job slot after ${waitedSeconds} s ` +
+    `(maxQueueSeconds ${maxQueueSeconds}): the backlog ahead of this run is longer than it may wait`
+  );
 }

@@ -1,6 +1,6 @@
 // zod/mini: the same validation core at ~15 KB instead of ~450 KB in every bundle that imports it.
 import * as z from 'zod/mini';
-import { MAX_QUEUE_SECONDS_LIMIT } from './capacity-policy';
+import { MAX_PRIORITY, MAX_QUEUE_SECONDS_LIMIT, MIN_PRIORITY } from './capacity-policy';
 import { JOB_TYPES } from './job-type';
 import { MAX_ELAPSED_SECONDS_LIMIT, MAX_POLLS_LIMIT } from './polling-policy';
 import { InvalidRunInputError } from './errors';
@@ -109,6 +109,14 @@ export const JobGroupConfigSchema = z.strictObject({
   ),
   maxQueueSeconds: z.optional(
     wholeNumber('must be a whole number of seconds', 0, 'must be at least 0', MAX_QUEUE_SECONDS_LIMIT, `must be at most ${MAX_QUEUE_SECONDS_LIMIT} (5 days)`),
+  ),
+  /**
+   * Place in the queue for a Personalize job slot: 0 (lowest) to 9 (highest), default 5. A waiting
+   * run of a higher priority is served before any of a lower one; within a priority, first come,
+   * first served. A running job is never preempted.
+   */
+  priority: z.optional(
+    wholeNumber('must be a whole number', MIN_PRIORITY, `must be at least ${MIN_PRIORITY}`, MAX_PRIORITY, `must be at most ${MAX_PRIORITY}`),
   ),
   /** Share of error records (0 to 1) a run's output may hold and the run still succeed; see `judgeOutput`. */
   maxErrorRate: z.optional(

@@ -1,6 +1,7 @@
 // zod/mini, as in run-input.ts: the same validation core at a fraction of the bundle size.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { JOB_TYPES } from './job-type';
 import { ConfigurationError } from './errors';
 import type { JobSettings } from './job-settings';
 import { RunInputSchema, type RunInput } from './run-input';
@@ -55,7 +56,7 @@ export const LAST_REFUSAL_MAX_LENGTH = 1000;
 /**
  * The state of a run queued for Personalize capacity: what the start step returns as `queued` when
  * CreateBatchInferenceJob is refused for the job quota, and what the state machine hands back to it
- * (`"queued.$": "$.queued"`) after "Wait for capacity". It carries a reference, not a copy: the
+ * (`"queued.$": "$.queued"`) after "Wait for a job slot". It carries a reference, not a copy: the
  * resolved start (input and settings, see `ResolvedStartSchema`) is written once to the data bucket
  * and named here with its SHA-256, so a configuration file edited while the run waits does not
  * change it, the input is staged once, and the state stays a few hundred bytes however large the
@@ -64,12 +65,21 @@ export const LAST_REFUSAL_MAX_LENGTH = 1000;
 export const QueuedStartSchema = z.object({
   /** ISO 8601 time of the first refusal. */
   since: z.string(),
-  /** CreateBatchInferenceJob calls refused so far. */
+  /** Start attempts that found no slot so far. */
   attempts: z.number(),
-  /** Seconds "Wait for capacity" waits before the next attempt (its `SecondsPath`). */
+  /** Seconds the run may still wait: "Wait for a job slot"'s `TimeoutSecondsPath` (until `since + maxQueueSeconds`). */
   waitSeconds: z.number(),
-  /** Personalize's message for the last refusal, at most `LAST_REFUSAL_MAX_LENGTH` characters. */
+  /**
+   * Personalize's message when it refused a slot we thought free (LimitExceededException), at most
+   * `LAST_REFUSAL_MAX_LENGTH` characters; empty when the run queued because every slot was held.
+   */
   lastRefusal: z.string(),
+  /** The job the run will create: its slot is matched against ListBatchInferenceJobs (or ListBatchSegmentJobs) by this name. */
+  jobName: z.optional(z.string()),
+  /** Which queue the run waits in: each job type has Personalize's quota of its own. */
+  jobType: z.optional(z.enum(JOB_TYPES)),
+  /** The run's place among priorities (0–9, higher first). */
+  priority: z.optional(z.number()),
   /** Where the start resolved on the first attempt is kept, and the SHA-256 (hex) of its text. */
   resolved: z.object({ uri: z.string(), sha256: z.string() }),
 });

@@ -12,7 +12,7 @@ export function createStartJobHandler(deps: StartJobDependencies, logger: Logger
     const result = await startJob(event, { warn, ...deps });
     if (result.next === NEXT_STEP.waitForCapacity) {
       const { attempts, since, waitSeconds, lastRefusal } = result.queued;
-      logger.info('Personalize is at its job quota; waiting for capacity', { runId: event.execution.name, attempts, since, waitSeconds, lastRefusal });
+      logger.info('No free Personalize job slot; waiting in the queue', { runId: event.execution.name, attempts, since, waitSeconds, lastRefusal });
     } else {
       logger.info('Batch inference job started', {
         runId: result.run.runId,

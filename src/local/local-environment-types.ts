@@ -31,7 +31,13 @@ export interface LocalEnvironmentOptions {
   limits?: ExecutionLimitOptions;
   catalog?: StandInCatalog;
   jobDurations?: JobDurations;
+  /** The stage's `maxConcurrentJobs` (the job slots of each job type), and Personalize's quota unless `personalizeQuota` is set. */
   maxConcurrentJobs?: number;
+  /**
+   * Personalize's own quota of concurrent jobs of each type, when it differs from the stage's
+   * `maxConcurrentJobs` (a stage set higher than the account's quota): the stand-in refuses with LimitExceededException.
+   */
+  personalizeQuota?: number;
   /**
    * Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge
    * from this one up (offsets 0-5; `local up` puts CloudFormation on +6 and the failure queue on +7).

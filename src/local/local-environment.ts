@@ -21,12 +21,14 @@ import { startLocalDynamoDb, type LocalDynamoDb } from './local-dynamodb';
 import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvironment } from './local-functions';
 import { startEventBridgeStandIn } from './eventbridge';
 import { startLocalFaults } from './faults';
+import { TaskTokens } from './step-functions/task-tokens';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import { createLocalRunner, localLambdaContext, type AslDefinition, type LocalLambdaHandler } from './local-runner';
 import {
   INPUT_PREFIX,
   LOCAL_BUCKET,
+  LOCAL_JOB_SLOTS_TABLE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   LOCAL_STAGE,
@@ -74,7 +76,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       stores: jobStores,
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.jobDurations && { durations: options.jobDurations }),
-      ...(options.maxConcurrentJobs !== undefined && { maxConcurrentJobs: options.maxConcurrentJobs }),
+      ...((options.personalizeQuota ?? options.maxConcurrentJobs) !== undefined && { maxConcurrentJobs: options.personalizeQuota ?? options.maxConcurrentJobs }),
       // In real time nobody may be polling when a job falls due; finish it anyway so its output appears.
       ...(time === 'realtime' && { sweepIntervalMs: 250 }),
     });
@@ -110,35 +112,63 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     ).catch(unlessKept);
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: LOCAL_JOB_SLOTS_TABLE,
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    ).catch(unlessKept);
 
     const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? 'SILENT' });
     const { env, cleared } = localFunctionEnvironment({
       defaultSolutionVersionArn: personalize.catalog.solutionVersions[0]?.arn,
       defaults: options.defaults,
+      maxConcurrentJobs: options.maxConcurrentJobs,
     });
     const metrics = new EmfCapture();
     const wiring = { env, cleared, now, logger, random: options.random, metricsOutput: metrics.write };
-    const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient } });
-    const runner = createLocalRunner({
+    // The state machine's functions call the Step Functions stand-in (SendTaskSuccess), which needs
+    // the runner that calls them: the stand-in starts first, with the runner it gets once composed.
+    const taskTokens = new TaskTokens();
+    const late: { runner?: ReturnType<typeof createLocalRunner> } = {};
+    const stepFunctions = await startStepFunctionsStandIn({
+      stateMachines: [
+        {
+          name: LOCAL_STATE_MACHINE_NAME,
+          definition: JSON.stringify(definition),
+          roleArn: LOCAL_STATE_MACHINE_ROLE_ARN,
+          runner: (request, emit, closed) => (late.runner as NonNullable<typeof late.runner>)(request, emit, closed),
+        },
+      ],
+      clock,
+      port: port(1),
+      restoredExecutions,
+      taskTokens,
+    });
+    closers.push(() => stepFunctions.close());
+    const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
+    const sfn = virtualTime(new SFNClient({ ...clientBase, ...retryStrategy, endpoint: stepFunctions.endpoint }));
+    closers.push(async () => sfn.destroy());
+    const stateMachineFunctions = composeStateMachineFunctions({ ...wiring, clients: { s3, dynamodb, personalize: personalizeClient, stepFunctions: sfn } });
+    late.runner = createLocalRunner({
       definition: definition as unknown as AslDefinition,
       handlers: stateMachineFunctions,
       time: virtualClock
         ? { mode: 'virtual', clock: virtualClock }
         : { mode: 'realtime', sleeper: realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }) },
+      taskTokens,
       ...(options.random && { random: options.random }),
       ...(options.limits && { limits: options.limits }),
       ...((options.injectFault ?? faults.injectFault) && { injectFault: options.injectFault ?? faults.injectFault }),
     });
-    const stepFunctions = await startStepFunctionsStandIn({
-      stateMachines: [
-        { name: LOCAL_STATE_MACHINE_NAME, definition: JSON.stringify(definition), roleArn: LOCAL_STATE_MACHINE_ROLE_ARN, runner },
-      ],
-      clock,
-      port: port(1),
-      restoredExecutions,
-    });
-    closers.push(() => stepFunctions.close());
-    const stateMachineArn = stepFunctions.stateMachineArn(LOCAL_STATE_MACHINE_NAME);
 
     const eventBridgeStandIn = await startEventBridgeStandIn({
       clock,
@@ -146,16 +176,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(options.injectEventFailure && { injectEntryFailure: (_entry, entryNumber) => options.injectEventFailure?.(entryNumber) }),
     });
     closers.push(() => eventBridgeStandIn.close());
-    const sfn = virtualTime(new SFNClient({ ...clientBase, ...retryStrategy, endpoint: stepFunctions.endpoint }));
     const eventBridge = virtualTime(new EventBridgeClient({ ...clientBase, ...retryStrategy, endpoint: eventBridgeStandIn.endpoint }));
-    closers.push(async () => {
-      sfn.destroy();
-      eventBridge.destroy();
-    });
+    closers.push(async () => eventBridge.destroy());
     const eventFunctions = composeEventFunctions({
       ...wiring,
       env: { ...env, STATE_MACHINE_ARN: stateMachineArn },
-      clients: { s3, dynamodb, stepFunctions: sfn, eventBridge },
+      clients: { s3, dynamodb, personalize: personalizeClient, stepFunctions: sfn, eventBridge },
     });
     // Every way in (uploads, the Lambda Invoke API) goes through this one trigger, so `local up` hears each summary.
     const triggerListeners = new Set<(summary: TriggerSummary) => void>();

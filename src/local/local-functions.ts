@@ -4,8 +4,11 @@ import type { AwsClients, Environment } from '../composition/options';
 import { composeRecordClosedExecution } from '../composition/record-closed-execution';
 import { composeRecordRun } from '../composition/record-run';
 import { composeStartJob } from '../composition/start-job';
+import { composeSweepJobSlots } from '../composition/sweep-job-slots';
+import { composeWaitForJobSlot } from '../composition/wait-for-job-slot';
 import { composeTrigger } from '../composition/trigger';
 import { composeVerifyOutput } from '../composition/verify-output';
+import { DEFAULT_MAX_CONCURRENT_JOBS } from '../domain/capacity-policy';
 import type { RunDefaults } from '../domain/job-settings';
 import {
   CONFIG_PREFIX,
@@ -13,6 +16,7 @@ import {
   INPUT_SUFFIXES,
   LOCAL_BUCKET,
   LOCAL_METRICS_NAMESPACE,
+  LOCAL_JOB_SLOTS_TABLE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   OUTPUT_PREFIX,
@@ -39,7 +43,12 @@ const DEFAULT_VARIABLES: Record<keyof LocalRunDefaults, string> = {
  * those variables as `--param` would. A default given as `undefined` is one the stage lacks: it is
  * returned in `cleared`, because a required variable cannot be left unset without failing cold start.
  */
-export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: string | undefined; defaults?: LocalRunDefaults | undefined }): {
+export function localFunctionEnvironment(options: {
+  defaultSolutionVersionArn?: string | undefined;
+  defaults?: LocalRunDefaults | undefined;
+  /** The stage's `maxConcurrentJobs` (default 5). */
+  maxConcurrentJobs?: number | undefined;
+}): {
   env: Environment;
   cleared: Array<keyof RunDefaults>;
 } {
@@ -59,6 +68,10 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
     METRICS_NAMESPACE: LOCAL_METRICS_NAMESPACE,
     // No group of the local stage is known: every named group counts as "other".
     METRICS_JOB_GROUPS: '',
+    JOB_SLOTS_TABLE_NAME: LOCAL_JOB_SLOTS_TABLE,
+    // As serverless.yml sets it from the stage's maxConcurrentJobs (default 5, Personalize's default quota).
+    MAX_CONCURRENT_JOBS: String(options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS),
+    MAX_CONCURRENT_SEGMENT_JOBS: String(options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS),
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {
@@ -68,7 +81,15 @@ export function localFunctionEnvironment(options: { defaultSolutionVersionArn?: 
   return { env, cleared };
 }
 
-export type FunctionKey = 'trigger' | 'startJob' | 'getJobStatus' | 'verifyOutput' | 'recordRun' | 'recordClosedExecution';
+export type FunctionKey =
+  | 'trigger'
+  | 'startJob'
+  | 'waitForJobSlot'
+  | 'getJobStatus'
+  | 'verifyOutput'
+  | 'recordRun'
+  | 'recordClosedExecution'
+  | 'sweepJobSlots';
 
 export interface LocalFunctionsOptions {
   env: Environment;
@@ -91,11 +112,12 @@ export interface LocalFunctionsOptions {
 /** The functions the state machine runs, keyed as in serverless.yml. */
 export function composeStateMachineFunctions(
   options: LocalFunctionsOptions,
-): Record<'startJob' | 'getJobStatus' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
+): Record<'startJob' | 'waitForJobSlot' | 'getJobStatus' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
   const { env, clients, now, logger, metricsOutput } = options;
   const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({
-    startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared, ...(options.random && { random: options.random }) }),
+    startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared }),
+    waitForJobSlot: composeWaitForJobSlot(env, wiring),
     getJobStatus: composeGetJobStatus(env, wiring),
     verifyOutput: composeVerifyOutput(env, wiring),
     recordRun: composeRecordRun(env, wiring),
@@ -103,10 +125,14 @@ export function composeStateMachineFunctions(
 }
 
 /** The functions S3, Scheduler and EventBridge invoke, keyed as in serverless.yml. */
-export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution', LocalLambdaHandler> {
+export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution' | 'sweepJobSlots', LocalLambdaHandler> {
   const { env, clients, now, logger, metricsOutput } = options;
   const wiring = { clients, now, logger, metricsOutput };
-  return asLocalHandlers({ trigger: composeTrigger(env, wiring), recordClosedExecution: composeRecordClosedExecution(env, wiring) });
+  return asLocalHandlers({
+    trigger: composeTrigger(env, wiring),
+    recordClosedExecution: composeRecordClosedExecution(env, wiring),
+    sweepJobSlots: composeSweepJobSlots(env, wiring),
+  });
 }
 
 /** The middy handlers declare their own event types; the local runner and stand-ins pass JSON. */

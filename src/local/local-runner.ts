@@ -7,6 +7,8 @@ import { recordHistory, type LocalEngineEvent } from './local-runner-history';
 import { ExecutionLimits, isUncatchable, type ExecutionLimitOptions } from './local-runner-limits';
 import { RetrySchedule, waitMilliseconds, withScheduledWaits } from './local-runner-timing';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionRunner, RunnerHistoryEvent } from './step-functions';
+import type { TaskTokens } from './step-functions/task-tokens';
+import { waitingTaskTimeouts, withLocalCallbacks, withTaskToken } from './local-runner-callbacks';
 
 /** A handler as the local runner calls it: the deployed function's code, in process. */
 export type LocalLambdaHandler = (event: never, context: Context) => Promise<unknown>;
@@ -43,6 +45,11 @@ export interface LocalRunnerOptions {
    * `TimeoutSeconds`, then `States.Timeout`).
    */
   injectFault?: (functionKey: string, invocationNumber: number) => InjectedFault | undefined;
+  /**
+   * Where `.waitForTaskToken` Tasks mint their tokens; the Step Functions stand-in completes them
+   * (SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat) from the same object.
+   */
+  taskTokens?: TaskTokens;
 }
 
 export interface AslDefinition {
@@ -66,6 +73,7 @@ export interface AslState {
 }
 
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN = `${LAMBDA_INVOKE}.waitForTaskToken`;
 
 export type InjectedFault = string | { error: string; afterHandler: true; holdSeconds?: number };
 
@@ -82,7 +90,9 @@ export type InjectedFault = string | { error: string; afterHandler: true; holdSe
  */
 export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner {
   const taskFunctionKeys = mapTaskStatesToFunctions(options.definition, options.handlers);
-  const { definition: scheduled, waitStates } = withScheduledWaits(options.definition);
+  const { definition: withWaits, waitStates } = withScheduledWaits(options.definition);
+  // aws-local-stepfunctions has no callback pattern: the runner provides `.waitForTaskToken`.
+  const { definition: scheduled, callbackStates } = withLocalCallbacks(withWaits, LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN);
   const virtualClock = options.time.mode === 'virtual' ? options.time.clock : undefined;
   const sleeper: Sleeper = options.time.mode === 'virtual' ? options.time.clock : options.time.sleeper;
   const track = <T>(work: () => Promise<T>): Promise<T> => (virtualClock ? virtualClock.track(work) : work());
@@ -141,6 +151,7 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
 
     const taskResourceLocalHandlers: Record<string, (input: never) => Promise<unknown>> = {};
     for (const [stateName, functionKey] of taskFunctionKeys) {
+      if (callbackStates.has(stateName)) continue;
       taskResourceLocalHandlers[stateName] = async (taskInput: { FunctionName?: string; Payload?: unknown }) => {
         const retryDelay = retries.takeDelay(stateName);
         if (retryDelay > 0) await sleeper.sleep(retryDelay, ended.signal);
@@ -163,6 +174,77 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
         }
       };
     }
+    for (const stateName of callbackStates) {
+      const functionKey = taskFunctionKeys.get(stateName) as string;
+      const original = options.definition.States[stateName] as AslState;
+      taskResourceLocalHandlers[stateName] = async (parameters: { FunctionName?: string; Payload?: unknown }) => {
+        const retryDelay = retries.takeDelay(stateName);
+        if (retryDelay > 0) await sleeper.sleep(retryDelay, ended.signal);
+        await checkLimits();
+        const { taskInput, timeoutSeconds, heartbeatSeconds } = waitingTaskTimeouts(stateName, original, parameters);
+        limits.checkPayload(`parameters of Task "${stateName}"`, taskInput);
+        limits.countEvents(3); // TaskScheduled, TaskStarted, TaskSubmitted
+        limits.throwIfViolated();
+        try {
+          const output = await waitForTaskToken(stateName, functionKey, taskInput, timeoutSeconds, heartbeatSeconds);
+          limits.countEvents(1); // TaskSucceeded
+          limits.checkPayload(`result of Task "${stateName}"`, output);
+          limits.throwIfViolated();
+          retries.reset(stateName);
+          return output;
+        } catch (error) {
+          if (isUncatchable(error)) throw error;
+          limits.countEvents(1); // TaskFailed or TaskTimedOut
+          retries.afterFailure(stateName, error instanceof Error ? error.name : 'Error');
+          throw error;
+        }
+      };
+    }
+
+    /**
+     * One attempt of a `.waitForTaskToken` Task: mint a token, put it where the ASL says
+     * `$$.Task.Token`, invoke the function, then wait (blocked on the clock, not in flight) for
+     * SendTaskSuccess / SendTaskFailure on the stand-in, the Task's timeout or its heartbeat timeout.
+     */
+    const waitForTaskToken = async (stateName: string, functionKey: string, taskInput: { Payload?: unknown }, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined) => {
+      const tokens = options.taskTokens;
+      if (!tokens) throw lambdaError('States.Runtime', `Task "${stateName}" waits for a task token, but the runner has no task tokens`);
+      type Ending = { output: string } | { error: string; cause: string };
+      let finish: (ending: Ending) => void = () => undefined;
+      const ending = new Promise<Ending>((resolve) => (finish = resolve));
+      const timers = new AbortController();
+      const onEnded = () => finish({ error: 'States.Runtime', cause: 'The execution closed' });
+      ended.signal.addEventListener('abort', onEnded, { once: true });
+      let heartbeatTimer: AbortController | undefined;
+      const restartHeartbeat = () => {
+        if (heartbeatSeconds === undefined) return;
+        heartbeatTimer?.abort();
+        const current = new AbortController();
+        heartbeatTimer = current;
+        timers.signal.addEventListener('abort', () => current.abort(), { once: true });
+        void sleeper.sleep(heartbeatSeconds * 1000, current.signal).then(() => {
+          if (!current.signal.aborted) finish({ error: 'States.HeartbeatTimeout', cause: `No heartbeat within HeartbeatSeconds (${heartbeatSeconds})` });
+        });
+      };
+      const token = tokens.mint({ settle: finish, heartbeat: restartHeartbeat });
+      try {
+        if (timeoutSeconds !== undefined) {
+          void sleeper.sleep(timeoutSeconds * 1000, timers.signal).then(() => {
+            if (!timers.signal.aborted) finish({ error: 'States.Timeout', cause: `The Task did not complete within TimeoutSeconds (${timeoutSeconds})` });
+          });
+        }
+        restartHeartbeat();
+        await invokeFunction(stateName, functionKey, withTaskToken(taskInput, token));
+        const result = await ending;
+        if ('output' in result) return JSON.parse(result.output) as unknown;
+        throw lambdaError(result.error, result.cause);
+      } finally {
+        tokens.close(token);
+        timers.abort();
+        ended.signal.removeEventListener('abort', onEnded);
+      }
+    };
+
     for (const [stateName, waitState] of waitStates) {
       taskResourceLocalHandlers[stateName] = async (input: unknown) => {
         await checkLimits();
@@ -238,8 +320,8 @@ function mapTaskStatesToFunctions(definition: AslDefinition, handlers: Record<st
   const mapping = new Map<string, string>();
   for (const [stateName, state] of Object.entries(definition.States)) {
     if (state.Type !== 'Task') continue;
-    if (state.Resource !== LAMBDA_INVOKE) {
-      throw new Error(`Task "${stateName}" uses ${state.Resource}; the local runner only supports ${LAMBDA_INVOKE}`);
+    if (state.Resource !== LAMBDA_INVOKE && state.Resource !== LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
+      throw new Error(`Task "${stateName}" uses ${state.Resource}; the local runner only supports ${LAMBDA_INVOKE} and ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN}`);
     }
     const functionKey = functionKeyOf(state.Parameters?.FunctionName ?? '');
     if (!handlers[functionKey]) {

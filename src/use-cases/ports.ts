@@ -166,3 +166,71 @@ export interface JobOutputs {
 export interface InputRecords {
   countRecords(location: { bucket: string; prefix: string }): Promise<number>;
 }
+
+// Personalize job slots and the queue for them (start-job, wait-for-job-slot, sweep, record-closed-execution).
+
+/** A run holding one of the stack's job slots. */
+export interface SlotHolder {
+  runId: string;
+  executionArn: string;
+  /** The job the run creates (or created) in the slot: matched against ListBatchInferenceJobs. */
+  jobName: string;
+  /** ISO 8601 time the slot was taken. */
+  since: string;
+}
+
+/** A run waiting for a slot, with the task token that wakes it. */
+export interface SlotWaiter {
+  runId: string;
+  executionArn: string;
+  jobName: string;
+  /** 0–9, higher first. */
+  priority: number;
+  /** ISO 8601 time the run first queued. */
+  since: string;
+  /** Its place in the queue (`waiterSortKey`): ascending order is service order. */
+  sortKey: string;
+  /** The Step Functions task token of its "Wait for a job slot" Task. */
+  taskToken: string;
+}
+
+/** Outcome of a conditional attempt to take a slot. */
+export type SlotTake = 'TAKEN' | 'ALREADY_HELD' | 'FULL';
+
+/**
+ * The job slots and the queue, kept with conditional writes so no two runs take the last slot.
+ * Every operation is idempotent (a retried step repeats it safely).
+ */
+export interface JobSlots {
+  holders(): Promise<SlotHolder[]>;
+  /** Takes a slot for `holder` unless it holds one already or `limit` (≥ 0) slots are held. */
+  take(holder: SlotHolder, limit: number): Promise<SlotTake>;
+  /** Gives up the run's slot; true when it held one. */
+  release(runId: string): Promise<boolean>;
+  /** Puts the run in the queue (or refreshes its task token at the same place). */
+  enqueue(waiter: SlotWaiter): Promise<void>;
+  /** The queue in service order. */
+  waiters(): Promise<SlotWaiter[]>;
+  /** Takes the run out of the queue; with `taskToken`, only if that is still its token. True when removed. */
+  dequeue(waiter: Pick<SlotWaiter, 'sortKey'> & { taskToken?: string }): Promise<boolean>;
+}
+
+/** Names of the batch inference jobs Personalize is running in this region (CREATE PENDING or CREATE IN_PROGRESS), anyone's. */
+export interface ActiveJobs {
+  activeJobNames(): Promise<string[]>;
+}
+
+/**
+ * Completes or probes a waiting Task by its token (SendTaskSuccess, SendTaskHeartbeat).
+ * Each returns false when the Task is gone (its execution closed, it timed out, or the token is
+ * unknown): the waiter is dead.
+ */
+export interface WaitingTasks {
+  succeed(taskToken: string, output: unknown): Promise<boolean>;
+  heartbeat(taskToken: string): Promise<boolean>;
+}
+
+/** Whether an execution is still running (DescribeExecution), for the sweep of held slots. */
+export interface ExecutionStatuses {
+  isRunning(executionArn: string): Promise<boolean>;
+}

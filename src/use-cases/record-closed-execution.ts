@@ -1,6 +1,7 @@
 import { closingRecordFor, type ExecutionStatusChangeEvent } from '../domain/closed-execution';
 import { runEventFor, type RunEventDetailType } from '../domain/run-event';
 import type { RunRecord } from '../domain/run';
+import { releaseRun, type SlotQueues } from './job-slot-queue';
 import type { ClosedRunRecord, OpenRunCloser, RunEventPublisher, RunRecordReader } from './ports';
 
 export interface RecordClosedExecutionDependencies {
@@ -8,6 +9,8 @@ export interface RecordClosedExecutionDependencies {
   /** Where the final record is published: the EventBridge bus, then the SNS topic when configured. */
   publishers: RunEventPublisher[];
   now: () => number;
+  /** The job slot queues (one per job type): a closed run's slot and queue place are freed, and the queues served. */
+  queues?: SlotQueues;
 }
 
 export interface ClosedExecutionResult {
@@ -30,6 +33,9 @@ export interface ClosedExecutionResult {
  * the run's record (ACCEPTED, RUNNING, ...) first becomes TIMED_OUT, ABORTED or FAILED with the
  * reason, so no run is left looking as if it were still under way, and that record is published.
  *
+ * Every closed run also gives up its job slot, or its place in the queue, and the queue is served:
+ * a run that ended any way (recorded, timed out, aborted while queued) never holds a slot.
+ *
  * Publishing happens after the execution closed, so it can never block or fail the run. It is
  * at-least-once: any failure throws, Lambda retries the invocation (twice), then parks the event in
  * the failure queue; a retry publishes the same event again, so consumers may see it twice.
@@ -40,6 +46,9 @@ export async function recordClosedExecution(event: ExecutionStatusChangeEvent, d
   const runId = event.detail.name;
   const closing = closingRecordFor(event, deps.now());
   const closed = closing ? await deps.runs.closeIfOpen(closing) : undefined;
+  // Whatever the outcome, the run's job is over (or no longer ours to watch): its slot goes to
+  // the next waiter. Before publishing, so a failed publication's retry frees it too (idempotent).
+  if (deps.queues) await releaseRun(runId, deps.queues);
   const record = await deps.runs.get(runId);
   const runEvent = record && runEventFor(record);
   if (!runEvent) {

@@ -5,9 +5,10 @@ import { resolveSolutionVersion } from './resolve-solution-version';
 import type { BatchJobs, ConfigFiles, InputStaging, RunHistory, RunProgress, SolutionVersions } from './ports';
 import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
-import { DEFAULT_CAPACITY_POLICY, onCapacityRefused } from '../domain/capacity-policy';
+import { DEFAULT_CAPACITY_POLICY, DEFAULT_PRIORITY, queueTimeoutReason, remainingQueueSeconds, waiterSortKey } from '../domain/capacity-policy';
+import { takeSlot, type SlotQueueDependencies } from './job-slot-queue';
 import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
-import { jobTypeOrDefault } from '../domain/job-type';
+import { jobTypeOrDefault, type JobType } from '../domain/job-type';
 import { jobNameForRun } from '../domain/naming';
 import { NEXT_STEP } from '../domain/next-step';
 import { initialPollState } from '../domain/polling-policy';
@@ -31,10 +32,10 @@ export interface StartJobDependencies {
   staging: InputStaging;
   /** Epoch milliseconds. */
   now: () => number;
-  /** In [0, 1): the capacity wait's jitter. */
-  random?: () => number;
   /** The group's previous runs, read once the job is created to place its status checks; absent: cold policy. */
   history?: RunHistory;
+  /** The job slots and their queue, one per job type: a job is created only in a slot the run holds. */
+  queues: Readonly<Record<JobType, Pick<SlotQueueDependencies, 'slots' | 'activeJobs' | 'maxConcurrentJobs'>>>;
 }
 
 /** The "Start job" state's payload. */
@@ -51,7 +52,7 @@ export interface StartJobRequest {
 
 /** The job started: the polling loop begins (`next: POLL`). */
 export type JobStarted = RunState & { next: typeof NEXT_STEP.poll };
-/** Personalize refused the start for its job quota: "Wait for capacity", then call again with `queued`. */
+/** No free job slot (or Personalize refused one): "Wait for a job slot", then call again with `queued`. */
 export interface StartQueued {
   next: typeof NEXT_STEP.waitForCapacity;
   queued: QueuedStart;
@@ -82,12 +83,19 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
   const resolved = queued ? await readResolvedStart(queued, deps) : await resolveFirstAttempt(request, deps);
   const { input, settings: requested } = resolved;
 
+  const since = queued?.since ?? new Date(deps.now()).toISOString();
+  const admitted = await admit(request, resolved, since, deps);
+  if (!admitted.admitted) return queueForSlot(runId, resolved, queued, since, '', admitted.ahead, deps);
+
   let created;
   try {
     created = await deps.jobs.create(requested);
   } catch (error) {
     if (!(error instanceof PersonalizeBusyError)) throw error;
-    return queueForCapacity(runId, resolved, queued, error, deps);
+    // A slot we thought free was not (a job ListBatchInferenceJobs did not show yet, or a quota
+    // below maxConcurrentJobs): back to the queue, at the place its first queueing gave it.
+    await queueOf(resolved, deps).slots.release(runId);
+    return queueForSlot(runId, resolved, queued, since, error.message, 0, deps);
   }
 
   const { jobArn, jobCreatedAt, settings: jobSettings, adoptedExistingJob } = created.created
@@ -163,24 +171,80 @@ async function readResolvedStart(queued: QueuedStart, deps: StartJobDependencies
   return parseResolvedStart(text, queued);
 }
 
-/** Folds a quota refusal into the queued state, or gives up once `maxQueueSeconds` would pass. */
-async function queueForCapacity(
+/**
+ * Whether the run may create its job now: it holds a slot (handed to it when it was woken, or
+ * taken by an earlier attempt), or nobody waits ahead of it and a slot is free (taken now).
+ * Returns how many wait ahead of it otherwise.
+ */
+async function admit(request: StartJobRequest, resolved: ResolvedStart, since: string, deps: StartJobDependencies): Promise<{ admitted: true } | { admitted: false; ahead: number }> {
+  const runId = request.execution.name;
+  const queue = queueOf(resolved, deps);
+  const { slots } = queue;
+  const [holders, waiters] = await Promise.all([slots.holders(), slots.waiters()]);
+  const mine = waiters.filter((waiter) => waiter.runId === runId);
+  const dropOwnPlace = async () => {
+    for (const waiter of mine) await slots.dequeue({ sortKey: waiter.sortKey });
+  };
+  if (holders.some((holder) => holder.runId === runId)) {
+    await dropOwnPlace();
+    return { admitted: true };
+  }
+  const sortKey = waiterSortKey(resolved.input.priority ?? DEFAULT_PRIORITY, since, runId);
+  const ahead = waiters.filter((waiter) => waiter.runId !== runId && waiter.sortKey < sortKey).length;
+  if (ahead > 0) return { admitted: false, ahead };
+  const holder = { runId, executionArn: request.execution.arn, jobName: resolved.settings.jobName, since: new Date(deps.now()).toISOString() };
+  if ((await takeSlot(holder, queue)) === 'FULL') return { admitted: false, ahead: 0 };
+  await dropOwnPlace();
+  return { admitted: true };
+}
+
+/**
+ * Hands the run to "Wait for a job slot", or ends it once `maxQueueSeconds` has passed, naming its
+ * place in the queue: the queue serves the oldest first, so the runs whose time runs out first are
+ * the newest ones.
+ */
+async function queueForSlot(
   runId: string,
   resolved: ResolvedStart,
   previous: QueuedStart | undefined,
-  refusal: PersonalizeBusyError,
+  since: string,
+  refusal: string,
+  ahead: number,
   deps: StartJobDependencies,
 ): Promise<StartQueued> {
   const { input } = resolved;
-  const capacityPolicy = { ...DEFAULT_CAPACITY_POLICY, ...(input.maxQueueSeconds !== undefined && { maxQueueSeconds: input.maxQueueSeconds }) };
-  const decision = onCapacityRefused(capacityPolicy, previous, refusal.message, deps.now(), deps.random ?? Math.random);
-  if ('giveUp' in decision) throw new CapacityWaitExceededError(decision.giveUp, { cause: refusal });
+  const maxQueueSeconds = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;
+  const nowMs = deps.now();
+  const waitSeconds = remainingQueueSeconds(since, maxQueueSeconds, nowMs);
+  const attempts = (previous?.attempts ?? 0) + 1;
+  if (waitSeconds === 0) {
+    const { slots } = queueOf(resolved, deps);
+    for (const waiter of await slots.waiters()) {
+      if (waiter.runId === runId) await slots.dequeue({ sortKey: waiter.sortKey });
+    }
+    const reason = queueTimeoutReason(ahead + 1, secondsSince(since, nowMs), maxQueueSeconds);
+    throw new CapacityWaitExceededError(refusal ? `${reason}. Last refusal: ${refusal}` : reason);
+  }
   const reference = previous?.resolved ?? (await keepResolvedStart(runId, resolved, deps));
-  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts: decision.wait.attempts, since: decision.wait.since }), deps);
+  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts, since }), deps);
   return {
     next: NEXT_STEP.waitForCapacity,
-    queued: { ...decision.wait, lastRefusal: decision.wait.lastRefusal.slice(0, LAST_REFUSAL_MAX_LENGTH), resolved: reference },
+    queued: {
+      since,
+      attempts,
+      waitSeconds,
+      lastRefusal: refusal.slice(0, LAST_REFUSAL_MAX_LENGTH),
+      resolved: reference,
+      jobName: resolved.settings.jobName,
+      jobType: jobTypeOrDefault(resolved.settings.jobType),
+      priority: input.priority ?? DEFAULT_PRIORITY,
+    },
   };
+}
+
+/** The queue of the run's job type: each has Personalize's quota of its own. */
+function queueOf(resolved: ResolvedStart, deps: StartJobDependencies): StartJobDependencies['queues'][JobType] {
+  return deps.queues[jobTypeOrDefault(resolved.settings.jobType)];
 }
 
 /** Writes the first attempt's resolved start beside the staging folder; the queued state names it. */

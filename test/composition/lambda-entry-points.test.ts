@@ -22,12 +22,16 @@ const ENTRY_POINTS: Array<[string, Record<string, string>]> = [
       CONFIG_PREFIX: 'config/',
       STAGING_PREFIX: 'staging/',
       RUNS_TABLE_NAME: 'runs',
+      JOB_SLOTS_TABLE_NAME: 'job-slots',
+      MAX_CONCURRENT_JOBS: '5',
     },
   ],
   ['get-job-status', {}],
   ['verify-output', {}],
   ['record-run', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365' }],
-  ['record-closed-execution', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365' }],
+  ['record-closed-execution', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365', JOB_SLOTS_TABLE_NAME: 'job-slots' }],
+  ['wait-for-job-slot', { JOB_SLOTS_TABLE_NAME: 'job-slots' }],
+  ['sweep-job-slots', { JOB_SLOTS_TABLE_NAME: 'job-slots' }],
 ];
 
 /** Loads an entry point afresh, as a cold start does, with `env` as the function's environment. */

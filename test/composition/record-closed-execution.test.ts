@@ -7,7 +7,7 @@ import { EventBridgeRunEvents } from '../../src/adapters/run-events';
 import { SnsRunNotifications } from '../../src/adapters/run-notifications';
 
 const documents = mockClient(DynamoDBDocumentClient);
-const ENV = { RUNS_TABLE_NAME: 'runs-table-from-env', RUN_RECORD_RETENTION_DAYS: '30' };
+const ENV = { RUNS_TABLE_NAME: 'runs-table-from-env', RUN_RECORD_RETENTION_DAYS: '30', JOB_SLOTS_TABLE_NAME: 'job-slots-from-env' };
 const COMPLETED_AT = '2026-01-15T11:00:00.000Z';
 
 describe('recordClosedExecutionDependencies', () => {

@@ -21,6 +21,8 @@ const ENV = {
   CONFIG_PREFIX: 'settings/',
   STAGING_PREFIX: 'copies/',
   RUNS_TABLE_NAME: 'runs-table-from-env',
+  JOB_SLOTS_TABLE_NAME: 'job-slots-from-env',
+  MAX_CONCURRENT_JOBS: '7',
 };
 
 const clients = () => ({
@@ -62,17 +64,25 @@ describe('startJobDependencies', () => {
     expect(s3).toHaveReceivedCommandWith(GetObjectCommand, { Bucket: DATA_BUCKET, Key: 'settings/users.json' });
   });
 
-  it('uses the clock and randomness it is given', () => {
+  it('uses the clock it is given, for the run and for the slot queue', () => {
     // Prepare
     const now = () => 42;
-    const random = () => 0.5;
 
     // Act
-    const deps = startJobDependencies(ENV, { now, random });
+    const deps = startJobDependencies(ENV, { now });
 
     // Assess
     expect(deps.now).toBe(now);
-    expect(deps.random).toBe(random);
+  });
+
+  it('takes each job type\'s slot count from MAX_CONCURRENT_JOBS and MAX_CONCURRENT_SEGMENT_JOBS (default 5)', () => {
+    // Act & Assess
+    expect(startJobDependencies(ENV).queues.BATCH_INFERENCE.maxConcurrentJobs).toBe(7);
+    expect(startJobDependencies(ENV).queues.BATCH_SEGMENT.maxConcurrentJobs).toBe(5);
+    expect(startJobDependencies({ ...ENV, MAX_CONCURRENT_SEGMENT_JOBS: '3' }).queues.BATCH_SEGMENT.maxConcurrentJobs).toBe(3);
+    expect(startJobDependencies({ ...ENV, MAX_CONCURRENT_JOBS: undefined } as never).queues.BATCH_INFERENCE.maxConcurrentJobs).toBe(5);
+    expect(() => startJobDependencies({ ...ENV, MAX_CONCURRENT_JOBS: '0' })).toThrow(/MAX_CONCURRENT_JOBS/);
+    expect(() => startJobDependencies({ ...ENV, MAX_CONCURRENT_SEGMENT_JOBS: '0' })).toThrow(/MAX_CONCURRENT_SEGMENT_JOBS/);
   });
 
   it('drops the defaults it is told to clear, after reading the environment', () => {
@@ -83,7 +93,7 @@ describe('startJobDependencies', () => {
     expect(deps.defaults).toEqual({ solutionVersionArn: SOLUTION_VERSION_ARN, outputBaseUri: OUTPUT_BASE_URI });
   });
 
-  it.each(['PERSONALIZE_ROLE_ARN', 'OUTPUT_BASE_URI', 'DATA_BUCKET', 'RUNS_TABLE_NAME'])('throws ConfigurationError naming %s when it is missing', (name) => {
+  it.each(['PERSONALIZE_ROLE_ARN', 'OUTPUT_BASE_URI', 'DATA_BUCKET', 'RUNS_TABLE_NAME', 'JOB_SLOTS_TABLE_NAME'])('throws ConfigurationError naming %s when it is missing', (name) => {
     // Prepare
     const env: Record<string, string> = { ...ENV };
     delete env[name];

@@ -30,6 +30,7 @@ import {
   stagedFolder,
 } from '../support/sample-run';
 import { lambdaContext } from '../support/lambda-context';
+import { fakeSlotQueues } from '../support/fake-job-slots';
 
 const personalize = mockClient(PersonalizeClient);
 const s3 = mockClient(S3Client);
@@ -50,7 +51,7 @@ function handler(extra: Partial<StartJobDependencies> = {}, logger = new Logger(
       configs: bucket,
       staging: bucket,
       now: () => NOW,
-      random: () => 0.5,
+      queues: fakeSlotQueues(5, () => NOW),
       ...extra,
     },
     logger,
@@ -244,8 +245,11 @@ describe('start-job handler', () => {
       queued: {
         since: new Date(NOW).toISOString(),
         attempts: 1,
-        waitSeconds: 45,
+        waitSeconds: 21_600,
         lastRefusal: `Personalize is busy (LimitExceededException): ${LIMIT_MESSAGE}`,
+        jobName: JOB_NAME,
+        jobType: 'BATCH_INFERENCE',
+        priority: 5,
         resolved: { uri: `s3://${DATA_BUCKET}/staging/${RUN_ID}.start.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       },
     });
@@ -279,11 +283,11 @@ describe('start-job handler', () => {
   });
 
   it('gives up as CapacityWaitExceededError when the run’s maxQueueSeconds is spent', async () => {
-    // Prepare: a run queued since ten minutes ago, refused six times.
+    // Prepare: a run queued since fifteen minutes ago, refused six times.
     personalize.on(CreateBatchInferenceJobCommand).rejects(awsError(LimitExceededException, LIMIT_MESSAGE));
     const input = { inputPath: INPUT_PATH, maxQueueSeconds: 900 };
     const first = JSON.parse(JSON.stringify(await handler()({ input, execution: executionRef(RUN_ID) }, lambdaContext()))) as { queued: Record<string, unknown> };
-    const queued = { ...first.queued, since: '2026-01-15T09:50:05.000Z', attempts: 6, waitSeconds: 300 };
+    const queued = { ...first.queued, since: '2026-01-15T09:45:05.000Z', attempts: 6, waitSeconds: 300 };
 
     // Act
     const attempt = handler()({ input, execution: executionRef(RUN_ID), queued }, lambdaContext());
@@ -291,7 +295,7 @@ describe('start-job handler', () => {
     // Assess
     await expect(attempt).rejects.toMatchObject({
       name: 'CapacityWaitExceededError',
-      message: expect.stringContaining('7 attempts over 600s did not get a slot within maxQueueSeconds (900s)'),
+      message: expect.stringContaining('Still 1st in the queue for a Personalize job slot after 900 s (maxQueueSeconds 900)'),
     });
   });
 

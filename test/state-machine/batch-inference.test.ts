@@ -23,7 +23,7 @@ type AslState = {
   Default?: string;
   Choices?: Array<{ Variable: string; StringEquals?: string; Next: string }>;
   Retry?: Array<Record<string, unknown> & { ErrorEquals: string[] }>;
-  Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string; Next: string }>;
+  Catch?: Array<{ ErrorEquals: string[]; ResultPath?: string | null; Next: string }>;
   [key: string]: unknown;
 };
 const states = definition.States as unknown as Record<string, AslState>;
@@ -78,7 +78,10 @@ describe('the state machine definition', () => {
   it('gives every Task the same Retry policy, plus a longer backoff for PersonalizeBusyError in "Get job status"', () => {
     // Prepare
     const busy = (retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('PersonalizeBusyError');
-    const [reference, ...others] = tasks.map(([, state]) => (state.Retry ?? []).filter((retrier) => !busy(retrier)));
+    const WAIT_FOR_SLOT = 'Wait for a job slot';
+    const [reference, ...others] = tasks.filter(([name]) => name !== WAIT_FOR_SLOT).map(([, state]) => (state.Retry ?? []).filter((retrier) => !busy(retrier)));
+    // The wait's own timeouts (its deadline, its heartbeat) are caught, never retried; the rest is the same policy.
+    const waitRetry = states[WAIT_FOR_SLOT]?.Retry ?? [];
 
     // Act
     const busyRetriers = Object.fromEntries(tasks.map(([name, state]) => [name, (state.Retry ?? []).filter(busy)]));
@@ -92,8 +95,17 @@ describe('the state machine definition', () => {
       ['Lambda.Unknown', 'States.Timeout'],
       ['States.TaskFailed'],
     ]);
+    expect(waitRetry.map((retrier) => retrier.ErrorEquals)).toEqual([
+      [...NON_RETRIED_ERROR_NAMES],
+      LAMBDA_TRANSIENT_ERRORS,
+      ['States.Timeout', 'States.HeartbeatTimeout'],
+      ['Lambda.Unknown'],
+      ['States.TaskFailed'],
+    ]);
+    expect(waitRetry[2]).toEqual({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], MaxAttempts: 0 });
     expect(busyRetriers).toEqual({
       'Start job': [],
+      'Wait for a job slot': [],
       'Get job status': [expect.objectContaining({ ErrorEquals: ['PersonalizeBusyError'], IntervalSeconds: 30, MaxDelaySeconds: 600 })],
       'Verify output': [],
       'Record run': [],
@@ -109,7 +121,14 @@ describe('the state machine definition', () => {
 
     // Assess
     const toRecord = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Record run' }];
-    expect(catchers).toEqual({ 'Start job': toRecord, 'Get job status': toRecord, 'Verify output': toRecord, 'Record run': undefined });
+    expect(catchers).toEqual({
+      'Start job': toRecord,
+      // Its deadline or a lost wake-up goes back to Start job, which takes a free slot or ends the run naming its place.
+      'Wait for a job slot': [{ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], ResultPath: null, Next: 'Start job' }, ...toRecord],
+      'Get job status': toRecord,
+      'Verify output': toRecord,
+      'Record run': undefined,
+    });
   });
 
   it('records every ending in one "Record run" step and ends in one Succeed or one Fail built from the record', () => {
@@ -117,7 +136,7 @@ describe('the state machine definition', () => {
     const byType = (type: string) => Object.keys(states).filter((name) => states[name]?.Type === type);
 
     // Assess
-    expect(byType('Task')).toEqual(['Start job', 'Get job status', 'Verify output', 'Record run']);
+    expect(byType('Task')).toEqual(['Start job', 'Wait for a job slot', 'Get job status', 'Verify output', 'Record run']);
     expect(byType('Succeed')).toEqual(['Run succeeded']);
     expect(byType('Fail')).toEqual(['Run failed']);
     expect(states['Run failed']).toEqual({ Type: 'Fail', ErrorPath: '$.errorType', CausePath: '$.failureReason' });
@@ -136,10 +155,17 @@ describe('the state machine definition', () => {
     expect(states['Start job']?.Next).toBe('Job started?');
     expect(states['Job started?']).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.waitForCapacity, Next: 'Wait for capacity' }],
+      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.waitForCapacity, Next: 'Wait for a job slot' }],
       Default: 'Wait for next poll',
     });
-    expect(states['Wait for capacity']).toMatchObject({ SecondsPath: '$.queued.waitSeconds', Next: 'Start job' });
+    expect(states['Wait for a job slot']).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.queued.waitSeconds',
+      HeartbeatSeconds: 3600,
+      ResultPath: null,
+      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'queued.$': '$.queued' } },
+      Next: 'Start job',
+    });
     expect(states['Wait for next poll']).toMatchObject({ SecondsPath: '$.poll.waitSeconds', Next: 'Get job status' });
     expect(states['Get job status']?.Next).toBe('Job complete?');
     expect(states['Job complete?']).toEqual({

@@ -114,7 +114,7 @@ describe('payload sizes at every step, for the largest input the schema accepts'
         }),
       );
       personalize.destroy();
-      const giveUp = worstCaseInput(environment, inputKey, { maxQueueSeconds: 100 });
+      const giveUp = worstCaseInput(environment, inputKey, { maxQueueSeconds: 30 });
       const succeed = worstCaseInput(environment, inputKey, { jobName: `s${'x'.repeat(62)}`, maxQueueSeconds: 3600 });
       expect(bytes(giveUp)).toBeGreaterThan(RUN_INPUT_MAX_BYTES - 1024);
       expect(bytes(succeed)).toBeLessThanOrEqual(RUN_INPUT_MAX_BYTES);
@@ -135,7 +135,7 @@ describe('payload sizes at every step, for the largest input the schema accepts'
         ...measure(await historyOf(sfn, failed.executionArn), failed),
         ...measure(await historyOf(sfn, succeeded.executionArn), succeeded),
       ];
-      for (const step of ['Start job Payload', 'Wait for capacity input', 'Get job status Payload', 'Record run Payload', 'Record run output', 'Run failed input']) {
+      for (const step of ['Start job Payload', 'Wait for a job slot input', 'Get job status Payload', 'Record run Payload', 'Record run output', 'Run failed input']) {
         expect(sizes.map((size) => size.what)).toContain(step);
       }
       const largest = sizes.reduce((max, size) => (size.bytes > max.bytes ? size : max));

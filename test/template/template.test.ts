@@ -7,6 +7,8 @@ import type { Environment } from '../../src/composition/options';
 import { composeRecordClosedExecution } from '../../src/composition/record-closed-execution';
 import { composeRecordRun } from '../../src/composition/record-run';
 import { composeStartJob } from '../../src/composition/start-job';
+import { composeSweepJobSlots } from '../../src/composition/sweep-job-slots';
+import { composeWaitForJobSlot } from '../../src/composition/wait-for-job-slot';
 import { composeTrigger } from '../../src/composition/trigger';
 import { composeVerifyOutput } from '../../src/composition/verify-output';
 import { ScheduleInvocationSchema } from '../../src/domain/schedule-event';
@@ -16,10 +18,12 @@ import { RUNS_BY_JOB_GROUP_INDEX } from '../../src/adapters/run-history';
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
 const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
-const FUNCTIONS = ['Trigger', 'StartJob', 'GetJobStatus', 'VerifyOutput', 'RecordRun', 'RecordClosedExecution'];
+const FUNCTIONS = ['Trigger', 'StartJob', 'WaitForJobSlot', 'SweepJobSlots', 'GetJobStatus', 'VerifyOutput', 'RecordRun', 'RecordClosedExecution'];
 const COMPOSITION_ROOTS: Record<string, (env: Environment) => unknown> = {
   Trigger: composeTrigger,
   StartJob: composeStartJob,
+  WaitForJobSlot: composeWaitForJobSlot,
+  SweepJobSlots: composeSweepJobSlots,
   GetJobStatus: composeGetJobStatus,
   VerifyOutput: composeVerifyOutput,
   RecordRun: composeRecordRun,
@@ -30,8 +34,18 @@ const PROVIDER_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOO
 
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
+/** What a function that takes, frees or hands on job slots does to the job slots table. */
+const JOB_SLOTS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 const UNSCOPABLE_ACTIONS = new Set([
   ...XRAY,
+  // The job slot queue. Personalize's List actions name no resource type in the Service
+  // Authorization Reference (a List call is evaluated against "*", so an ARN pattern would deny it).
+  // The task-token calls carry a token, not an ARN; we found no resource type for them in the docs
+  // we have (UNCONFIRMED), so they keep "*" until one is shown.
+  'personalize:ListBatchInferenceJobs',
+  'personalize:ListBatchSegmentJobs',
+  'states:SendTaskSuccess',
+  'states:SendTaskHeartbeat',
   'xray:GetSamplingRules',
   'xray:GetSamplingTargets',
   // Vended log delivery for Step Functions logging (AWS documents these with Resource "*").
@@ -199,8 +213,10 @@ describe('serverless package', () => {
         'RecordRunRole',
         'SchedulerRole',
         'StartJobRole',
+        'SweepJobSlotsRole',
         'TriggerRole',
         'VerifyOutputRole',
+        'WaitForJobSlotRole',
       ].sort(),
     );
   });
@@ -223,9 +239,11 @@ describe('serverless package', () => {
     [
       'StartJobRole',
       [
-        'dynamodb:Query',
-        'dynamodb:UpdateItem',
+        // The runs table (UpdateItem; Query on the by-group index) and the job slots table.
+        ...JOB_SLOTS,
         'iam:PassRole',
+        'personalize:ListBatchInferenceJobs',
+  'personalize:ListBatchSegmentJobs',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'personalize:CreateBatchInferenceJob',
@@ -249,7 +267,12 @@ describe('serverless package', () => {
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
     [
       'RecordClosedExecutionRole',
-      ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sns:Publish', 'sqs:SendMessage', ...XRAY],
+      [...JOB_SLOTS, 'events:PutEvents', 'logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs', 'sns:Publish', 'sqs:SendMessage', 'states:SendTaskSuccess', ...XRAY],
+    ],
+    ['WaitForJobSlotRole', [...JOB_SLOTS, 'logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs', 'states:SendTaskSuccess', ...XRAY]],
+    [
+      'SweepJobSlotsRole',
+      [...JOB_SLOTS, 'logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs', 'states:DescribeExecution', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess', ...XRAY],
     ],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
@@ -272,8 +295,11 @@ describe('serverless package', () => {
   });
 
   it('scopes Personalize actions to this account and region', () => {
-    for (const roleId of ['StartJobRole', 'GetJobStatusRole']) {
-      const personalize = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('personalize:')));
+    for (const roleId of ['StartJobRole', 'GetJobStatusRole', 'WaitForJobSlotRole', 'SweepJobSlotsRole', 'RecordClosedExecutionRole']) {
+      // The List calls take no resource (see UNSCOPABLE_ACTIONS): their own statement, "*", nothing else in it.
+      const personalize = allowStatements(template, roleId).filter((statement) =>
+        actionsOf(statement).some((action) => action.startsWith('personalize:') && !UNSCOPABLE_ACTIONS.has(action)),
+      );
       for (const statement of personalize) {
         for (const resource of resourcesOf(statement)) {
           expect(resource).toMatch(/^arn:\$\{AWS::Partition\}:personalize:\$\{AWS::Region\}:\$\{AWS::AccountId\}:(batch-inference-job|batch-segment-job|solution|filter)\/\*$/);
@@ -310,19 +336,34 @@ describe('serverless package', () => {
     expect(jobResources('GetJobStatusRole', 'personalize:DescribeBatchInferenceJob')).toEqual(['batch-inference-job']);
   });
 
-  it('lets the trigger start only this state machine and DynamoDB writes reach only the runs table', () => {
+  it('lets the trigger start only this state machine and DynamoDB writes reach only the runs and job slots tables each function uses', () => {
     const start = allowStatements(template, 'TriggerRole').find((statement) => actionsOf(statement).includes('states:StartExecution'));
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
-    for (const roleId of ['RecordClosedExecutionRole', 'RecordRunRole', 'StartJobRole', 'TriggerRole']) {
-      const writes = allowStatements(template, roleId).filter((statement) =>
-        actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query'),
-      );
-      expect(writes.map((statement) => statement.Resource)).toEqual([{ 'Fn::GetAtt': ['RunsTable', 'Arn'] }]);
+    const runsTable = { 'Fn::GetAtt': ['RunsTable', 'Arn'] };
+    const jobSlotsTable = { 'Fn::GetAtt': ['JobSlotsTable', 'Arn'] };
+    for (const [roleId, tables] of [
+      ['RecordClosedExecutionRole', [runsTable, jobSlotsTable]],
+      ['RecordRunRole', [runsTable]],
+      ['StartJobRole', [runsTable, jobSlotsTable]],
+      ['TriggerRole', [runsTable]],
+      ['WaitForJobSlotRole', [jobSlotsTable]],
+      ['SweepJobSlotsRole', [jobSlotsTable]],
+    ] as const) {
+      const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query'));
+      expect(writes.map((statement) => JSON.stringify(statement.Resource)).sort()).toEqual(tables.map((table) => JSON.stringify(table)).sort());
+    }
+    // Personalize's List call stands alone in its "*" statement: nothing scopable rides along.
+    for (const statement of allRoleStatements(template).map(({ statement }) => statement)) {
+      if (actionsOf(statement).includes('personalize:ListBatchInferenceJobs')) {
+        expect(actionsOf(statement)).toEqual(['personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs']);
+      }
     }
   });
 
   it("lets only startJob Query, and only the runs table's by-group index", () => {
-    const queries = allRoleStatements(template).filter(({ statement }) => actionsOf(statement).includes('dynamodb:Query'));
+    const queries = allRoleStatements(template).filter(
+      ({ statement }) => actionsOf(statement).includes('dynamodb:Query') && JSON.stringify(statement.Resource).includes('RunsTable'),
+    );
     expect(queries.map(({ roleId }) => roleId)).toEqual(['StartJobRole']);
     expect(queries[0]?.statement).toMatchObject({ Action: 'dynamodb:Query', Resource: { 'Fn::Sub': `\${RunsTable.Arn}/index/${RUNS_BY_JOB_GROUP_INDEX}` } });
   });
@@ -331,6 +372,8 @@ describe('serverless package', () => {
     for (const [roleId, functionKey] of [
       ['TriggerRole', 'trigger'],
       ['StartJobRole', 'startJob'],
+      ['WaitForJobSlotRole', 'waitForJobSlot'],
+      ['SweepJobSlotsRole', 'sweepJobSlots'],
       ['GetJobStatusRole', 'getJobStatus'],
       ['VerifyOutputRole', 'verifyOutput'],
       ['RecordRunRole', 'recordRun'],

@@ -5,6 +5,7 @@ import type { SolutionVersions } from '../../src/use-cases/ports';
 import { resolveSolutionVersion } from '../../src/use-cases/resolve-solution-version';
 import { startJob, type StartJobDependencies, type StartJobResult } from '../../src/use-cases/start-job';
 import { executionRef, FakeBatchJobs, FakeDataBucket, INPUT_PATH, LAYOUT, OUTPUT_BASE_URI, ROLE_ARN, SOLUTION_VERSION_ARN } from '../support/sample-run';
+import { fakeSlotQueues } from '../support/fake-job-slots';
 
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const SOLUTION_ARN = 'arn:aws:personalize:us-east-1:123456789012:solution/user-personalization';
@@ -34,7 +35,7 @@ function dependencies(solutionVersions: FakeSolutionVersions, bucket = new FakeD
     configs: bucket,
     staging: bucket,
     now: () => NOW,
-    random: () => 0.5,
+    queues: fakeSlotQueues(5, () => NOW),
   };
 }
 

@@ -20,15 +20,16 @@ import {
   SOLUTION_VERSION_ARN,
   stagedFolder,
 } from '../support/sample-run';
+import { fakeSlotQueues } from '../support/fake-job-slots';
 
 const NOW = Date.parse('2026-01-15T10:00:05.000Z');
 const defaults: RunDefaults = { solutionVersionArn: SOLUTION_VERSION_ARN, roleArn: ROLE_ARN, outputBaseUri: OUTPUT_BASE_URI, numResults: 25 };
 
-type TestDependencies = StartJobDependencies & { jobs: FakeBatchJobs; bucket: FakeDataBucket };
+type TestDependencies = StartJobDependencies & { jobs: FakeBatchJobs; bucket: FakeDataBucket; queue: ReturnType<typeof fakeSlotQueues>['BATCH_INFERENCE'] };
 
 function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket()): TestDependencies {
-  // random pinned to the middle: every capacity wait is exactly 3/4 of its backed-off interval.
-  return { jobs, bucket, defaults, layout: LAYOUT, configs: bucket, staging: bucket, now: () => NOW, random: () => 0.5 };
+  const queues = fakeSlotQueues(5, () => NOW);
+  return { jobs, bucket, defaults, layout: LAYOUT, configs: bucket, staging: bucket, now: () => NOW, queues, queue: queues.BATCH_INFERENCE };
 }
 
 /** The run state of a start that got its job; fails the test on a queued start. */
@@ -454,13 +455,18 @@ describe('startJob at Personalize’s job quota', () => {
       queued: {
         attempts: 1,
         since: new Date(NOW).toISOString(),
-        // 60 s first interval: 30 s fixed + 0.5 × 30 s jitter.
-        waitSeconds: 45,
+        // "Wait for a job slot" may wait the whole maxQueueSeconds (6 h by default).
+        waitSeconds: 21_600,
         lastRefusal: busy().message,
+        jobName: derivedJobName('run-1'),
+        jobType: 'BATCH_INFERENCE',
+        priority: 5,
         // A reference to the resolved start, not a copy: the state stays small.
         resolved: { uri: `s3://${DATA_BUCKET}/staging/run-1.start.json`, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       },
     });
+    // The slot it took for the refused job is given back: it waits at the head of the queue.
+    expect(deps.queue.slots.held.size).toBe(0);
     expect(deps.bucket.copies).toHaveLength(1);
     expect(deps.bucket.writes).toEqual([`${DATA_BUCKET}/staging/run-1.start.json`]);
     expect(JSON.parse(deps.bucket.files.get(`${DATA_BUCKET}/staging/run-1.start.json`) ?? '{}')).toEqual({
@@ -490,8 +496,8 @@ describe('startJob at Personalize’s job quota', () => {
 
     // Assess
     expect(second).toMatchObject({ attempts: 2, since: first.since });
-    // 90 s second interval: 45 s fixed + 0.5 × 45 s jitter.
-    expect(second.waitSeconds).toBe(68);
+    // What is left of maxQueueSeconds since the first queueing.
+    expect(second.waitSeconds).toBe(21_555);
     expect(second.resolved).toEqual(first.resolved);
     expect(deps.jobs.created).toHaveLength(2);
     expect(deps.jobs.created[1]).toEqual(deps.jobs.created[0]);
@@ -601,7 +607,7 @@ describe('startJob at Personalize’s job quota', () => {
 
   it('takes maxQueueSeconds from the queued input on a later refusal', async () => {
     // Prepare
-    const deps = { ...dependencies(), now: () => NOW + 590_000 };
+    const deps = { ...dependencies(), now: () => NOW + 600_000 };
     deps.jobs.createResult = busy();
     const first = waiting(
       await startJob({ input: { inputPath: INPUT_PATH, maxQueueSeconds: 600 }, execution: executionRef('run-1') }, { ...deps, now: () => NOW }),
@@ -612,13 +618,13 @@ describe('startJob at Personalize’s job quota', () => {
     const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued }, deps);
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (600s)') });
+    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('(maxQueueSeconds 600)') });
     expect(deps.bucket.copies).toHaveLength(1);
   });
 
-  it('gives up with CapacityWaitExceededError once the next wait would pass maxQueueSeconds', async () => {
+  it('gives up with CapacityWaitExceededError once maxQueueSeconds has passed, naming its queue position and the last refusal', async () => {
     // Prepare
-    const deps = { ...dependencies(), now: () => NOW + 590_000 };
+    const deps = { ...dependencies(), now: () => NOW + 600_000 };
     deps.jobs.createResult = busy();
     const input = { inputPath: INPUT_PATH, maxQueueSeconds: 600 };
     const first = waiting(await startJob({ input, execution: executionRef('run-1') }, { ...deps, now: () => NOW }));
@@ -631,9 +637,9 @@ describe('startJob at Personalize’s job quota', () => {
     await expect(attempt).rejects.toBeInstanceOf(CapacityWaitExceededError);
     await expect(attempt).rejects.toMatchObject({
       name: 'CapacityWaitExceededError',
-      message: expect.stringMatching(/5 attempts over 590s .*maxQueueSeconds \(600s\)/),
-      cause: expect.objectContaining({ name: 'PersonalizeBusyError' }),
+      message: expect.stringMatching(/^Still 1st in the queue for a Personalize job slot after 600 s \(maxQueueSeconds 600\).*Last refusal: Personalize is busy/),
     });
+    expect(deps.queue.slots.held.size).toBe(0);
   });
 
   it('takes maxQueueSeconds from the job group’s configuration file', async () => {
@@ -645,7 +651,7 @@ describe('startJob at Personalize’s job quota', () => {
     const attempt = startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
-    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('maxQueueSeconds (0s)') });
+    await expect(attempt).rejects.toMatchObject({ name: 'CapacityWaitExceededError', message: expect.stringContaining('(maxQueueSeconds 0)') });
   });
 
   it('records the wait on the run when a later attempt gets its job', async () => {
@@ -818,7 +824,7 @@ describe('startJob progress and staging errors', () => {
     const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess
-    expect(waiting(result)).toMatchObject({ attempts: 1, waitSeconds: 45 });
+    expect(waiting(result)).toMatchObject({ attempts: 1, waitSeconds: 21_600 });
     expect(progress.attempts).toEqual(['waitingForCapacity']);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.details.error).toContain('ThrottlingException');
@@ -950,5 +956,96 @@ describe('startJob with a job group’s outputPath', () => {
     // Assess
     expect(state.run.outputPath).toBe(`${OUTPUT_BASE_URI}run-2/`);
     expect(deps.defaults.outputBaseUri).toBe(OUTPUT_BASE_URI);
+  });
+});
+
+describe('startJob admission to a job slot', () => {
+  const holder = (runId: string) => ({ runId, executionArn: `arn:${runId}`, jobName: `job-${runId}`, since: new Date(NOW).toISOString() });
+
+  it('takes a free slot before it creates the job', async () => {
+    // Prepare
+    const deps = dependencies();
+
+    // Act
+    await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect([...deps.queue.slots.held.keys()]).toEqual(['run-1']);
+    expect(deps.queue.slots.held.get('run-1')?.jobName).toBe(derivedJobName('run-1'));
+    expect(deps.jobs.created).toHaveLength(1);
+  });
+
+  it('queues without calling Personalize when every slot is held', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.queue.maxConcurrentJobs = 2;
+    for (const runId of ['a', 'b']) deps.queue.slots.held.set(runId, holder(runId));
+
+    // Act
+    const queued = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(deps.jobs.created).toHaveLength(0);
+    expect(queued).toMatchObject({ attempts: 1, lastRefusal: '', waitSeconds: 21_600, jobName: derivedJobName('run-1') });
+  });
+
+  it('counts the jobs Personalize runs for someone else against the slots', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.queue.maxConcurrentJobs = 2;
+    deps.queue.slots.held.set('a', holder('a'));
+    deps.queue.activeJobs.names = ['job-a', 'started-in-the-console'];
+
+    // Act
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    expect(result.next).toBe('WAIT_FOR_CAPACITY');
+    expect(deps.jobs.created).toHaveLength(0);
+  });
+
+  it('does not jump the queue: a slot free while others wait ahead goes to them', async () => {
+    // Prepare
+    const deps = dependencies();
+    await deps.queue.slots.enqueue({ ...holder('early'), priority: 5, sortKey: `4#2026-01-15T09:00:00.000Z#early`, taskToken: 'token-early' });
+
+    // Act
+    const queued = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(queued.attempts).toBe(1);
+    expect(deps.jobs.created).toHaveLength(0);
+    expect(deps.queue.slots.held.size).toBe(0);
+  });
+
+  it('serves a higher priority ahead of earlier waiters', async () => {
+    // Prepare
+    const deps = dependencies();
+    await deps.queue.slots.enqueue({ ...holder('early'), priority: 5, sortKey: `4#2026-01-15T09:00:00.000Z#early`, taskToken: 'token-early' });
+
+    // Act
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH, priority: 9 }, execution: executionRef('run-1') }, deps));
+
+    // Assess
+    expect(state.run.jobName).toBe(derivedJobName('run-1'));
+    expect([...deps.queue.slots.held.keys()]).toEqual(['run-1']);
+  });
+
+  it('creates the job of a woken run, which holds the slot handed to it, and leaves the queue', async () => {
+    // Prepare
+    const deps = dependencies();
+    deps.jobs.createResult = busy();
+    const first = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps));
+    deps.jobs.createResult = undefined;
+    deps.queue.maxConcurrentJobs = 1;
+    deps.queue.slots.held.set('run-1', holder('run-1'));
+    await deps.queue.slots.enqueue({ ...holder('run-1'), priority: 5, sortKey: `4#${first.since}#run-1`, taskToken: 'token-1' });
+
+    // Act
+    const state = started(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1'), queued: first }, { ...deps, now: () => NOW + 60_000 }));
+
+    // Assess
+    expect(state.run.capacityWait).toEqual({ attempts: 1, since: first.since, waitedSeconds: 60 });
+    expect(deps.queue.slots.queue.size).toBe(0);
   });
 });

@@ -57,6 +57,8 @@ export interface PersonalizeStandIn {
   settle(): Promise<void>;
   /** Jobs currently known (both job types, oldest first per type), for tests and the CLI. */
   jobs(): Array<{ jobType: StandInJobType; jobName: string; jobArn: string; status: string }>;
+  /** Requests received so far by operation, answered or refused (e.g. `CreateBatchInferenceJob`), for the capacity benchmark. */
+  requestCounts(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -201,11 +203,24 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     return { [member]: jobs.map((job) => summarize(job, now)), ...(jobs.nextToken ? { nextToken: jobs.nextToken } : {}) };
   };
 
+  const requestCounts: Record<string, number> = {};
+  function counted<T extends Record<string, (input: never) => unknown>>(operations: T): T {
+    return Object.fromEntries(
+      Object.entries(operations).map(([name, operation]) => [
+        name,
+        (input: never) => {
+          requestCounts[name] = (requestCounts[name] ?? 0) + 1;
+          return operation(input);
+        },
+      ]),
+    ) as T;
+  }
+
   const server = await startAwsJsonServer({
     targetPrefix: 'AmazonPersonalize',
     contentType: 'application/x-amz-json-1.1',
     port: options.port ?? 0,
-    operations: {
+    operations: counted({
       CreateBatchInferenceJob: async (input) => ({ batchInferenceJobArn: await createJob('BATCH_INFERENCE', validateCreateBatchInferenceJob(input)) }),
       DescribeBatchInferenceJob: async (input) => ({
         batchInferenceJob: await describeJob('BATCH_INFERENCE', validateDescribeBatchInferenceJob(input).batchInferenceJobArn),
@@ -217,7 +232,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
       }),
       ListBatchSegmentJobs: async (input) => listed(await listJobs('BATCH_SEGMENT', validateListBatchSegmentJobs(input)), 'batchSegmentJobs'),
       ListSolutionVersions: listSolutionVersionsOperation,
-    },
+    }),
   });
 
   const sweep =
@@ -232,6 +247,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
 
   return {
     endpoint: server.endpoint,
+    requestCounts: () => ({ ...requestCounts }),
     catalog,
     settle: finalizeDueJobs,
     jobs: () =>

@@ -10,6 +10,7 @@ import { restoreExecution, saveExecution } from './persistence';
 import { HistoryListeners, withoutExecutionData } from './history';
 import { decodePageToken, encodePageToken, invalidToken, MAX_TOKEN_LENGTH } from './page-tokens';
 import { RequestMembers } from './request-members';
+import { TaskTokens } from './task-tokens';
 import { configureStateMachines, StandInConfigurationError, type ConfiguredStateMachine } from './state-machines';
 import type { StepFunctionsStandIn, StepFunctionsStandInOptions } from './types';
 
@@ -20,6 +21,11 @@ const DEFAULT_PAGE_SIZE = 100;
 const STOP_ERROR_MAX_LENGTH = 256;
 const STOP_CAUSE_MAX_LENGTH = 32_768;
 const MAX_PAGE_SIZE = 1000;
+/** SendTask*'s `taskToken` (TaskToken in the service model). */
+const TASK_TOKEN_MAX_LENGTH = 2048;
+/** SendTaskFailure's `error` and `cause` (SensitiveError, SensitiveCause). */
+const TASK_ERROR_MAX_LENGTH = 256;
+const TASK_CAUSE_MAX_LENGTH = 32_768;
 const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
 const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
@@ -27,6 +33,7 @@ const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
 /**
  * Starts a local stand-in for the AWS Step Functions control plane (awsJson1_0 on loopback), for
  * the real `SFNClient` with `endpoint`. It serves StartExecution, StopExecution, DescribeExecution, ListExecutions,
+ * SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat,
  * GetExecutionHistory, DescribeStateMachine and ListStateMachines for a fixed set of Standard state
  * machines, with AWS's validation, errors, idempotency and pagination. It does not interpret ASL:
  * each execution is handed to its state machine's `runner`.
@@ -56,6 +63,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   const stateMachines = configureStateMachines(options.stateMachines, arnOf);
   const creationDate = new Date(clock.now());
 
+  const taskTokens = options.taskTokens ?? new TaskTokens();
   const listeners = new HistoryListeners();
   const store = new ExecutionStore(clock, (executionArn, event) => listeners.publish(executionArn, event));
   for (const saved of options.restoredExecutions ?? []) restoreExecution(store, saved);
@@ -159,6 +167,45 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       const execution = requireExecution(executionArn as string);
       execution.close({ status: 'ABORTED', ...(error !== undefined && { error }), ...(cause !== undefined && { cause }) });
       return { stopDate: execution.stopDate };
+    },
+
+    /**
+     * Completes a `.waitForTaskToken` Task: its output (JSON, at most 262,144 bytes of UTF-8,
+     * SensitiveData) becomes the Task's result. InvalidOutput for text that is not JSON;
+     * TaskTimedOut once the Task has ended (completed, timed out, its execution closed).
+     */
+    SendTaskSuccess(body) {
+      const members = new RequestMembers(body);
+      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
+      const output = members.string('output', { required: true, maxUtf8Bytes: MAX_PAYLOAD_BYTES, sensitive: true });
+      members.validate();
+      try {
+        JSON.parse(output as string);
+      } catch (error) {
+        throw new AwsServiceError('InvalidOutput', `Invalid Output: '${error instanceof Error ? error.message : String(error)}'`);
+      }
+      taskTokens.settle(taskToken as string, { output: output as string });
+      return {};
+    },
+
+    /** Fails a `.waitForTaskToken` Task with `error` (≤ 256) and `cause` (≤ 32,768), both optional. */
+    SendTaskFailure(body) {
+      const members = new RequestMembers(body);
+      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
+      const error = members.string('error', { maxLength: TASK_ERROR_MAX_LENGTH, sensitive: true });
+      const cause = members.string('cause', { maxLength: TASK_CAUSE_MAX_LENGTH, sensitive: true });
+      members.validate();
+      taskTokens.settle(taskToken as string, { error: error ?? '', cause: cause ?? '' });
+      return {};
+    },
+
+    /** Restarts a waiting Task's HeartbeatSeconds. */
+    SendTaskHeartbeat(body) {
+      const members = new RequestMembers(body);
+      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
+      members.validate();
+      taskTokens.heartbeat(taskToken as string);
+      return {};
     },
 
     ListExecutions(body) {

@@ -1,6 +1,7 @@
 import type { SavedExecution } from './persistence';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import type { Clock } from '../clock';
+import type { TaskTokens } from './task-tokens';
 
 /** How a runner says an execution ended. The stand-in records the matching closing history event. */
 export type ExecutionOutcome =
@@ -58,6 +59,12 @@ export interface StepFunctionsStandInOptions {
   accountId?: string;
   /** Default 0: a free port. */
   port?: number;
+  /**
+   * The task tokens of the runners' `.waitForTaskToken` Tasks (the same object the local runner
+   * mints them in); SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat complete or probe them.
+   * Without it every token is unknown (TaskDoesNotExist).
+   */
+  taskTokens?: TaskTokens;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
