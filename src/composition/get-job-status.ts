@@ -1,14 +1,23 @@
 import { PersonalizeBatchJobs } from '../adapters/personalize-jobs';
 import { createGetJobStatusHandler } from '../handlers/get-job-status';
 import type { GetJobStatusDependencies } from '../use-cases/get-job-status';
+import { slotQueueDependencies } from './job-slots';
 import type { CompositionOptions, Environment } from './options';
 
 /**
- * getJobStatus's dependencies. serverless.yml gives the function no variables of its own; the
- * environment is taken anyway so every composition root has the same shape.
+ * getJobStatus's dependencies: the Personalize client, and the job slot queues (`JOB_SLOTS_TABLE_NAME`,
+ * `MAX_CONCURRENT_JOBS`, `MAX_CONCURRENT_SEGMENT_JOBS`), as a job that ended frees its slot at once.
+ *
+ * @throws ConfigurationError as `slotQueueDependencies`.
  */
-export function getJobStatusDependencies(_env: Environment, options: CompositionOptions = {}): GetJobStatusDependencies {
-  return { jobs: new PersonalizeBatchJobs({ client: options.clients?.personalize }), now: options.now ?? Date.now };
+export function getJobStatusDependencies(env: Environment, options: CompositionOptions = {}): GetJobStatusDependencies {
+  const logger = options.logger;
+  return {
+    jobs: new PersonalizeBatchJobs({ client: options.clients?.personalize }),
+    now: options.now ?? Date.now,
+    queues: slotQueueDependencies(env, options),
+    ...(logger && { warn: (message: string, details: Record<string, unknown>) => logger.warn(message, details) }),
+  };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { jobTypeOrDefault, type JobType } from '../domain/job-type';
+import { releaseRun, type SlotQueues } from './job-slot-queue';
 import type { BatchJobs } from './ports';
 import { nextAfterPoll, type NEXT_STEP } from '../domain/next-step';
 import { nextPollState } from '../domain/polling-policy';
@@ -10,6 +12,9 @@ export type PolledRunState = RunState & { next: typeof NEXT_STEP.poll | typeof N
 export interface GetJobStatusDependencies {
   jobs: BatchJobs;
   now: () => number;
+  /** The job slot queues: a job that ended frees its run's slot at once. */
+  queues?: SlotQueues;
+  warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /**
@@ -24,5 +29,20 @@ export async function getJobStatus(state: RunState, deps: GetJobStatusDependenci
   const job = await deps.jobs.describe(state.run.jobArn);
   const elapsedSeconds = secondsSince(state.run.jobCreatedAt, deps.now());
   const poll = nextPollState(state.run.polling, state.poll, { status: job.status, failureReason: job.failureReason }, elapsedSeconds);
+  if (poll.terminal && deps.queues) await freeSlot(state.run.runId, deps.queues, jobTypeOrDefault(state.run.jobType), deps);
   return { next: nextAfterPoll(poll), run: state.run, poll };
+}
+
+/**
+ * A job that ended (ACTIVE or CREATE FAILED) no longer counts against Personalize's quota, so its
+ * run's slot goes to the next waiter now, not after verification and the record: every minute a
+ * slot stays held after its job ended is a minute of the backlog. The closed-execution path frees it
+ * again (idempotent), so a failed release here is logged, not a failed status check.
+ */
+async function freeSlot(runId: string, queues: SlotQueues, jobType: JobType, deps: GetJobStatusDependencies): Promise<void> {
+  try {
+    await releaseRun(runId, queues, jobType);
+  } catch (error) {
+    deps.warn?.('Could not free the job slot now; the closed-execution path frees it', { runId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  }
 }

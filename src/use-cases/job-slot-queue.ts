@@ -103,12 +103,12 @@ export async function waitForJobSlot(request: WaitForJobSlotRequest, queues: Slo
 }
 
 /**
- * Frees whatever a run holds (its slot, its place) and serves the queues. Every job type's queue is
- * checked: a closed run's record may not say which it used (it failed before its input was read).
+ * Frees whatever a run holds (its slot, its place) and serves the queue. Without `jobType`, every
+ * job type's queue: a closed run's record may not say which it used (it failed before its input was read).
  */
-export async function releaseRun(runId: string, queues: SlotQueues): Promise<{ released: boolean; dequeued: boolean } & WakeResult> {
+export async function releaseRun(runId: string, queues: SlotQueues, jobType?: JobType): Promise<{ released: boolean; dequeued: boolean } & WakeResult> {
   const result = { released: false, dequeued: false, woken: [] as string[], dropped: [] as string[] };
-  for (const type of JOB_TYPES) {
+  for (const type of jobType ? [jobType] : JOB_TYPES) {
     const deps = queues[type];
     result.released = (await deps.slots.release(runId)) || result.released;
     for (const waiter of await deps.slots.waiters()) {

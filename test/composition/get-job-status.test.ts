@@ -12,7 +12,7 @@ describe('getJobStatusDependencies', () => {
     // Prepare
     personalize.on(DescribeBatchInferenceJobCommand).resolves({ batchInferenceJob: { batchInferenceJobArn: JOB_ARN, jobName: 'run-1', status: 'ACTIVE' } });
     const now = () => 42;
-    const deps = getJobStatusDependencies({}, { clients: { personalize: new PersonalizeClient({ region: 'us-east-1' }) }, now });
+    const deps = getJobStatusDependencies({ JOB_SLOTS_TABLE_NAME: 'job-slots' }, { clients: { personalize: new PersonalizeClient({ region: 'us-east-1' }) }, now });
 
     // Act
     const job = await deps.jobs.describe(JOB_ARN);
@@ -23,7 +23,9 @@ describe('getJobStatusDependencies', () => {
     expect(deps.now).toBe(now);
   });
 
-  it('needs no environment variables, as serverless.yml sets none for it', () => {
-    expect(typeof composeGetJobStatus({})).toBe('function');
+  it('needs the job slots table, as a job that ended frees its slot, and names it when it is missing', () => {
+    expect(typeof composeGetJobStatus({ JOB_SLOTS_TABLE_NAME: 'job-slots' })).toBe('function');
+    expect(() => composeGetJobStatus({})).toThrow(/JOB_SLOTS_TABLE_NAME/);
+    expect(getJobStatusDependencies({ JOB_SLOTS_TABLE_NAME: 'job-slots', MAX_CONCURRENT_SEGMENT_JOBS: '2' }).queues?.BATCH_SEGMENT.maxConcurrentJobs).toBe(2);
   });
 });

@@ -26,7 +26,7 @@ const ENTRY_POINTS: Array<[string, Record<string, string>]> = [
       MAX_CONCURRENT_JOBS: '5',
     },
   ],
-  ['get-job-status', {}],
+  ['get-job-status', { JOB_SLOTS_TABLE_NAME: 'job-slots' }],
   ['verify-output', {}],
   ['record-run', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365' }],
   ['record-closed-execution', { RUNS_TABLE_NAME: 'runs', RUN_RECORD_RETENTION_DAYS: '365', JOB_SLOTS_TABLE_NAME: 'job-slots' }],

@@ -261,7 +261,20 @@ describe('serverless package', () => {
         ...XRAY,
       ],
     ],
-    ['GetJobStatusRole', ['logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:DescribeBatchInferenceJob', 'personalize:DescribeBatchSegmentJob', ...XRAY]],
+    [
+      'GetJobStatusRole',
+      [
+        ...JOB_SLOTS,
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'personalize:DescribeBatchInferenceJob',
+        'personalize:DescribeBatchSegmentJob',
+        'personalize:ListBatchInferenceJobs',
+        'personalize:ListBatchSegmentJobs',
+        'states:SendTaskSuccess',
+        ...XRAY,
+      ],
+    ],
     ['VerifyOutputRole', ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:GetObject', 's3:ListBucket', ...XRAY]],
     ['RecordRunRole', ['dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents', ...XRAY]],
     ['SchedulerRole', ['lambda:InvokeFunction', 'sqs:SendMessage']],
@@ -347,6 +360,7 @@ describe('serverless package', () => {
       ['StartJobRole', [runsTable, jobSlotsTable]],
       ['TriggerRole', [runsTable]],
       ['WaitForJobSlotRole', [jobSlotsTable]],
+      ['GetJobStatusRole', [jobSlotsTable]],
       ['SweepJobSlotsRole', [jobSlotsTable]],
     ] as const) {
       const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query'));

@@ -1,6 +1,7 @@
 import { JobLostError } from '../../src/domain/errors';
 import { getJobStatus } from '../../src/use-cases/get-job-status';
 import { FakeBatchJobs, jobArnFor, policy, runState } from '../support/sample-run';
+import { fakeSlotQueues } from '../support/fake-job-slots';
 
 const CREATED_AT = '2026-01-15T10:00:00.000Z';
 const at = (secondsAfterCreation: number) => () => Date.parse(CREATED_AT) + secondsAfterCreation * 1000;
@@ -85,5 +86,58 @@ describe('getJobStatus', () => {
 
     // Act & Assess
     await expect(getJobStatus(state, { jobs, now: at(60) })).rejects.toMatchObject({ name: 'JobLostError' });
+  });
+
+  describe('with the job slot queues', () => {
+    const holder = (runId: string) => ({ runId, executionArn: `arn:${runId}`, jobName: `job-${runId}`, since: CREATED_AT });
+    const queuesWithWaiter = async () => {
+      const queues = fakeSlotQueues(1, at(0));
+      queues.BATCH_INFERENCE.slots.held.set('run-1', holder('run-1'));
+      queues.BATCH_INFERENCE.tasks.live.add('token-next');
+      await queues.BATCH_INFERENCE.slots.enqueue({ ...holder('run-next'), priority: 5, sortKey: '4#a#run-next', taskToken: 'token-next' });
+      return queues;
+    };
+
+    it.each([['ACTIVE'], ['CREATE FAILED']])('frees the slot of a job that ended (%s) and wakes the next run at once', async (status) => {
+      // Prepare
+      const queues = await queuesWithWaiter();
+
+      // Act
+      await getJobStatus(state, { jobs: jobsWith(status), now: at(400), queues });
+
+      // Assess
+      expect([...queues.BATCH_INFERENCE.slots.held.keys()]).toEqual(['run-next']);
+      expect(queues.BATCH_INFERENCE.tasks.succeeded.map((woken) => woken.taskToken)).toEqual(['token-next']);
+    });
+
+    it('keeps the slot while the job runs, and when the run gives up on a job still running (it still uses the quota)', async () => {
+      // Prepare
+      const queues = await queuesWithWaiter();
+
+      // Act
+      await getJobStatus(state, { jobs: jobsWith('CREATE IN_PROGRESS'), now: at(400), queues });
+      const timedOut = await getJobStatus(state, { jobs: jobsWith('CREATE IN_PROGRESS'), now: at(3600), queues });
+
+      // Assess
+      expect(timedOut.poll.timedOut).toBe(true);
+      expect([...queues.BATCH_INFERENCE.slots.held.keys()]).toEqual(['run-1']);
+      expect(queues.BATCH_INFERENCE.tasks.succeeded).toEqual([]);
+    });
+
+    it('reports the status even when the slot cannot be freed now (the closed-execution path frees it)', async () => {
+      // Prepare
+      const queues = await queuesWithWaiter();
+      queues.BATCH_INFERENCE.slots.release = async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
+      };
+      const warnings: string[] = [];
+
+      // Act
+      const next = await getJobStatus(state, { jobs: jobsWith('ACTIVE'), now: at(400), queues, warn: (message) => warnings.push(message) });
+
+      // Assess
+      expect(next.next).toBe('VERIFY');
+      expect(warnings).toEqual([expect.stringMatching(/Could not free the job slot/)]);
+    });
   });
 });
