@@ -121,6 +121,7 @@ export class DynamoDbJobSlots implements JobSlots {
           since: item.since,
           sortKey: item.sortKey,
           taskToken: item.taskToken,
+          ...(typeof item.activeAtRefusal === 'number' && { activeAtRefusal: item.activeAtRefusal }),
         });
       }
       startKey = page.LastEvaluatedKey;

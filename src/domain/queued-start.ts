@@ -78,6 +78,8 @@ export const QueuedStartSchema = z.object({
   jobName: z.optional(z.string()),
   /** Which queue the run waits in: each job type has Personalize's quota of its own. */
   jobType: z.optional(z.enum(JOB_TYPES)),
+  /** Jobs of its type Personalize listed as using the quota when it refused this run (see `SlotWaiter`). */
+  activeAtRefusal: z.optional(z.number()),
   /** The run's place among priorities (0–9, higher first). */
   priority: z.optional(z.number()),
   /** Where the start resolved on the first attempt is kept, and the SHA-256 (hex) of its text. */

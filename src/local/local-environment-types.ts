@@ -39,6 +39,12 @@ export interface LocalEnvironmentOptions {
    */
   personalizeQuota?: number;
   /**
+   * false: no 5-minute sweepJobSlots schedule (tests of what happens without it: a lost wake-up is
+   * then recovered by the waiting Task's HeartbeatSeconds). Default: it fires every 5 minutes of the
+   * environment's time while an execution runs.
+   */
+  sweepJobSlots?: false;
+  /**
    * Fixed ports (`local up --port`): Personalize, Step Functions, S3, DynamoDB, Lambda, EventBridge
    * from this one up (offsets 0-5; `local up` puts CloudFormation on +6 and the failure queue on +7).
    */

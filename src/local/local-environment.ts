@@ -22,6 +22,7 @@ import { composeEventFunctions, composeStateMachineFunctions, localFunctionEnvir
 import { startEventBridgeStandIn } from './eventbridge';
 import { startLocalFaults } from './faults';
 import { TaskTokens } from './step-functions/task-tokens';
+import { scheduleJobSlotSweeps } from './job-slots-schedule';
 import { startLambdaStandIn } from './lambda';
 import { localS3Client, startLocalS3, type LocalS3 } from './local-s3';
 import { createLocalRunner, localLambdaContext, type AslDefinition, type LocalLambdaHandler } from './local-runner';
@@ -207,6 +208,17 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     // A trigger being delivered holds the virtual clock: the runs it starts start now.
     const deliverS3Event = (event: TriggerEvent) => (virtualClock ? virtualClock.track(() => invokeTrigger(event)) : invokeTrigger(event));
     const closedExecutionsSettled = deliverClosedExecutionEvents(stepFunctions, eventFunctions.recordClosedExecution);
+    // The sweep's EventBridge schedule (rate(5 minutes) in serverless.yml), while executions run.
+    if (options.sweepJobSlots !== false) {
+      const stopSweeps = scheduleJobSlotSweeps({
+        sleeper: virtualClock ?? realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }),
+        ...(virtualClock && { track: <T>(work: () => Promise<T>) => virtualClock.track(work) }),
+        stepFunctions,
+        sweep: () => eventFunctions.sweepJobSlots({} as never, localLambdaContext('sweepJobSlots')),
+        onError: (error) => logger.error('sweepJobSlots failed', { error: error instanceof Error ? error.message : String(error) }),
+      });
+      closers.push(async () => stopSweeps());
+    }
 
     // Lambda's Invoke API over the same handlers, for callers outside this process (the CLI's
     // `local fire-schedule`, `aws lambda invoke --endpoint-url`).

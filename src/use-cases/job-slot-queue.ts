@@ -56,6 +56,7 @@ export async function wakeWaiters(deps: SlotQueueDependencies): Promise<WakeResu
   for (;;) {
     const [head] = await deps.slots.waiters();
     if (!head) return result;
+    if (head.activeAtRefusal !== undefined && (await deps.activeJobs.activeJobNames()).length >= head.activeAtRefusal) return result;
     const take = await takeSlot({ runId: head.runId, executionArn: head.executionArn, jobName: head.jobName, since: new Date(deps.now()).toISOString() }, deps);
     if (take === 'FULL') return result;
     // Another invocation may be serving this waiter; whoever removes the item wakes it.
@@ -74,7 +75,14 @@ export interface WaitForJobSlotRequest {
   taskToken: string;
   execution: { arn: string; name: string };
   /** The queued start (`QueuedStartSchema`); `jobType` picks the queue (absent: batch inference). */
-  queued: { since: string; jobName: string; jobType?: JobType | undefined; priority?: number | undefined; lastRefusal?: string | undefined };
+  queued: {
+    since: string;
+    jobName: string;
+    jobType?: JobType | undefined;
+    priority?: number | undefined;
+    lastRefusal?: string | undefined;
+    activeAtRefusal?: number | undefined;
+  };
 }
 
 /**
@@ -95,6 +103,7 @@ export async function waitForJobSlot(request: WaitForJobSlotRequest, queues: Slo
     since: request.queued.since,
     sortKey: waiterSortKey(priority, request.queued.since, request.execution.name),
     taskToken: request.taskToken,
+    ...(request.queued.lastRefusal && request.queued.activeAtRefusal && { activeAtRefusal: request.queued.activeAtRefusal }),
   };
   await deps.slots.enqueue(waiter);
   if (!request.queued.lastRefusal) await wakeWaiters(deps);

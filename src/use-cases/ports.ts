@@ -190,6 +190,12 @@ export interface SlotWaiter {
   since: string;
   /** Its place in the queue (`waiterSortKey`): ascending order is service order. */
   sortKey: string;
+  /**
+   * After Personalize refused this run a slot we thought free: how many jobs of its type
+   * Personalize listed as using the quota then (≥ 1). The run is served again only once fewer are
+   * listed, so a quota below the stage's count does not turn every sweep into another refusal.
+   */
+  activeAtRefusal?: number | undefined;
   /** The Step Functions task token of its "Wait for a job slot" Task. */
   taskToken: string;
 }

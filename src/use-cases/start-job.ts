@@ -94,8 +94,11 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
     if (!(error instanceof PersonalizeBusyError)) throw error;
     // A slot we thought free was not (a job ListBatchInferenceJobs did not show yet, or a quota
     // below maxConcurrentJobs): back to the queue, at the place its first queueing gave it.
-    await queueOf(resolved, deps).slots.release(runId);
-    return queueForSlot(runId, resolved, queued, since, error.message, 0, deps);
+    // How many jobs Personalize lists as using the quota now: the run is served again only once fewer are.
+    const queue = queueOf(resolved, deps);
+    await queue.slots.release(runId);
+    const activeAtRefusal = (await queue.activeJobs.activeJobNames()).length;
+    return queueForSlot(runId, resolved, queued, since, error.message, 0, deps, activeAtRefusal);
   }
 
   const { jobArn, jobCreatedAt, settings: jobSettings, adoptedExistingJob } = created.created
@@ -211,6 +214,7 @@ async function queueForSlot(
   refusal: string,
   ahead: number,
   deps: StartJobDependencies,
+  activeAtRefusal?: number,
 ): Promise<StartQueued> {
   const { input } = resolved;
   const maxQueueSeconds = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;
@@ -238,6 +242,8 @@ async function queueForSlot(
       jobName: resolved.settings.jobName,
       jobType: jobTypeOrDefault(resolved.settings.jobType),
       priority: input.priority ?? DEFAULT_PRIORITY,
+      // 0 says the list does not show the job that fills the quota yet: no gate, the sweep retries.
+      ...(activeAtRefusal && { activeAtRefusal }),
     },
   };
 }

@@ -154,4 +154,24 @@ describe('the job slot queue', () => {
     expect([...queues.BATCH_INFERENCE.slots.held.keys()]).toEqual(['b']);
     expect([...queues.BATCH_SEGMENT.slots.held.keys()]).toEqual(['s']);
   });
+
+  it('serves a refused run again only once Personalize lists fewer jobs than when it refused, so a low quota is not a refusal per sweep', async () => {
+    // Prepare: the stage says 2 slots; Personalize refused A while it listed 1 job (the quota is 1).
+    const queues = fakeSlotQueues(2, () => NOW);
+    const deps = queues.BATCH_INFERENCE;
+    deps.activeJobs.names = ['job-x'];
+    deps.slots.held.set('x', holder('x'));
+    deps.tasks.live.add('token-a');
+    const refused = { ...request('a', at(1), { lastRefusal: 'LimitExceededException' }) };
+    await waitForJobSlot({ ...refused, queued: { ...refused.queued, activeAtRefusal: 1 } }, queues);
+
+    // Act: a sweep while X's job still runs, then X's job ends.
+    const whileRunning = await wakeWaiters(deps);
+    deps.activeJobs.names = [];
+    const afterEnd = await releaseRun('x', queues);
+
+    // Assess
+    expect(whileRunning.woken).toEqual([]);
+    expect(afterEnd.woken).toEqual(['a']);
+  });
 });

@@ -1,0 +1,115 @@
+import { DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDbJobSlots } from '../../src/adapters/job-slots-table';
+import type { VirtualClock } from '../../src/local/clock';
+import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
+import type { LocalEnvironment } from '../../src/local/local-environment';
+import { LOCAL_JOB_SLOTS_TABLE } from '../../src/local/local-stage';
+import { historyOf, withLocalEnvironment } from '../support/local-run';
+
+/*
+ * Every way a job slot is handed on, end to end in local mode (state machine, handlers, job slots
+ * table, task tokens, the 5-minute sweep schedule), in virtual time with one slot and one-hour jobs.
+ */
+const HOUR_JOBS = { maxConcurrentJobs: 1, jobDurations: { pendingMs: 60_000, inProgressMs: 3_540_000 } };
+const HOUR_MS = 3_600_000;
+
+function dynamoOf(environment: LocalEnvironment): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: environment.endpoints.dynamodb, region: environment.region, credentials: LOCAL_CREDENTIALS });
+}
+
+/** Starts a run a virtual second after the previous one, so "first come" is well defined. */
+async function start(environment: LocalEnvironment, sfn: SFNClient, name: string, input: Record<string, unknown>): Promise<string> {
+  const clock = environment.clock as VirtualClock;
+  await clock.sleep(1000);
+  const started = await clock.track(() => sfn.send(new StartExecutionCommand({ stateMachineArn: environment.stateMachineArn, name, input: JSON.stringify(input) })));
+  return started.executionArn ?? '';
+}
+
+async function uploadUsers(environment: LocalEnvironment, key = 'manual/users.jsonl'): Promise<string> {
+  await environment.upload(key, '{"userId":"user-001"}\n');
+  return `s3://${environment.bucket}/${key}`;
+}
+
+describe('handing a job slot on', () => {
+  it('frees the slot of a job that failed at the status check that sees it, and starts the next run then', async () => {
+    await withLocalEnvironment(HOUR_JOBS, async (environment, sfn) => {
+      // Prepare: A's input is not JSON Lines, so its job ends CREATE FAILED after an hour; B waits.
+      await environment.upload('manual/not-json.csv', 'userId\nuser-001\n');
+      const good = await uploadUsers(environment);
+      const a = await start(environment, sfn, 'run-a', { inputPath: `s3://${environment.bucket}/manual/not-json.csv` });
+      const b = await start(environment, sfn, 'run-b', { inputPath: good });
+
+      // Act
+      const [runA, runB] = await Promise.all([a, b].map((arn) => environment.stepFunctions.waitForExecution(arn)));
+
+      // Assess: B's job was created as soon as A's run saw its job fail, before A's record was written.
+      const [recordA, recordB] = await Promise.all([environment.getRunRecord('run-a'), environment.getRunRecord('run-b')]);
+      expect([runA?.status, runB?.status]).toEqual(['FAILED', 'SUCCEEDED']);
+      expect(recordA).toMatchObject({ jobStatus: 'CREATE FAILED' });
+      const handOverMs = Date.parse(recordB?.jobCreatedAt ?? '') - Date.parse(recordA?.completedAt ?? '');
+      expect(handOverMs).toBeLessThanOrEqual(0);
+      expect(handOverMs).toBeGreaterThan(-60_000);
+      expect(environment.personalize.requestCounts().CreateBatchInferenceJob).toBe(2);
+    });
+  }, 60_000);
+
+  it.each([
+    ['stopped by an operator', { maxWaitSeconds: 86_400 }, 'ABORTED'],
+    ['past its maxWaitSeconds', { maxWaitSeconds: 1_800 }, 'FAILED'],
+  ] as const)(
+    'waits for the job of a run %s to end before starting the next (it still uses the quota), then starts it at the next sweep',
+    async (_case, runSettings, statusA) => {
+      await withLocalEnvironment(HOUR_JOBS, async (environment, sfn) => {
+        // Prepare: A's job runs for an hour; B queues behind it.
+        const inputPath = await uploadUsers(environment);
+        const a = await start(environment, sfn, 'run-a', { inputPath, ...runSettings });
+        const b = await start(environment, sfn, 'run-b', { inputPath });
+        const clock = environment.clock as VirtualClock;
+
+        // Act: the operator stops A ten minutes in (or A gives up at 30 minutes on its own).
+        if (statusA === 'ABORTED') {
+          await clock.sleep(600_000);
+          await sfn.send(new StopExecutionCommand({ executionArn: a }));
+        }
+        const [runA, runB] = await Promise.all([a, b].map((arn) => environment.stepFunctions.waitForExecution(arn)));
+
+        // Assess: A's run freed its slot when it closed, but its job went on to the hour: B was not
+        // started into Personalize's refusal, and the sweep started it within 5 minutes of the job's end.
+        const [recordA, recordB] = await Promise.all([environment.getRunRecord('run-a'), environment.getRunRecord('run-b')]);
+        expect([runA?.status, runB?.status]).toEqual([statusA, 'SUCCEEDED']);
+        const startedAfterMs = Date.parse(recordB?.jobCreatedAt ?? '') - Date.parse(recordA?.jobCreatedAt ?? '');
+        expect(startedAfterMs).toBeGreaterThanOrEqual(HOUR_MS);
+        expect(startedAfterMs).toBeLessThanOrEqual(HOUR_MS + 5 * 60_000 + 60_000);
+        expect(environment.personalize.requestCounts().CreateBatchInferenceJob).toBe(2);
+      });
+    },
+    60_000,
+  );
+
+  it('recovers a waiter whose wake-up was lost through its Task\'s HeartbeatSeconds when no sweep keeps it alive', async () => {
+    await withLocalEnvironment({ ...HOUR_JOBS, sweepJobSlots: false }, async (environment, sfn) => {
+      // Prepare: B waits; then its place in the queue is lost (as if the item were deleted by hand).
+      const inputPath = await uploadUsers(environment);
+      const a = await start(environment, sfn, 'run-a', { inputPath });
+      const b = await start(environment, sfn, 'run-b', { inputPath });
+      const clock = environment.clock as VirtualClock;
+      await clock.sleep(120_000);
+      const dynamo = dynamoOf(environment);
+      const slots = new DynamoDbJobSlots(LOCAL_JOB_SLOTS_TABLE, 'BATCH_INFERENCE', { client: dynamo });
+      const [waiter] = await slots.waiters();
+      expect(waiter?.runId).toBe('run-b');
+      await DynamoDBDocumentClient.from(dynamo).send(new DeleteCommand({ TableName: LOCAL_JOB_SLOTS_TABLE, Key: { pk: 'QUEUE#BATCH_INFERENCE', sk: waiter?.sortKey } }));
+
+      // Act
+      const [runA, runB] = await Promise.all([a, b].map((arn) => environment.stepFunctions.waitForExecution(arn)));
+
+      // Assess: nobody could wake B; its wait ended at the heartbeat timeout, and Start job then took the free slot.
+      expect([runA?.status, runB?.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      const timeouts = (await historyOf(sfn, b)).filter((event) => event.type === 'TaskTimedOut').map((event) => event.taskTimedOutEventDetails?.error);
+      expect(timeouts).toEqual(['States.HeartbeatTimeout']);
+      dynamo.destroy();
+    });
+  }, 60_000);
+});
