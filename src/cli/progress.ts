@@ -37,6 +37,11 @@ export function describeHistoryEvent(event: HistoryEvent, elapsedLabel: string):
       const details = event.taskFailedEventDetails;
       return `${prefix}  ✗ ${details?.error ?? 'error'}: ${summarizeCause(details?.cause)}`;
     }
+    case 'TaskTimedOut': {
+      // A wait's TimeoutSeconds or HeartbeatSeconds: the state machine goes on ("Start job" again, or the next status check).
+      const details = event.taskTimedOutEventDetails;
+      return `${prefix}  ⏱ ${details?.error ?? 'States.Timeout'}: ${summarizeCause(details?.cause)}`;
+    }
     case 'ExecutionSucceeded':
       return `${prefix}✔ execution succeeded`;
     case 'ExecutionFailed':

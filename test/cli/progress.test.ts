@@ -96,6 +96,17 @@ describe('describeHistoryEvent', () => {
     expect(line).toBe(`${PREFIX}  ✗ JobRejectedError: Personalize rejected the job`);
   });
 
+  it('shows a task that timed out (a wait\'s HeartbeatSeconds or TimeoutSeconds) as a wait that ended, not a failure', () => {
+    // Act
+    const line = describeHistoryEvent(
+      event('TaskTimedOut', { taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'States.HeartbeatTimeout', cause: 'No heartbeat within HeartbeatSeconds (3600)' } }),
+      LABEL,
+    );
+
+    // Assess
+    expect(line).toBe(`${PREFIX}  ⏱ States.HeartbeatTimeout: No heartbeat within HeartbeatSeconds (3600)`);
+  });
+
   it('shows a failed task without details', () => {
     // Act & Assess
     expect(describeHistoryEvent(event('TaskFailed'), LABEL)).toMatch(/^ {5}1m05s {4}✗ error:\s*$/);

@@ -119,6 +119,8 @@ function timelineEntryOf(event: HistoryEvent): Omit<TimelineEntry, 'at'> | undef
     }
     case 'TaskFailed':
       return { event: 'task failed', detail: `${event.taskFailedEventDetails?.error ?? 'error'}: ${summarizeCause(event.taskFailedEventDetails?.cause)}` };
+    case 'TaskTimedOut':
+      return { event: 'task timed out', detail: `${event.taskTimedOutEventDetails?.error ?? 'States.Timeout'}: ${summarizeCause(event.taskTimedOutEventDetails?.cause)}` };
     case 'ExecutionSucceeded':
       return { event: 'execution succeeded' };
     case 'ExecutionFailed':
