@@ -506,6 +506,36 @@ describe('serverless package', () => {
     expect(resource('RecordRunLambdaFunction').Properties?.Environment.Variables.RUN_RECORD_RETENTION_DAYS).toBe('365');
   });
 
+  it('keeps the job slots table on demand, encrypted, with waiters expiring, and sweeps it every 5 minutes', () => {
+    expect(resource('JobSlotsTable').Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    const rules = Object.values(template.Resources).filter(
+      (candidate) => candidate.Type === 'AWS::Events::Rule' && JSON.stringify(candidate.Properties?.Targets).includes('SweepJobSlotsLambdaFunction'),
+    );
+    expect(rules.map((rule) => rule.Properties?.ScheduleExpression)).toEqual(['rate(5 minutes)']);
+  });
+
+  it.each([
+    ['StartJobLambdaFunction'],
+    ['WaitForJobSlotLambdaFunction'],
+    ['SweepJobSlotsLambdaFunction'],
+    ['GetJobStatusLambdaFunction'],
+    ['RecordClosedExecutionLambdaFunction'],
+  ])('gives %s the job slots table and both job types\' slot counts', (functionId) => {
+    expect(resource(functionId).Properties?.Environment.Variables).toMatchObject({
+      JOB_SLOTS_TABLE_NAME: { Ref: 'JobSlotsTable' },
+      MAX_CONCURRENT_JOBS: '5',
+      MAX_CONCURRENT_SEGMENT_JOBS: '5',
+    });
+  });
+
   it('logs and traces the state machine, and keeps every log group for the configured retention', () => {
     const stateMachine = resource('BatchInferenceStateMachine').Properties;
     expect(stateMachine?.LoggingConfiguration).toMatchObject({
