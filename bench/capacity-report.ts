@@ -91,8 +91,8 @@ export function simulateBackoff(scenario: CapacityScenario, random: () => number
 }
 
 /**
- * A MODEL of the admission queue issue 10 part 1 builds (built in parallel; not the product's code
- * yet): a run that finds every slot taken waits in FIFO order and is woken when a run sees its job
+ * A MODEL of the admission queue (the product's own runs through the state machine in
+ * `npm run bench:virtual-time`): a run that finds every slot taken waits in FIFO order and is woken when a run sees its job
  * finished (so detection lag delays the next start); it then makes its one Create. A waiter still
  * queued `maxQueueSeconds` after it arrived gives up.
  */
@@ -178,7 +178,7 @@ function summary(outcomes: CapacityOutcome[], withDefault: CapacityOutcome[], sc
   ];
 }
 
-/** The capacity table: today's backoff (5 seeds of its jitter) beside a model of the FIFO admission queue. */
+/** The capacity model table: the previous backoff (5 seeds of its jitter) beside a model of the FIFO admission queue. */
 export function capacityReport(scenario: CapacityScenario = SCENARIO): string {
   const defaultQueue = { ...scenario, maxQueueSeconds: DEFAULT_CAPACITY_POLICY.maxQueueSeconds };
   const backoff = summary(
@@ -191,14 +191,14 @@ export function capacityReport(scenario: CapacityScenario = SCENARIO): string {
     '## Capacity: a backlog on the job quota\n',
     `${scenario.runs} runs of ${scenario.jobSeconds / 3600}-hour jobs, triggered ${scenario.arrivalGapSeconds} s apart, on ${scenario.slots} slots ` +
       `(ideal makespan ${(scenario.runs * scenario.jobSeconds) / scenario.slots / 3600} h). Discrete-event simulations, not the state machine: ` +
-      "the backoff row runs today's `onCapacityRefused` (seeds " +
-      `${SEEDS.join(', ')} of its jitter; ranges over them); the FIFO row is a MODEL of the admission queue being built in parallel ` +
-      '(issue 10 part 1), woken when a run sees its job end. Both detect a job end with the product\'s polling policy and history. ' +
+      'the backoff row runs the previous policy, retrying Create with a jittered backoff (`bench/previous-capacity-backoff.ts`; seeds ' +
+      `${SEEDS.join(', ')} of its jitter; ranges over them); the FIFO row is a MODEL of the job slot queue that replaced it, ` +
+      'woken when a run sees its job end (the queue itself, through the state machine, is the virtual-time table). Both detect a job end with the product\'s polling policy and history. ' +
       `Makespan, Creates and inversions with maxQueueSeconds ${scenario.maxQueueSeconds / 3600} h (every run starts); failures with the default ` +
       `${DEFAULT_CAPACITY_POLICY.maxQueueSeconds / 3600} h.\n`,
     '| admission | makespan ÷ ideal | CreateBatchInferenceJob calls/run | inverted pairs | failed (6 h) | failures only the newest |',
     '|---|--:|--:|--:|--:|--:|',
-    `| backoff with jitter (today) | ${backoff.join(' | ')} |`,
+    `| backoff with jitter (previous policy) | ${backoff.join(' | ')} |`,
     `| FIFO admission queue (model) | ${fifo.join(' | ')} |`,
   ].join('\n');
 }
