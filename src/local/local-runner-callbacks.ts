@@ -1,4 +1,7 @@
+import type { Sleeper } from './clock';
+import { lambdaError } from './local-lambda';
 import type { AslDefinition, AslState } from './local-runner';
+import type { TaskTokens } from './step-functions/task-tokens';
 
 /**
  * What `$$.Task.Token` becomes in the definition the engine runs: aws-local-stepfunctions 3.0.0 has
@@ -71,4 +74,67 @@ export function waitingTaskTimeouts(
   }
   const heartbeatSeconds = typeof original.HeartbeatSeconds === 'number' ? original.HeartbeatSeconds : undefined;
   return { taskInput, timeoutSeconds, heartbeatSeconds };
+}
+
+export interface TaskTokenWaiterOptions {
+  /** Where tokens are minted, and completed by SendTaskSuccess/Failure/Heartbeat on the stand-in. */
+  tokens: TaskTokens | undefined;
+  /** The runner's clock: the Task's timeouts are wake-ups on it. */
+  sleeper: Sleeper;
+  /** Aborted when the execution closes: a waiting Task ends with it. */
+  ended: AbortSignal;
+  /** Invokes the Task's function with the payload (the token in place). */
+  invoke: (stateName: string, functionKey: string, taskInput: { Payload?: unknown }) => Promise<unknown>;
+}
+
+/**
+ * One attempt of a `.waitForTaskToken` Task: mint a token, put it where the ASL says
+ * `$$.Task.Token`, invoke the function, then wait (blocked on the clock, not in flight) for
+ * SendTaskSuccess / SendTaskFailure on the stand-in, the Task's `TimeoutSeconds` (States.Timeout)
+ * or its `HeartbeatSeconds` since the last heartbeat (States.HeartbeatTimeout).
+ *
+ * @returns the output SendTaskSuccess gave, parsed
+ * @throws the error SendTaskFailure gave, States.Timeout, States.HeartbeatTimeout, or States.Runtime
+ *   when the runner has no task tokens or the execution closed
+ */
+export function taskTokenWaiter(options: TaskTokenWaiterOptions) {
+  const { sleeper, ended } = options;
+  return async (stateName: string, functionKey: string, taskInput: { Payload?: unknown }, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined): Promise<unknown> => {
+    const tokens = options.tokens;
+    if (!tokens) throw lambdaError('States.Runtime', `Task "${stateName}" waits for a task token, but the runner has no task tokens`);
+    type Ending = { output: string } | { error: string; cause: string };
+    let finish: (ending: Ending) => void = () => undefined;
+    const ending = new Promise<Ending>((resolve) => (finish = resolve));
+    const timers = new AbortController();
+    const onEnded = () => finish({ error: 'States.Runtime', cause: 'The execution closed' });
+    ended.addEventListener('abort', onEnded, { once: true });
+    let heartbeatTimer: AbortController | undefined;
+    const restartHeartbeat = () => {
+      if (heartbeatSeconds === undefined) return;
+      heartbeatTimer?.abort();
+      const current = new AbortController();
+      heartbeatTimer = current;
+      timers.signal.addEventListener('abort', () => current.abort(), { once: true });
+      void sleeper.sleep(heartbeatSeconds * 1000, current.signal).then(() => {
+        if (!current.signal.aborted) finish({ error: 'States.HeartbeatTimeout', cause: `No heartbeat within HeartbeatSeconds (${heartbeatSeconds})` });
+      });
+    };
+    const token = tokens.mint({ settle: finish, heartbeat: restartHeartbeat });
+    try {
+      if (timeoutSeconds !== undefined) {
+        void sleeper.sleep(timeoutSeconds * 1000, timers.signal).then(() => {
+          if (!timers.signal.aborted) finish({ error: 'States.Timeout', cause: `The Task did not complete within TimeoutSeconds (${timeoutSeconds})` });
+        });
+      }
+      restartHeartbeat();
+      await options.invoke(stateName, functionKey, withTaskToken(taskInput, token));
+      const result = await ending;
+      if ('output' in result) return JSON.parse(result.output) as unknown;
+      throw lambdaError(result.error, result.cause);
+    } finally {
+      tokens.close(token);
+      timers.abort();
+      ended.removeEventListener('abort', onEnded);
+    }
+  };
 }

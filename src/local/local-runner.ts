@@ -1,5 +1,4 @@
 import './polyfills';
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { ExecutionAbortedError, ExecutionTimeoutError, StateMachine } from 'aws-local-stepfunctions';
 import type { Sleeper, VirtualClock } from './clock';
@@ -8,7 +7,10 @@ import { ExecutionLimits, isUncatchable, type ExecutionLimitOptions } from './lo
 import { RetrySchedule, waitMilliseconds, withScheduledWaits } from './local-runner-timing';
 import type { ExecutionOutcome, ExecutionRequest, ExecutionRunner, RunnerHistoryEvent } from './step-functions';
 import type { TaskTokens } from './step-functions/task-tokens';
-import { waitingTaskTimeouts, withLocalCallbacks, withTaskToken } from './local-runner-callbacks';
+import { taskTokenWaiter, waitingTaskTimeouts, withLocalCallbacks } from './local-runner-callbacks';
+import { asLambdaFunctionError, lambdaError, localLambdaContext, LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN, mapTaskStatesToFunctions, roundTripJson } from './local-lambda';
+
+export { localLambdaContext };
 
 /** A handler as the local runner calls it: the deployed function's code, in process. */
 export type LocalLambdaHandler = (event: never, context: Context) => Promise<unknown>;
@@ -72,8 +74,6 @@ export interface AslState {
   [key: string]: unknown;
 }
 
-const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
-const LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN = `${LAMBDA_INVOKE}.waitForTaskToken`;
 
 export type InjectedFault = string | { error: string; afterHandler: true; holdSeconds?: number };
 
@@ -201,49 +201,12 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
       };
     }
 
-    /**
-     * One attempt of a `.waitForTaskToken` Task: mint a token, put it where the ASL says
-     * `$$.Task.Token`, invoke the function, then wait (blocked on the clock, not in flight) for
-     * SendTaskSuccess / SendTaskFailure on the stand-in, the Task's timeout or its heartbeat timeout.
-     */
-    const waitForTaskToken = async (stateName: string, functionKey: string, taskInput: { Payload?: unknown }, timeoutSeconds: number | undefined, heartbeatSeconds: number | undefined) => {
-      const tokens = options.taskTokens;
-      if (!tokens) throw lambdaError('States.Runtime', `Task "${stateName}" waits for a task token, but the runner has no task tokens`);
-      type Ending = { output: string } | { error: string; cause: string };
-      let finish: (ending: Ending) => void = () => undefined;
-      const ending = new Promise<Ending>((resolve) => (finish = resolve));
-      const timers = new AbortController();
-      const onEnded = () => finish({ error: 'States.Runtime', cause: 'The execution closed' });
-      ended.signal.addEventListener('abort', onEnded, { once: true });
-      let heartbeatTimer: AbortController | undefined;
-      const restartHeartbeat = () => {
-        if (heartbeatSeconds === undefined) return;
-        heartbeatTimer?.abort();
-        const current = new AbortController();
-        heartbeatTimer = current;
-        timers.signal.addEventListener('abort', () => current.abort(), { once: true });
-        void sleeper.sleep(heartbeatSeconds * 1000, current.signal).then(() => {
-          if (!current.signal.aborted) finish({ error: 'States.HeartbeatTimeout', cause: `No heartbeat within HeartbeatSeconds (${heartbeatSeconds})` });
-        });
-      };
-      const token = tokens.mint({ settle: finish, heartbeat: restartHeartbeat });
-      try {
-        if (timeoutSeconds !== undefined) {
-          void sleeper.sleep(timeoutSeconds * 1000, timers.signal).then(() => {
-            if (!timers.signal.aborted) finish({ error: 'States.Timeout', cause: `The Task did not complete within TimeoutSeconds (${timeoutSeconds})` });
-          });
-        }
-        restartHeartbeat();
-        await invokeFunction(stateName, functionKey, withTaskToken(taskInput, token));
-        const result = await ending;
-        if ('output' in result) return JSON.parse(result.output) as unknown;
-        throw lambdaError(result.error, result.cause);
-      } finally {
-        tokens.close(token);
-        timers.abort();
-        ended.signal.removeEventListener('abort', onEnded);
-      }
-    };
+    const waitForTaskToken = taskTokenWaiter({
+      tokens: options.taskTokens,
+      sleeper,
+      ended: ended.signal,
+      invoke: (stateName, functionKey, taskInput) => invokeFunction(stateName, functionKey, taskInput),
+    });
 
     for (const [stateName, waitState] of waitStates) {
       taskResourceLocalHandlers[stateName] = async (input: unknown) => {
@@ -313,69 +276,6 @@ function withContextStartTime<T>(startDate: Date, run: () => T): T {
   } finally {
     globalThis.Date = RealDate;
   }
-}
-
-/** Finds the handler for every `lambda:invoke` Task; a Task without one is a wiring bug. */
-function mapTaskStatesToFunctions(definition: AslDefinition, handlers: Record<string, LocalLambdaHandler>): Map<string, string> {
-  const mapping = new Map<string, string>();
-  for (const [stateName, state] of Object.entries(definition.States)) {
-    if (state.Type !== 'Task') continue;
-    if (state.Resource !== LAMBDA_INVOKE && state.Resource !== LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN) {
-      throw new Error(`Task "${stateName}" uses ${state.Resource}; the local runner only supports ${LAMBDA_INVOKE} and ${LAMBDA_INVOKE_WAIT_FOR_TASK_TOKEN}`);
-    }
-    const functionKey = functionKeyOf(state.Parameters?.FunctionName ?? '');
-    if (!handlers[functionKey]) {
-      throw new Error(`Task "${stateName}" invokes "${functionKey}", which has no local handler`);
-    }
-    mapping.set(stateName, functionKey);
-  }
-  return mapping;
-}
-
-/** `${self:service}-${sls:stage}-startJob` → `startJob`. */
-function functionKeyOf(functionName: string): string {
-  const afterStage = functionName.split('${sls:stage}-')[1];
-  return afterStage ?? functionName.slice(functionName.lastIndexOf(':') + 1);
-}
-
-function roundTripJson(value: unknown): unknown {
-  return value === undefined ? null : JSON.parse(JSON.stringify(value));
-}
-
-/** A Lambda context for an in-process invocation; the handlers only read it for logging. */
-export function localLambdaContext(functionKey: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `local-${functionKey}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:local-${functionKey}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/local-${functionKey}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
-function lambdaError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-/** What `lambda:invoke` reports for a function error: Error = errorType, Cause = Lambda's error JSON. */
-function asLambdaFunctionError(error: unknown): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  const cause = JSON.stringify({
-    errorType: original.name,
-    errorMessage: original.message,
-    trace: (original.stack ?? '').split('\n'),
-  });
-  return lambdaError(original.name, cause);
 }
 
 function failureOutcome(error: unknown): ExecutionOutcome {
