@@ -37,3 +37,12 @@ export function decodePageToken(token: string, scope: string): number {
 export function invalidToken(token: string): AwsServiceError {
   return new AwsServiceError('InvalidToken', `Invalid Token: '${token}'`);
 }
+
+/** The API's page sizes: `maxResults` up to 1,000; 0 or absent means the default, 100. */
+export const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 100;
+
+export function pageSizeOf(maxResults: number | undefined): number {
+  // 0 means "the default", as in the API.
+  return maxResults === undefined || maxResults === 0 ? DEFAULT_PAGE_SIZE : maxResults;
+}

@@ -8,24 +8,21 @@ import { type Execution, ExecutionStore, MAX_PAYLOAD_BYTES } from './execution-s
 import { launch } from './launch';
 import { restoreExecution, saveExecution } from './persistence';
 import { HistoryListeners, withoutExecutionData } from './history';
-import { decodePageToken, encodePageToken, invalidToken, MAX_TOKEN_LENGTH } from './page-tokens';
+import { decodePageToken, encodePageToken, invalidToken, MAX_PAGE_SIZE, MAX_TOKEN_LENGTH, pageSizeOf } from './page-tokens';
+import { stateMachineOperations } from './state-machine-operations';
 import { RequestMembers } from './request-members';
 import { TaskTokens } from './task-tokens';
+import { taskTokenOperations } from './task-token-operations';
 import { configureStateMachines, StandInConfigurationError, type ConfiguredStateMachine } from './state-machines';
 import type { StepFunctionsStandIn, StepFunctionsStandInOptions } from './types';
 
 const ARN_MAX_LENGTH = 256;
 const TRACE_HEADER_MAX_LENGTH = 256;
-const DEFAULT_PAGE_SIZE = 100;
 /** StopExecution's `error` and `cause` (SensitiveError, SensitiveCause in the service model). */
 const STOP_ERROR_MAX_LENGTH = 256;
 const STOP_CAUSE_MAX_LENGTH = 32_768;
-const MAX_PAGE_SIZE = 1000;
 /** SendTask*'s `taskToken` (TaskToken in the service model). */
-const TASK_TOKEN_MAX_LENGTH = 2048;
 /** SendTaskFailure's `error` and `cause` (SensitiveError, SensitiveCause). */
-const TASK_ERROR_MAX_LENGTH = 256;
-const TASK_CAUSE_MAX_LENGTH = 32_768;
 const EXECUTION_STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] as const;
 const INCLUDED_DATA = ['ALL_DATA', 'METADATA_ONLY'] as const;
 const REDRIVE_FILTERS = ['REDRIVEN', 'NOT_REDRIVEN'] as const;
@@ -169,44 +166,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       return { stopDate: execution.stopDate };
     },
 
-    /**
-     * Completes a `.waitForTaskToken` Task: its output (JSON, at most 262,144 bytes of UTF-8,
-     * SensitiveData) becomes the Task's result. InvalidOutput for text that is not JSON;
-     * TaskTimedOut once the Task has ended (completed, timed out, its execution closed).
-     */
-    SendTaskSuccess(body) {
-      const members = new RequestMembers(body);
-      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
-      const output = members.string('output', { required: true, maxUtf8Bytes: MAX_PAYLOAD_BYTES, sensitive: true });
-      members.validate();
-      try {
-        JSON.parse(output as string);
-      } catch (error) {
-        throw new AwsServiceError('InvalidOutput', `Invalid Output: '${error instanceof Error ? error.message : String(error)}'`);
-      }
-      taskTokens.settle(taskToken as string, { output: output as string });
-      return {};
-    },
-
-    /** Fails a `.waitForTaskToken` Task with `error` (≤ 256) and `cause` (≤ 32,768), both optional. */
-    SendTaskFailure(body) {
-      const members = new RequestMembers(body);
-      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
-      const error = members.string('error', { maxLength: TASK_ERROR_MAX_LENGTH, sensitive: true });
-      const cause = members.string('cause', { maxLength: TASK_CAUSE_MAX_LENGTH, sensitive: true });
-      members.validate();
-      taskTokens.settle(taskToken as string, { error: error ?? '', cause: cause ?? '' });
-      return {};
-    },
-
-    /** Restarts a waiting Task's HeartbeatSeconds. */
-    SendTaskHeartbeat(body) {
-      const members = new RequestMembers(body);
-      const taskToken = members.string('taskToken', { required: true, minLength: 1, maxLength: TASK_TOKEN_MAX_LENGTH });
-      members.validate();
-      taskTokens.heartbeat(taskToken as string);
-      return {};
-    },
+    ...taskTokenOperations(taskTokens),
 
     ListExecutions(body) {
       const members = new RequestMembers(body);
@@ -275,47 +235,7 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
       };
     },
 
-    DescribeStateMachine(body) {
-      const members = new RequestMembers(body);
-      const stateMachineArn = members.string('stateMachineArn', { required: true, minLength: 1, maxLength: ARN_MAX_LENGTH });
-      members.enumeration('includedData', INCLUDED_DATA);
-      members.validate();
-
-      const machine = requireStateMachine(stateMachineArn as string);
-      return {
-        stateMachineArn: machine.arn,
-        name: machine.name,
-        status: 'ACTIVE',
-        definition: machine.definition,
-        roleArn: machine.roleArn,
-        type: 'STANDARD',
-        creationDate,
-        loggingConfiguration: { level: 'OFF', includeExecutionData: false },
-        tracingConfiguration: { enabled: false },
-      };
-    },
-
-    ListStateMachines(body) {
-      const members = new RequestMembers(body);
-      const maxResults = members.integer('maxResults', { min: 0, max: MAX_PAGE_SIZE });
-      const nextToken = members.string('nextToken', { minLength: 1, maxLength: MAX_TOKEN_LENGTH });
-      members.validate();
-
-      const all = [...stateMachines.values()];
-      const scope = 'ListStateMachines';
-      const start = nextToken === undefined ? 0 : decodePageToken(nextToken, scope);
-      if (start < 0 || start > all.length) throw invalidToken(nextToken as string);
-      const end = start + pageSizeOf(maxResults);
-      return {
-        stateMachines: all.slice(start, end).map((machine) => ({
-          stateMachineArn: machine.arn,
-          name: machine.name,
-          type: 'STANDARD',
-          creationDate,
-        })),
-        ...(end < all.length && { nextToken: encodePageToken(scope, end) }),
-      };
-    },
+    ...stateMachineOperations({ stateMachines, requireStateMachine, creationDate }),
   };
 
   const server = await startAwsJsonServer({
@@ -355,10 +275,6 @@ export async function startStepFunctionsStandIn(options: StepFunctionsStandInOpt
   };
 }
 
-function pageSizeOf(maxResults: number | undefined): number {
-  // 0 means "the default", as in the API.
-  return maxResults === undefined || maxResults === 0 ? DEFAULT_PAGE_SIZE : maxResults;
-}
 
 /** The members ListExecutions returns for an execution, which DescribeExecution starts with too. */
 function executionListItem(execution: Execution) {
