@@ -2,7 +2,7 @@ import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynam
 import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RunRecord } from '../domain/run';
 import type { ClosingRecord } from '../domain/closed-execution';
-import type { ClosedRunRecord, OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
+import type { Acceptance, ClosedRunRecord, OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
 
 
 /** Statuses a record can have before its run ends. */
@@ -58,9 +58,12 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
 
   /**
    * Marks a started run and counts the delivery. `if_not_exists` keeps a run that already finished
-   * (a fast run) finished; the atomic `ADD` gives concurrent deliveries distinct counts.
+   * (a fast run) finished. The item as it was before this write tells which delivery accepted the
+   * run: the one that found no `acceptedAt` (only this method sets it; one update is atomic, so
+   * concurrent deliveries cannot both find it missing). The delivery count cannot tell it: a
+   * redelivery that found the run already closed (`duplicate`) may be counted first.
    */
-  async accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number> {
+  async accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<Acceptance> {
     const { Attributes } = await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -81,10 +84,12 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
           ':one': 1,
           ...(this.retentionDays > 0 && { ':expiresAt': this.expiresAt(entry.at) }),
         },
-        ReturnValues: 'UPDATED_NEW',
+        // The whole item as it was: unambiguous about `acceptedAt`, which if_not_exists may leave untouched.
+        ReturnValues: 'ALL_OLD',
       }),
     );
-    return typeof Attributes?.deliveries === 'number' ? Attributes.deliveries : 1;
+    const before = typeof Attributes?.deliveries === 'number' ? Attributes.deliveries : 0;
+    return { first: Attributes?.acceptedAt === undefined, deliveries: before + 1 };
   }
 
   /** Records a trigger that cannot become a run. Written once: a redelivery finds it there. */

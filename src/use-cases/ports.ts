@@ -115,14 +115,26 @@ export interface RunsStore {
  * The trigger's side of the runs table: a record as soon as a trigger is accepted or rejected, so
  * "what happened to my upload?" has an answer before the run ends (and if it never starts).
  */
+/** What recording one accepted delivery found: whether it was the run's acceptance, and the count so far. */
+export interface Acceptance {
+  /**
+   * true for exactly one delivery of a run: the first whose StartExecution succeeded to record it.
+   * Deliveries that found the execution closed (`duplicate`) never accept it, so a redelivery that
+   * records itself before the starting delivery does cannot take the start from it.
+   */
+  first: boolean;
+  /** Deliveries of this trigger so far, this one included (accepted and duplicate alike). */
+  deliveries: number;
+}
+
 export interface RunLedger {
   /**
-   * Records a delivery of a trigger whose execution is running (or was just started) and returns
-   * how many deliveries of it there have been. StartExecution answers a repeat of a running
-   * execution's name and input with the original response, so this count is what tells the first
-   * delivery from its duplicates.
+   * Records a delivery of a trigger whose execution is running (or was just started): marks the
+   * run accepted unless it already is, and counts the delivery. StartExecution answers a repeat of
+   * a running execution's name and input with the original response, so the acceptance is what
+   * tells the delivery that started the run from its duplicates.
    */
-  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<number>;
+  accepted(entry: { runId: string; executionArn: string; inputPath: string; source: Record<string, unknown>; at: string }): Promise<Acceptance>;
   rejected(entry: { runId: string; reason: string; source: Record<string, unknown>; at: string }): Promise<void>;
   /** Records a delivery that found the execution closed (ExecutionAlreadyExists). */
   duplicate(entry: { runId: string; at: string }): Promise<void>;

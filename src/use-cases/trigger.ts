@@ -108,8 +108,17 @@ async function startOne(
   const at = new Date(deps.now()).toISOString();
   const result = await deps.executions.start({ name: executionName, input });
   if (result.started) {
-    const deliveries = await deps.ledger.accepted({ runId: executionName, executionArn: result.executionArn, inputPath: input.inputPath, source: input.source, at });
-    if (deliveries === 1) {
+    // A repeat of a running execution's start gets the same answer, so the ledger says which
+    // delivery started the run: the first to record an acceptance. Not "deliveries === 1": a
+    // redelivery that found the run already closed may be counted before this delivery records itself.
+    const { first, deliveries } = await deps.ledger.accepted({
+      runId: executionName,
+      executionArn: result.executionArn,
+      inputPath: input.inputPath,
+      source: input.source,
+      at,
+    });
+    if (first) {
       deps.log.info('Started run', { ...label, executionName, executionArn: result.executionArn });
       summary.started.push({ ...label, executionName, executionArn: result.executionArn });
     } else {

@@ -150,24 +150,32 @@ describe('DynamoDbRunsStore', () => {
       expect(input.ExpressionAttributeValues).toMatchObject({ ':at': AT, ':executionArn': EXECUTION_ARN, ':inputPath': INPUT_PATH, ':source': entry.source });
     });
 
-    it('counts the delivery atomically and returns the count DynamoDB reports', async () => {
-      // Prepare
-      documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 2 } });
+    it('counts the delivery atomically and returns the count after it, from the item as it was before', async () => {
+      // Prepare: an earlier delivery accepted the run.
+      documents.on(UpdateCommand).resolves({ Attributes: { runId: 'run-1', acceptedAt: AT, deliveries: 1 } });
 
       // Act
-      const deliveries = await store().accepted(entry);
+      const acceptance = await store().accepted(entry);
 
       // Assess
       const input = onlyUpdate();
       expect(input.UpdateExpression).toMatch(/ADD deliveries :one$/);
       expect(input.ExpressionAttributeValues).toMatchObject({ ':one': 1 });
-      expect(input.ReturnValues).toBe('UPDATED_NEW');
-      expect(deliveries).toBe(2);
+      expect(input.ReturnValues).toBe('ALL_OLD');
+      expect(acceptance).toEqual({ first: false, deliveries: 2 });
     });
 
-    it('counts a first delivery as 1 when DynamoDB reports no count', async () => {
+    it('is the first acceptance where there was no item', async () => {
       // Act & Assess
-      await expect(store().accepted(entry)).resolves.toBe(1);
+      await expect(store().accepted(entry)).resolves.toEqual({ first: true, deliveries: 1 });
+    });
+
+    it('is the first acceptance where only redeliveries that found the run closed were counted before it', async () => {
+      // Prepare: `duplicate` wrote its count (and a finished run its record) before this delivery recorded itself.
+      documents.on(UpdateCommand).resolves({ Attributes: { runId: 'run-1', status: 'FAILED', deliveries: 1, lastDeliveryAt: AT } });
+
+      // Act & Assess
+      await expect(store().accepted(entry)).resolves.toEqual({ first: true, deliveries: 2 });
     });
 
     it('sets expiresAt, in epoch seconds retention days after the acceptance, only where none exists yet', async () => {

@@ -41,7 +41,8 @@ describe('composeTrigger', () => {
   beforeEach(() => {
     sfn.reset();
     documents.reset();
-    documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 1 } });
+    // No item before the update (ReturnValues ALL_OLD): the first delivery of a new run.
+    documents.on(UpdateCommand).resolves({});
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({ executionArn: `${STATE_MACHINE_ARN}:${input.name}`, startDate: new Date(NOW) }));
   });
 

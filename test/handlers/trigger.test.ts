@@ -49,7 +49,8 @@ describe('trigger handler', () => {
     sfn.reset();
     s3.reset();
     documents.reset();
-    documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 1 } });
+    // No item before the update (ReturnValues ALL_OLD): the first delivery of a new run.
+    documents.on(UpdateCommand).resolves({});
     documents.on(PutCommand).resolves({});
     sfn.on(StartExecutionCommand).callsFake((input: { name: string }) => ({
       executionArn: `arn:aws:states:us-east-1:123456789012:execution:personalize-batch-dev:${input.name}`,
@@ -103,8 +104,9 @@ describe('trigger handler', () => {
   });
 
   it('reports a second delivery to a still-running execution as a duplicate', async () => {
-    // Prepare: Step Functions answers the repeat with the original response; the ledger's count tells.
-    documents.on(UpdateCommand).resolves({ Attributes: { deliveries: 2 } });
+    // Prepare: Step Functions answers the repeat with the original response; the ledger tells: the
+    // item as it was before this delivery already had an acceptance.
+    documents.on(UpdateCommand).resolves({ Attributes: { runId: 'run-1', acceptedAt: '2026-01-15T10:21:34.000Z', deliveries: 1 } });
 
     // Act
     const summary = await handler()(s3Event(putEvent), lambdaContext());

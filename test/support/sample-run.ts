@@ -6,6 +6,7 @@ import type { ExecutionRef, RunContext, RunRecord, RunState } from '../../src/do
 import type { JobSettings } from '../../src/domain/job-settings';
 import type { VerifiedOutput } from '../../src/domain/output-verification';
 import type {
+  Acceptance,
   BatchJobDescription,
   BatchJobs,
   ConfigFiles,
@@ -238,11 +239,16 @@ export class FakeRunLedger implements RunLedger {
     | { kind: 'duplicate'; entry: Parameters<RunLedger['duplicate']>[0] }
   > = [];
 
-  async accepted(entry: Parameters<RunLedger['accepted']>[0]): Promise<number> {
+  /** Runs some delivery accepted; `duplicate` counts a delivery without accepting. */
+  readonly acceptedRuns = new Set<string>();
+
+  async accepted(entry: Parameters<RunLedger['accepted']>[0]): Promise<Acceptance> {
     this.entries.push({ kind: 'accepted', entry });
     const deliveries = (this.deliveries.get(entry.runId) ?? 0) + 1;
     this.deliveries.set(entry.runId, deliveries);
-    return deliveries;
+    const first = !this.acceptedRuns.has(entry.runId);
+    this.acceptedRuns.add(entry.runId);
+    return { first, deliveries };
   }
 
   async rejected(entry: Parameters<RunLedger['rejected']>[0]): Promise<void> {

@@ -138,6 +138,26 @@ describe('trigger: uploads', () => {
     expect(deps.ledger.kinds()).toEqual(['accepted', 'accepted']);
   });
 
+  it('reports the delivery that started the run as started when a redelivery that found it closed was counted first', async () => {
+    // Prepare: between this delivery's StartExecution and its ledger write, the run closed and a
+    // redelivery (ExecutionAlreadyExists) counted itself on the record.
+    const deps = dependencies();
+    const accepted = deps.ledger.accepted.bind(deps.ledger);
+    deps.ledger.accepted = async (entry) => {
+      await deps.ledger.duplicate({ runId: entry.runId, at: entry.at });
+      return accepted(entry);
+    };
+
+    // Act
+    const summary = await trigger(s3Event(putEvent), deps);
+
+    // Assess
+    expect(summary.started.map((run) => run.executionName)).toEqual([deps.executions.requests[0]?.name]);
+    expect(summary.duplicates).toEqual([]);
+    expect(deps.ledger.deliveries.get(deps.executions.requests[0]?.name ?? '')).toBe(2);
+    expect(deps.lines.at(-1)?.message).toBe('Started run');
+  });
+
   it('starts a new run when the same key is uploaded again', async () => {
     // Prepare
     const deps = dependencies();
