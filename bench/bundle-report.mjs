@@ -8,6 +8,7 @@
 // Plain ESM on purpose: it needs no compile step and builds with esbuild's JS API directly.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,11 @@ import { gzipSync } from 'node:zlib';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const HANDLERS = ['trigger', 'start-job', 'get-job-status', 'record-run', 'record-closed-execution'];
+// Every deployed function (functions/<name>/handler.ts), so a new one is measured without editing this list.
+const HANDLERS = readdirSync(join(root, 'functions'), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && existsSync(join(root, 'functions', entry.name, 'handler.ts')))
+  .map((entry) => entry.name)
+  .sort();
 const BASELINE = 'baseline';
 const EMPTY = 'empty';
 const WITH_LOGGER = 'baseline+logger';
@@ -47,6 +52,7 @@ const CHILD_ENV = {
   OUTPUT_BASE_URI: 's3://bench-bucket/output/',
   RUNS_TABLE_NAME: 'bench-runs',
   DATA_BUCKET: 'bench-bucket',
+  JOB_SLOTS_TABLE_NAME: 'bench-job-slots',
 };
 
 const USAGE = 'usage: node bench/bundle-report.mjs [--runs N] [--enable-source-maps] [--keep]';
