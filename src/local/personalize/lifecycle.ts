@@ -17,7 +17,8 @@ function inProgressAtMs(timeline: JobTimeline): number {
   return timeline.createdAtMs + timeline.durations.pendingMs;
 }
 
-function dueAtMs(timeline: JobTimeline): number {
+/** When the job leaves CREATE IN_PROGRESS and is due for finalization (its output written). */
+export function dueAtMs(timeline: JobTimeline): number {
   return inProgressAtMs(timeline) + timeline.durations.inProgressMs;
 }
 
