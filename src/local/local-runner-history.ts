@@ -43,6 +43,8 @@ export async function recordHistory(events: AsyncIterable<LocalEngineEvent>, opt
   }
 }
 
+const TIMEOUT_ERRORS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
+
 function toHistoryEvents(event: LocalEngineEvent, stateType: string | undefined): RunnerHistoryEvent[] {
   const state = event.state;
   switch (event.type) {
@@ -55,9 +57,12 @@ function toHistoryEvents(event: LocalEngineEvent, stateType: string | undefined)
         ? [{ type: `${stateType}StateExited` as HistoryEvent['type'], stateExitedEventDetails: { name: state.name, output: JSON.stringify(state.output ?? null) } }]
         : [];
     case 'StateFailed':
-      return stateType === 'Task'
-        ? [{ type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }]
-        : [];
+      if (stateType !== 'Task') return [];
+      // A Task past its TimeoutSeconds or HeartbeatSeconds is TaskTimedOut in AWS history, not
+      // TaskFailed (e.g. the safety poll of "Wait for job output" ending the wait).
+      return TIMEOUT_ERRORS.has(event.Error ?? '')
+        ? [{ type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }]
+        : [{ type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }];
     default:
       // Execution start and end are recorded by the Step Functions stand-in itself; retries and
       // catches show in AWS history only as the TaskFailed before them.

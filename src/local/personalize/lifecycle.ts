@@ -40,10 +40,14 @@ export interface ObservedStatus {
  * let a poller read a half-written result.
  */
 export function observeStatus(timeline: JobTimeline, outcome: JobOutcome | undefined, nowMs: number): ObservedStatus {
-  if (outcome) {
+  // The output may be written a little before the status says so (`activeAfterOutputMs`). A job
+  // with an outcome and no such lag reads it whatever the clock says (a restored job, a later start).
+  const lagMs = timeline.durations.activeAfterOutputMs ?? 0;
+  const endedAtMs = dueAtMs(timeline) + lagMs;
+  if (outcome && (lagMs === 0 || nowMs >= endedAtMs)) {
     return outcome.status === 'ACTIVE'
-      ? { status: 'ACTIVE', lastUpdatedMs: dueAtMs(timeline) }
-      : { status: 'CREATE FAILED', lastUpdatedMs: dueAtMs(timeline), failureReason: outcome.failureReason };
+      ? { status: 'ACTIVE', lastUpdatedMs: endedAtMs }
+      : { status: 'CREATE FAILED', lastUpdatedMs: endedAtMs, failureReason: outcome.failureReason };
   }
   return phaseAt(timeline, nowMs) === 'PENDING'
     ? { status: 'CREATE PENDING', lastUpdatedMs: timeline.createdAtMs }

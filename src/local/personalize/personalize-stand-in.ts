@@ -320,5 +320,9 @@ function checkedDurations(durations: JobDurations): JobDurations {
   for (const [name, value] of Object.entries(durations)) {
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
   }
-  return { pendingMs: durations.pendingMs, inProgressMs: durations.inProgressMs };
+  return {
+    pendingMs: durations.pendingMs,
+    inProgressMs: durations.inProgressMs,
+    ...(durations.activeAfterOutputMs !== undefined && { activeAfterOutputMs: durations.activeAfterOutputMs }),
+  };
 }
