@@ -58,3 +58,15 @@ export function observeStatus(timeline: JobTimeline, outcome: JobOutcome | undef
 export function isInFlight(timeline: JobTimeline, nowMs: number): boolean {
   return phaseAt(timeline, nowMs) !== 'DUE';
 }
+
+/** The durations as given, each checked finite and ≥ 0 (a RangeError names the first that is not). */
+export function checkedDurations(durations: JobDurations): JobDurations {
+  for (const [name, value] of Object.entries(durations)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
+  }
+  return {
+    pendingMs: durations.pendingMs,
+    inProgressMs: durations.inProgressMs,
+    ...(durations.activeAfterOutputMs !== undefined && { activeAfterOutputMs: durations.activeAfterOutputMs }),
+  };
+}

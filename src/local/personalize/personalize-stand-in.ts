@@ -7,7 +7,7 @@ import { resolveBatchInputLimits, type BatchInputLimits } from './input-limits';
 import { runBatchInferenceJob } from './job-runner';
 import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
-import { dueAtMs, isInFlight, observeStatus, phaseAt } from './lifecycle';
+import { checkedDurations, dueAtMs, isInFlight, observeStatus, phaseAt } from './lifecycle';
 import { describe, summarize } from './job-views';
 import { validateCreateBatchSegmentJob, validateDescribeBatchSegmentJob, validateListBatchSegmentJobs } from './segment-validation';
 import { listSolutionVersions } from './solution-versions';
@@ -314,15 +314,4 @@ function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
-}
-
-function checkedDurations(durations: JobDurations): JobDurations {
-  for (const [name, value] of Object.entries(durations)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
-  }
-  return {
-    pendingMs: durations.pendingMs,
-    inProgressMs: durations.inProgressMs,
-    ...(durations.activeAfterOutputMs !== undefined && { activeAfterOutputMs: durations.activeAfterOutputMs }),
-  };
 }
