@@ -55,6 +55,13 @@ describe('seeing a job finish by its output (local, virtual time)', () => {
       expect(record?.elapsedSeconds).toBeGreaterThan(3605);
       expect((record?.elapsedSeconds ?? Infinity) - 3600).toBeLessThanOrEqual(Math.min(3600, OUTPUT_EVENT_SAFETY_POLL.maxIntervalSeconds));
       expect(record?.pollCount).toBeLessThanOrEqual(6);
+      // Every check after the first (a plain Wait) is a safety poll: the output wait timing out, as
+      // AWS history has it (TaskTimedOut), never a failure.
+      const history = await historyOf(sfn, execution.executionArn);
+      expect(history.filter((event) => event.type === 'TaskFailed')).toEqual([]);
+      expect(history.filter((event) => event.type === 'TaskTimedOut').map((event) => event.taskTimedOutEventDetails?.error)).toEqual(
+        Array((record?.pollCount ?? 0) - 1).fill('States.Timeout'),
+      );
     });
   });
 
