@@ -74,3 +74,23 @@ describe('nextPollState with output events', () => {
     expect(nextPollState(policy, { count: 3 }, running, policy.maxElapsedSeconds, { outputEvents: true })).toMatchObject({ timedOut: true });
   });
 });
+
+describe('the history limit with output events', () => {
+  it('keeps a job that never ends, at the longest maxWaitSeconds, far under 25,000 history events', () => {
+    // Prepare: the longest guard a run may set; the job never ends and no event comes.
+    const longest = { ...policy, maxElapsedSeconds: 6 * 24 * 3600, maxPolls: 2500 };
+    let elapsed = waitBeforePoll(longest, 1);
+    let poll = nextPollState(longest, { count: 0 }, running, elapsed, { outputEvents: true });
+
+    // Act
+    while (!poll.timedOut) {
+      elapsed += poll.waitSeconds;
+      poll = nextPollState(longest, poll, running, elapsed, { outputEvents: true });
+    }
+
+    // Assess: a safety poll costs the output wait (TaskStateEntered, TaskScheduled, TaskStarted,
+    // TaskSubmitted, TaskTimedOut, TaskStateExited), then the check and its Choice (~7): ~13 events.
+    expect(elapsed).toBe(longest.maxElapsedSeconds);
+    expect(poll.count * 13).toBeLessThan(25_000 / 10);
+  });
+});
