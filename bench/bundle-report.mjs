@@ -53,6 +53,8 @@ const CHILD_ENV = {
   RUNS_TABLE_NAME: 'bench-runs',
   DATA_BUCKET: 'bench-bucket',
   JOB_SLOTS_TABLE_NAME: 'bench-job-slots',
+  OUTPUT_WAITS_TABLE_NAME: 'bench-output-waits',
+  OUTPUT_PREFIX: 'output/',
 };
 
 const USAGE = 'usage: node bench/bundle-report.mjs [--runs N] [--enable-source-maps] [--keep]';

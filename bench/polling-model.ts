@@ -104,16 +104,53 @@ export function fixedPolicy(intervalSeconds: number): PollingPolicy {
 export const PREVIOUS_POLICY: PollingPolicy = { ...DEFAULT_POLLING_POLICY, firstPollSeconds: undefined };
 
 /**
+ * Seconds from a job's end to its run being woken by the output's object-created event: S3's event
+ * delivery (AWS: "typically … in seconds", occasionally longer) plus the jobOutputCreated
+ * invocation and SendTaskSuccess. An assumption, stated with the table; not measured on AWS.
+ */
+export const OUTPUT_EVENT_DELIVERY_SECONDS = 5;
+
+/**
+ * The product when the output lands in the data bucket: the first check is startJob's plain Wait;
+ * after it every wait is "Wait for job output", whose timeout is the safety poll. The output is
+ * written as the job ends and its event wakes the run `deliverySeconds` later; the wake-up's
+ * Describe sees ACTIVE. Every Describe counts: the first check, each safety poll and the wake-up's.
+ */
+export function detectWithOutputEvents(policy: PollingPolicy, durationSeconds: number, deliverySeconds = OUTPUT_EVENT_DELIVERY_SECONDS): Detection {
+  const observe = (elapsed: number) => ({ status: elapsed >= durationSeconds ? 'ACTIVE' : 'CREATE IN_PROGRESS' });
+  let state = initialPollState(policy);
+  let elapsed = state.waitSeconds;
+  state = nextPollState(policy, state, observe(elapsed), elapsed, { outputEvents: true });
+  for (;;) {
+    if (state.terminal) return { polls: state.count, lagSeconds: elapsed - durationSeconds, detectedAtSeconds: elapsed, gaveUp: false };
+    if (state.timedOut) return { polls: state.count, lagSeconds: Number.NaN, detectedAtSeconds: elapsed, gaveUp: true };
+    const wokenAt = durationSeconds + deliverySeconds;
+    if (state.awaitOutput && wokenAt < elapsed + state.waitSeconds) {
+      elapsed = wokenAt;
+      state = nextPollState(policy, { ...state, outputSeen: {} }, observe(elapsed), elapsed, { outputEvents: true });
+    } else {
+      elapsed += state.waitSeconds;
+      state = nextPollState(policy, state, observe(elapsed), elapsed, { outputEvents: true });
+    }
+  }
+}
+
+/**
  * The product with history: each group's runs in order, each run's policy built from the
  * `elapsedSeconds` the group's earlier runs recorded (the last {@link HISTORY_RUNS}, newest first,
  * as the runs-table query returns them). Returns, per group, every run's detection (run 1 is cold).
+ * `detect` is plain polling by default, {@link detectWithOutputEvents} for the output events rows.
  */
-export function detectWithHistory(groups: number[][], base: PollingPolicy = DEFAULT_POLLING_POLICY): Detection[][] {
+export function detectWithHistory(
+  groups: number[][],
+  base: PollingPolicy = DEFAULT_POLLING_POLICY,
+  detect: (policy: PollingPolicy, durationSeconds: number) => Detection = detectWithPolicy,
+): Detection[][] {
   return groups.map((durations) => {
     const recorded: FinishedRunSample[] = [];
     return durations.map((duration) => {
       const expected = expectedDurationFrom(recorded.slice(0, HISTORY_RUNS));
-      const detection = detectWithPolicy({ ...base, expected }, duration);
+      const detection = detect({ ...base, expected }, duration);
       if (!detection.gaveUp) recorded.unshift({ jobStatus: 'ACTIVE', elapsedSeconds: detection.detectedAtSeconds });
       return detection;
     });

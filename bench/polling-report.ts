@@ -1,5 +1,17 @@
 import { DEFAULT_POLLING_POLICY } from '../src/domain/polling-policy';
-import { DEFAULT_MIX, detectWithHistory, detectWithPolicy, detectWithTaskRetry, fixedPolicy, groupDurations, PREVIOUS_POLICY, type Detection, type DurationMix } from './polling-model';
+import {
+  DEFAULT_MIX,
+  detectWithHistory,
+  detectWithOutputEvents,
+  detectWithPolicy,
+  detectWithTaskRetry,
+  fixedPolicy,
+  groupDurations,
+  OUTPUT_EVENT_DELIVERY_SECONDS,
+  PREVIOUS_POLICY,
+  type Detection,
+  type DurationMix,
+} from './polling-model';
 import { capacityReport } from './capacity-report';
 
 /**
@@ -29,6 +41,12 @@ interface StrategyRow {
   detections: Detection[];
   transitionsPerPoll: number;
   historyReads: number;
+  /**
+   * Lambda invocations per check besides getJobStatus's (waitForJobOutput before each safety poll),
+   * and per job (jobOutputCreated's one wake-up). Default 0.
+   */
+  extraLambdaPerPoll?: number;
+  extraLambdaPerJob?: number;
 }
 
 function mean(values: number[]): number {
@@ -49,10 +67,11 @@ function row(strategy: StrategyRow): string {
   const gaveUp = strategy.detections.filter((detection) => detection.gaveUp).length;
   const pollsPerJob = mean(polls);
   const transitions = pollsPerJob * strategy.transitionsPerPoll;
+  const lambdaCalls = pollsPerJob * (1 + (strategy.extraLambdaPerPoll ?? 0)) + (strategy.extraLambdaPerJob ?? 0);
   const cost =
     1000 *
     (transitions * PRICES.perTransition +
-      pollsPerJob * (PRICES.perLambdaRequest + CHECK_MEMORY_GB * CHECK_SECONDS * PRICES.perGbSecond) +
+      lambdaCalls * (PRICES.perLambdaRequest + CHECK_MEMORY_GB * CHECK_SECONDS * PRICES.perGbSecond) +
       strategy.historyReads * 0.5 * PRICES.perReadRequestUnit);
   return (
     `| ${strategy.name} | ${fmt(pollsPerJob, 1)} | ${fmt(Math.max(...polls))} | ${fmt(pollsPerJob, 1)} | ${fmt(mean(lags))} | ${fmt(quantile(lags, 0.95))} | ` +
@@ -65,7 +84,10 @@ export function pollingTable(mix: DurationMix): string {
   const groups = groupDurations(mix);
   const jobs = groups.flatMap((durations) => durations.slice(1));
   const withHistory = detectWithHistory(groups).flatMap((detections) => detections.slice(1));
+  const outputEvents = { transitionsPerPoll: TRANSITIONS_PER_POLL, historyReads: 1, extraLambdaPerPoll: 1, extraLambdaPerJob: 1 };
   const strategies: StrategyRow[] = [
+    { name: 'this product with output events, with history', detections: detectWithHistory(groups, undefined, detectWithOutputEvents).flatMap((detections) => detections.slice(1)), ...outputEvents },
+    { name: 'this product with output events, cold (no history)', detections: jobs.map((d) => detectWithOutputEvents(DEFAULT_POLLING_POLICY, d)), ...outputEvents },
     { name: 'this product, with history', detections: withHistory, transitionsPerPoll: TRANSITIONS_PER_POLL, historyReads: 1 },
     { name: 'this product, cold (no history)', detections: jobs.map((d) => detectWithPolicy(DEFAULT_POLLING_POLICY, d)), transitionsPerPoll: TRANSITIONS_PER_POLL, historyReads: 1 },
     { name: 'previous policy (60 s ×1.5 to 300 s)', detections: jobs.map((d) => detectWithPolicy(PREVIOUS_POLICY, d)), transitionsPerPoll: TRANSITIONS_PER_POLL, historyReads: 0 },
@@ -97,6 +119,13 @@ export async function main(args: string[]): Promise<void> {
       '(median 23 min, σ 0.35), 30 % large (median 3 h, σ 0.6) — an assumption, there are no public figures for large jobs. ' +
       'Lag: job finish → the check that sees it. Cost: Step Functions $0.025/1,000 transitions, Lambda $0.20/M requests + ' +
       `${CHECK_SECONDS * 1000} ms (stated) at 256 MB arm64 per check, history Query 0.5 RRU at $0.125/M RRU.\n`,
+  );
+  console.log(
+    `Output events rows: the run's output lands in the data bucket; its \`.out\` is written as the job ends and the object-created event ` +
+      `wakes the run ${OUTPUT_EVENT_DELIVERY_SECONDS} s later (stated: S3 delivers events in seconds; not measured on AWS); the wake-up's Describe sees ACTIVE. ` +
+      'Describe calls count the first check (a plain Wait), every safety poll and the wake-up. Cost adds waitForJobOutput per wait and jobOutputCreated per job ' +
+      '(the output waits table\'s PutItem/Query/DeleteItem and one ListObjectsV2 per wait are left out: fractions of a cent per 1,000 jobs). ' +
+      'The other rows poll only (output in another bucket, or events lost).\n',
   );
   console.log('### Typical groups\n');
   console.log(pollingTable(mix));

@@ -79,6 +79,22 @@ export interface PollState {
   waitSeconds: number;
   /** Seconds since the job was created, at the last check. */
   elapsedSeconds: number;
+  /**
+   * Set (true) when the next wait is "Wait for job output": the run's output lands where an
+   * object-created event can wake it, so `waitSeconds` is only the safety poll's timeout.
+   * Absent: a plain "Wait for next poll".
+   */
+  awaitOutput?: true | undefined;
+  /**
+   * The object that woke the run, as "Wait for job output" puts it here (`ResultPath:
+   * $.poll.outputSeen`) for the status check that follows; never carried past that check.
+   */
+  outputSeen?: { bucket?: string; key?: string } | undefined;
+  /**
+   * The status check that followed the wake-up by the run's output, when the job was still running
+   * then: from here on the run re-polls (see {@link repollSeconds}) instead of waiting for output again.
+   */
+  wokenAtPoll?: number | undefined;
 }
 
 /**
@@ -126,6 +142,46 @@ export function historyIntervalSeconds(policy: PollingPolicy, expected: Expected
   return clamp(Math.max(hazardInterval(late), LATE_BACKOFF_SHARE * (elapsedSeconds - late)));
 }
 
+/**
+ * The safety poll when output events can wake the run ({@link safetyWaitSeconds}): the event is
+ * what sees the job end, so checks are sparse. Each wait is at least what the policy would wait,
+ * and at least `(growth − 1) ×` the time the job has run (the checks' times grow geometrically
+ * by `growth`), at most `maxIntervalSeconds`. Tuned with `npm run bench:polling` so the benchmark
+ * mix makes ≤ 4 Describe calls per job including the wake-up's.
+ *
+ * If the event never comes, a job that ends `T` seconds after its creation is still seen within
+ * min(T × (growth − 1), `maxIntervalSeconds`) of its end (and never past `maxWaitSeconds`).
+ */
+export const OUTPUT_EVENT_SAFETY_POLL = Object.freeze({ growth: 2, maxIntervalSeconds: 3600 });
+
+/**
+ * After a wake-up that found the job still running (the output is written as the job turns
+ * `ACTIVE`, in an order AWS does not document), the first re-check comes this soon, then the
+ * interval doubles up to the policy's `maxIntervalSeconds`.
+ */
+export const REPOLL_FIRST_SECONDS = 15;
+
+/**
+ * The timeout of "Wait for job output" before status check number `pollNumber`, `elapsedSeconds`
+ * after the job was created: the safety poll, for when the object-created event is lost or late
+ * (see {@link OUTPUT_EVENT_SAFETY_POLL}). A whole number ≥ 1, never past `maxElapsedSeconds`.
+ */
+export function safetyWaitSeconds(policy: PollingPolicy, pollNumber: number, elapsedSeconds: number): number {
+  const planned = waitBeforePoll(policy, pollNumber, elapsedSeconds);
+  const geometric = Math.min(OUTPUT_EVENT_SAFETY_POLL.maxIntervalSeconds, (OUTPUT_EVENT_SAFETY_POLL.growth - 1) * elapsedSeconds);
+  const untilDeadline = policy.maxElapsedSeconds - elapsedSeconds;
+  return Math.max(1, Math.round(Math.min(Math.max(planned, geometric), untilDeadline)));
+}
+
+/**
+ * Seconds before re-check number `sinceWake` (1-based) after a wake-up that found the job still
+ * running: {@link REPOLL_FIRST_SECONDS}, doubling, at most `maxIntervalSeconds`, never past the deadline.
+ */
+export function repollSeconds(policy: PollingPolicy, sinceWake: number, elapsedSeconds: number): number {
+  const interval = Math.min(Math.max(REPOLL_FIRST_SECONDS, policy.maxIntervalSeconds), REPOLL_FIRST_SECONDS * 2 ** Math.max(0, sinceWake - 1));
+  return Math.max(1, Math.round(Math.min(interval, policy.maxElapsedSeconds - elapsedSeconds)));
+}
+
 /** The poll state right after the job was created. */
 export function initialPollState(policy: PollingPolicy): PollState {
   return {
@@ -144,25 +200,45 @@ export interface JobObservation {
   failureReason?: string | undefined;
 }
 
-/** Folds one status check into the poll state and decides what the state machine does next. */
+/**
+ * Folds one status check into the poll state and decides what the state machine does next.
+ *
+ * With `outputEvents` (the run's output lands where an object-created event wakes it), a job still
+ * running is waited for with "Wait for job output" (`awaitOutput`) and `waitSeconds` is the sparse
+ * safety poll ({@link safetyWaitSeconds}). A check that follows a wake-up (`previous.outputSeen`)
+ * and finds the job still running re-polls soon ({@link repollSeconds}), and so does every check
+ * after it: the output is there, so no event is left to wait for.
+ */
 export function nextPollState(
   policy: PollingPolicy,
-  previous: Pick<PollState, 'count'>,
+  previous: Pick<PollState, 'count'> & Partial<Pick<PollState, 'outputSeen' | 'wokenAtPoll'>>,
   observation: JobObservation,
   elapsedSeconds: number,
+  options: { outputEvents?: boolean } = {},
 ): PollState {
   const count = previous.count + 1;
   const phase = jobPhase(observation.status);
   const terminal = phase !== 'RUNNING';
   const timedOut = !terminal && (elapsedSeconds >= policy.maxElapsedSeconds || count >= policy.maxPolls);
+  const wokenAtPoll = previous.wokenAtPoll ?? (previous.outputSeen ? count : undefined);
+  const waiting = !terminal && !timedOut;
+  const awaitOutput = waiting && options.outputEvents === true && wokenAtPoll === undefined;
+  let waitSeconds = 0;
+  if (waiting) {
+    if (wokenAtPoll !== undefined) waitSeconds = repollSeconds(policy, count - wokenAtPoll + 1, elapsedSeconds);
+    else if (awaitOutput) waitSeconds = safetyWaitSeconds(policy, count + 1, elapsedSeconds);
+    else waitSeconds = waitBeforePoll(policy, count + 1, elapsedSeconds);
+  }
   return {
     count,
     status: observation.status ?? null,
     terminal,
     timedOut,
     failureReason: phase === 'FAILED' ? (observation.failureReason ?? 'Personalize gave no failure reason') : null,
-    waitSeconds: terminal || timedOut ? 0 : waitBeforePoll(policy, count + 1, elapsedSeconds),
+    waitSeconds,
     elapsedSeconds,
+    ...(awaitOutput && { awaitOutput: true as const }),
+    ...(wokenAtPoll !== undefined && { wokenAtPoll }),
   };
 }
 

@@ -33,6 +33,8 @@ interface WakeUp {
   at: number;
   order: number;
   wake: () => void;
+  /** Woken when the clock reaches it, but never the reason the clock moves (see `sleep`). */
+  passive: boolean;
 }
 
 /**
@@ -82,13 +84,20 @@ export class VirtualClock implements Clock, Sleeper {
     this.wakeDue();
   }
 
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves once `ms` have passed on this clock. A `passive` wake-up (a Personalize job's end:
+   * something that happens at its time whether or not anyone waits for it) is woken in order when
+   * the clock reaches its time, but never moves the clock by itself: once only passive wake-ups
+   * are left (every execution ended), the clock stands still, as it did before they existed.
+   */
+  sleep(ms: number, signal?: AbortSignal, options: { passive?: boolean } = {}): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new RangeError(`Cannot sleep for ${ms} ms`));
     if (signal?.aborted) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const wakeUp: WakeUp = {
         at: this.currentMs + ms,
         order: this.nextOrder++,
+        passive: options.passive === true,
         wake: () => {
           signal?.removeEventListener('abort', onAbort);
           resolve();
@@ -124,8 +133,13 @@ export class VirtualClock implements Clock, Sleeper {
     return this.wakeUps.length;
   }
 
+  /** Whether some wake-up may move the clock (see `sleep`'s passive ones). */
+  private hasActiveWakeUp(): boolean {
+    return this.wakeUps.some((wakeUp) => !wakeUp.passive);
+  }
+
   private scheduleCheck(): void {
-    if (this.checking || this.wakeUps.length === 0) return;
+    if (this.checking || !this.hasActiveWakeUp()) return;
     this.checking = true;
     void this.waitForIdleThenJump();
   }
@@ -133,7 +147,7 @@ export class VirtualClock implements Clock, Sleeper {
   private async waitForIdleThenJump(): Promise<void> {
     try {
       for (;;) {
-        if (this.wakeUps.length === 0 || this.inFlight > 0) return;
+        if (!this.hasActiveWakeUp() || this.inFlight > 0) return;
         const seen = this.activity;
         let idle = true;
         for (let turn = 0; turn < this.idleTurns && idle; turn++) {
@@ -150,13 +164,13 @@ export class VirtualClock implements Clock, Sleeper {
     } finally {
       this.checking = false;
       // Work that ended during the last turn may have left wake-ups behind with nobody checking.
-      if (this.wakeUps.length > 0 && this.inFlight === 0) this.scheduleCheck();
+      if (this.hasActiveWakeUp() && this.inFlight === 0) this.scheduleCheck();
     }
   }
 
   private jumpToEarliest(): void {
     // A wake-up may have been cancelled during the idle turns.
-    if (this.wakeUps.length === 0) return;
+    if (!this.hasActiveWakeUp()) return;
     const earliest = Math.min(...this.wakeUps.map((wakeUp) => wakeUp.at));
     if (earliest > this.currentMs) this.currentMs = earliest;
     this.activity++;

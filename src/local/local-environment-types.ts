@@ -67,6 +67,11 @@ export interface LocalEnvironmentOptions {
    */
   deliverUploads?: boolean;
   /**
+   * false: the data bucket's notifications of job output files (`output/…/*.out`) are sent but never
+   * delivered to jobOutputCreated, as if S3 lost them: runs see their jobs end by the safety poll.
+   */
+  deliverOutputEvents?: boolean;
+  /**
    * Overrides of the stage defaults, as `serverless deploy --param` would set them (they reach
    * startJob as its environment variables); `undefined` removes a default.
    */
@@ -98,6 +103,8 @@ export interface LocalEnvironment {
   triggersSettled(): Promise<TriggerSummary[]>;
   /** Every S3 notification the bucket sent the trigger so far (delivered or not). */
   notifications(): S3Event[];
+  /** Every S3 notification of a job output file the bucket sent jobOutputCreated so far (delivered or not). */
+  outputNotifications(): S3Event[];
   /** Hears every trigger invocation's summary (uploads, schedule ticks); returns the unsubscribe function. */
   onTriggerSummary(listener: (summary: TriggerSummary) => void): () => void;
   /** Delivers an upload event to the trigger directly (redeliveries, EventBridge events). */

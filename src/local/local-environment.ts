@@ -1,6 +1,6 @@
 import './polyfills';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RUNS_TABLE_SCHEMA } from './runs-table-schema';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createLocalTables } from './local-tables';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
@@ -29,7 +29,6 @@ import { createLocalRunner, localLambdaContext, type AslDefinition, type LocalLa
 import {
   INPUT_PREFIX,
   LOCAL_BUCKET,
-  LOCAL_JOB_SLOTS_TABLE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   LOCAL_STAGE,
@@ -38,7 +37,7 @@ import {
   OUTPUT_PREFIX,
 } from './local-stage';
 import { startPersonalizeStandIn } from './personalize';
-import { notifyTriggerOfUploads } from './s3-notifications';
+import { notifyJobOutputCreated, notifyTriggerOfUploads } from './s3-notifications';
 import { startStepFunctionsStandIn } from './step-functions';
 import { holdClockDuringRequests, virtualTimeRetryStrategy } from './virtual-time-clients';
 import type { LocalEnvironment, LocalEnvironmentOptions } from './local-environment-types';
@@ -78,8 +77,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.jobDurations && { durations: options.jobDurations }),
       ...((options.personalizeQuota ?? options.maxConcurrentJobs) !== undefined && { maxConcurrentJobs: options.personalizeQuota ?? options.maxConcurrentJobs }),
-      // In real time nobody may be polling when a job falls due; finish it anyway so its output appears.
+      // A job's output appears when the job ends, whoever is looking: in real time a sweep timer
+      // finishes due jobs, in virtual time each job's end is a wake-up on the clock.
       ...(time === 'realtime' && { sweepIntervalMs: 250 }),
+      ...(virtualClock && { scheduler: virtualClock }),
     });
     closers.push(() => personalize.close());
     const faults = await startLocalFaults(options.faults, { s3: localS3.endpoint, dynamodb: localDynamoDb.endpoint, personalize: personalize.endpoint });
@@ -106,27 +107,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       if (!dataDir || !['BucketAlreadyOwnedByYou', 'BucketAlreadyExists', 'ResourceInUseException'].includes(error.name ?? '')) throw error;
     };
     await s3.send(new CreateBucketCommand({ Bucket: LOCAL_BUCKET })).catch(unlessKept);
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: LOCAL_RUNS_TABLE,
-        ...RUNS_TABLE_SCHEMA,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    ).catch(unlessKept);
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: LOCAL_JOB_SLOTS_TABLE,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    ).catch(unlessKept);
+    await createLocalTables(dynamodb, unlessKept);
 
     const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: options.logLevel ?? 'SILENT' });
     const { env, cleared } = localFunctionEnvironment({
@@ -241,6 +222,19 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       inputPrefix: INPUT_PREFIX,
       deliver: options.deliverUploads === false ? false : deliverS3Event,
     });
+    // S3 invokes jobOutputCreated asynchronously (Lambda retries twice); the delivery holds the
+    // virtual clock, so the run it wakes resumes at the instant the output was written.
+    const outputNotifications = notifyJobOutputCreated(localS3, {
+      bucket: LOCAL_BUCKET,
+      outputPrefix: OUTPUT_PREFIX,
+      deliver:
+        options.deliverOutputEvents === false
+          ? false
+          : (event) => {
+              const invoke = () => invokeAsync(() => eventFunctions.jobOutputCreated(event as never, localLambdaContext('jobOutputCreated')));
+              return virtualClock ? virtualClock.track(invoke) : invoke();
+            },
+    });
     // Reads the table as an operator would; the functions have their own stores.
     const runsTable = new DynamoDbRunsStore(LOCAL_RUNS_TABLE, { client: dynamodb });
 
@@ -270,6 +264,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       },
       triggersSettled: () => notifications.settled(),
       notifications: () => notifications.sent(),
+      outputNotifications: () => outputNotifications.sent(),
       onTriggerSummary(listener) {
         triggerListeners.add(listener);
         return () => triggerListeners.delete(listener);

@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { composeGetJobStatus } from '../composition/get-job-status';
+import { composeJobOutputCreated } from '../composition/job-output-created';
+import { composeWaitForJobOutput } from '../composition/wait-for-job-output';
 import type { AwsClients, Environment } from '../composition/options';
 import { composeRecordClosedExecution } from '../composition/record-closed-execution';
 import { composeRecordRun } from '../composition/record-run';
@@ -17,6 +19,7 @@ import {
   LOCAL_BUCKET,
   LOCAL_METRICS_NAMESPACE,
   LOCAL_JOB_SLOTS_TABLE,
+  LOCAL_OUTPUT_WAITS_TABLE,
   LOCAL_PERSONALIZE_ROLE_ARN,
   LOCAL_RUNS_TABLE,
   OUTPUT_PREFIX,
@@ -72,6 +75,8 @@ export function localFunctionEnvironment(options: {
     // As serverless.yml sets it from the stage's maxConcurrentJobs (default 5, Personalize's default quota).
     MAX_CONCURRENT_JOBS: String(options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS),
     MAX_CONCURRENT_SEGMENT_JOBS: String(options.maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS),
+    OUTPUT_PREFIX,
+    OUTPUT_WAITS_TABLE_NAME: LOCAL_OUTPUT_WAITS_TABLE,
   };
   const cleared: Array<keyof RunDefaults> = [];
   for (const [name, value] of Object.entries(options.defaults ?? {}) as Array<[keyof LocalRunDefaults, string | number | undefined]>) {
@@ -86,6 +91,8 @@ export type FunctionKey =
   | 'startJob'
   | 'waitForJobSlot'
   | 'getJobStatus'
+  | 'waitForJobOutput'
+  | 'jobOutputCreated'
   | 'verifyOutput'
   | 'recordRun'
   | 'recordClosedExecution'
@@ -112,26 +119,28 @@ export interface LocalFunctionsOptions {
 /** The functions the state machine runs, keyed as in serverless.yml. */
 export function composeStateMachineFunctions(
   options: LocalFunctionsOptions,
-): Record<'startJob' | 'waitForJobSlot' | 'getJobStatus' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
+): Record<'startJob' | 'waitForJobSlot' | 'getJobStatus' | 'waitForJobOutput' | 'verifyOutput' | 'recordRun', LocalLambdaHandler> {
   const { env, clients, now, logger, metricsOutput } = options;
   const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({
     startJob: composeStartJob(env, { ...wiring, clearDefaults: options.cleared }),
     waitForJobSlot: composeWaitForJobSlot(env, wiring),
     getJobStatus: composeGetJobStatus(env, wiring),
+    waitForJobOutput: composeWaitForJobOutput(env, wiring),
     verifyOutput: composeVerifyOutput(env, wiring),
     recordRun: composeRecordRun(env, wiring),
   });
 }
 
 /** The functions S3, Scheduler and EventBridge invoke, keyed as in serverless.yml. */
-export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution' | 'sweepJobSlots', LocalLambdaHandler> {
+export function composeEventFunctions(options: LocalFunctionsOptions): Record<'trigger' | 'recordClosedExecution' | 'sweepJobSlots' | 'jobOutputCreated', LocalLambdaHandler> {
   const { env, clients, now, logger, metricsOutput } = options;
   const wiring = { clients, now, logger, metricsOutput };
   return asLocalHandlers({
     trigger: composeTrigger(env, wiring),
     recordClosedExecution: composeRecordClosedExecution(env, wiring),
     sweepJobSlots: composeSweepJobSlots(env, wiring),
+    jobOutputCreated: composeJobOutputCreated(env, wiring),
   });
 }
 

@@ -43,7 +43,7 @@ export async function recordHistory(events: AsyncIterable<LocalEngineEvent>, opt
   }
 }
 
-const TASK_TIMEOUT_ERRORS: ReadonlySet<string> = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
+const TIMEOUT_ERRORS = new Set(['States.Timeout', 'States.HeartbeatTimeout']);
 
 function toHistoryEvents(event: LocalEngineEvent, stateType: string | undefined): RunnerHistoryEvent[] {
   const state = event.state;
@@ -58,8 +58,9 @@ function toHistoryEvents(event: LocalEngineEvent, stateType: string | undefined)
         : [];
     case 'StateFailed':
       if (stateType !== 'Task') return [];
-      // A Task's TimeoutSeconds or HeartbeatSeconds ending it is a TaskTimedOut in AWS history, not a TaskFailed.
-      return TASK_TIMEOUT_ERRORS.has(event.Error ?? '')
+      // A Task past its TimeoutSeconds or HeartbeatSeconds is TaskTimedOut in AWS history, not
+      // TaskFailed (e.g. the safety poll of "Wait for job output" ending the wait).
+      return TIMEOUT_ERRORS.has(event.Error ?? '')
         ? [{ type: 'TaskTimedOut', taskTimedOutEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }]
         : [{ type: 'TaskFailed', taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: event.Error, cause: event.Cause } }];
     default:

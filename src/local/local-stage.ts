@@ -8,6 +8,7 @@ export const LOCAL_RUNS_TABLE = `${SERVICE_NAME}-${LOCAL_STAGE}-runs`;
 /** serverless.yml's default `metricsNamespace` for the local stage. */
 export const LOCAL_METRICS_NAMESPACE = `PersonalizeBatch/${LOCAL_STAGE}`;
 export const LOCAL_JOB_SLOTS_TABLE = `${SERVICE_NAME}-${LOCAL_STAGE}-job-slots`;
+export const LOCAL_OUTPUT_WAITS_TABLE = `${SERVICE_NAME}-${LOCAL_STAGE}-output-waits`;
 export const LOCAL_STATE_MACHINE_NAME = `${SERVICE_NAME}-${LOCAL_STAGE}-batch-inference`;
 export const LOCAL_PERSONALIZE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${SERVICE_NAME}-${LOCAL_STAGE}-personalize`;
 export const LOCAL_STATE_MACHINE_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${SERVICE_NAME}-${LOCAL_STAGE}-state-machine`;

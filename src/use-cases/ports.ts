@@ -252,3 +252,38 @@ export interface WaitingTasks {
 export interface ExecutionStatuses {
   isRunning(executionArn: string): Promise<boolean>;
 }
+
+// Waiting for a job's output (wait-for-job-output, job-output-created).
+
+/** A run waiting for its job's output, with the task token of its "Wait for job output" Task. */
+export interface OutputWait {
+  /** The output folder's key (ending in `/`): where the run's `.out` objects appear. */
+  folderKey: string;
+  /** The one `.out` key that wakes the run (a file input); absent: any `.out` in the folder. */
+  fileKey?: string | undefined;
+  runId: string;
+  executionArn: string;
+  /** The run's `outputLocation`, as its record says. */
+  outputLocation: string;
+  taskToken: string;
+}
+
+/**
+ * The runs waiting for their output, by output folder. `register` overwrites the run's earlier
+ * registration (one per run and folder), so a wait whose Task timed out leaves nothing behind once
+ * the next one registers; what is never overwritten expires by TTL.
+ */
+export interface OutputWaits {
+  /** Registers (or re-registers) the wait until `expiresAtSeconds` (epoch seconds, the TTL). */
+  register(wait: OutputWait, expiresAtSeconds: number): Promise<void>;
+  /** The waits registered for this output folder (expired ones included until the TTL removes them). */
+  waitingIn(folderKey: string): Promise<OutputWait[]>;
+  /** Removes the wait if it still has this token; true when removed. */
+  remove(wait: Pick<OutputWait, 'folderKey' | 'runId' | 'taskToken'>): Promise<boolean>;
+}
+
+/** Finds output a job already wrote: the wait's `.out` key if it exists (a file), or one `.out` in its folder. */
+export interface OutputObjects {
+  /** @throws the S3 error when the bucket cannot be listed. */
+  findOutput(target: { bucket: string; folderKey: string; fileKey?: string | undefined }): Promise<string | undefined>;
+}

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { composeGetJobStatus, getJobStatusDependencies } from '../../src/composition/get-job-status';
 
 const personalize = mockClient(PersonalizeClient);
+const ENV = { JOB_SLOTS_TABLE_NAME: 'job-slots', DATA_BUCKET: 'data', OUTPUT_PREFIX: 'output/' };
 const JOB_ARN = 'arn:aws:personalize:us-east-1:123456789012:batch-inference-job/run-1';
 
 describe('getJobStatusDependencies', () => {
@@ -12,7 +13,7 @@ describe('getJobStatusDependencies', () => {
     // Prepare
     personalize.on(DescribeBatchInferenceJobCommand).resolves({ batchInferenceJob: { batchInferenceJobArn: JOB_ARN, jobName: 'run-1', status: 'ACTIVE' } });
     const now = () => 42;
-    const deps = getJobStatusDependencies({ JOB_SLOTS_TABLE_NAME: 'job-slots' }, { clients: { personalize: new PersonalizeClient({ region: 'us-east-1' }) }, now });
+    const deps = getJobStatusDependencies(ENV, { clients: { personalize: new PersonalizeClient({ region: 'us-east-1' }) }, now });
 
     // Act
     const job = await deps.jobs.describe(JOB_ARN);
@@ -24,8 +25,14 @@ describe('getJobStatusDependencies', () => {
   });
 
   it('needs the job slots table, as a job that ended frees its slot, and names it when it is missing', () => {
-    expect(typeof composeGetJobStatus({ JOB_SLOTS_TABLE_NAME: 'job-slots' })).toBe('function');
+    expect(typeof composeGetJobStatus(ENV)).toBe('function');
     expect(() => composeGetJobStatus({})).toThrow(/JOB_SLOTS_TABLE_NAME/);
-    expect(getJobStatusDependencies({ JOB_SLOTS_TABLE_NAME: 'job-slots', MAX_CONCURRENT_SEGMENT_JOBS: '2' }).queues?.BATCH_SEGMENT.maxConcurrentJobs).toBe(2);
+    expect(getJobStatusDependencies({ ...ENV, MAX_CONCURRENT_SEGMENT_JOBS: '2' }).queues?.BATCH_SEGMENT.maxConcurrentJobs).toBe(2);
+  });
+
+  it('knows where output events wake runs (the data bucket\'s output prefix), and names a missing variable', () => {
+    expect(getJobStatusDependencies(ENV).outputEvents).toEqual({ bucket: 'data', prefix: 'output/' });
+    expect(() => composeGetJobStatus({ ...ENV, OUTPUT_PREFIX: undefined })).toThrow(/OUTPUT_PREFIX/);
+    expect(() => composeGetJobStatus({ ...ENV, DATA_BUCKET: undefined })).toThrow(/DATA_BUCKET/);
   });
 });

@@ -16,6 +16,6 @@ describe('nextAfterPoll', () => {
   });
 
   it('names the decisions as the state machine routes on them', () => {
-    expect(NEXT_STEP).toEqual({ waitForCapacity: 'WAIT_FOR_CAPACITY', poll: 'POLL', verify: 'VERIFY', record: 'RECORD' });
+    expect(NEXT_STEP).toEqual({ waitForCapacity: 'WAIT_FOR_CAPACITY', poll: 'POLL', waitForOutput: 'WAIT_FOR_OUTPUT', verify: 'VERIFY', record: 'RECORD' });
   });
 });

@@ -18,7 +18,10 @@ async function runWithFaults(faults: FaultPlan, name: string, settings: Record<s
     const history = await historyOf(sfn, execution.executionArn);
     result = {
       status: execution.status,
-      failures: history.flatMap((event) => (event.type === 'TaskFailed' ? [event.taskFailedEventDetails?.error] : event.type === 'TaskTimedOut' ? [event.taskTimedOutEventDetails?.error] : [])),
+      // A Task past its timeout is TaskTimedOut in AWS history, any other failure TaskFailed.
+      failures: history.flatMap((event) =>
+        event.type === 'TaskFailed' ? [event.taskFailedEventDetails?.error] : event.type === 'TaskTimedOut' ? [event.taskTimedOutEventDetails?.error] : [],
+      ),
       record: (await environment.getRunRecord(name)) as Record<string, unknown> | undefined,
       injected: environment.faultsInjected(),
       jobs: environment.personalize.jobs().length,

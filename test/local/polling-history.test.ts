@@ -1,8 +1,11 @@
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { withLocalEnvironment, runManually } from '../support/local-run';
 
 /**
  * Completion from history, end to end in virtual time: the same group's second run reads the first
- * run's record through the runs table's by-group index (dynalite) and polls fewer times.
+ * run's record through the runs table's by-group index (dynalite) and polls fewer times. The output
+ * goes to another bucket, so no output event wakes the runs: this is the polling itself (a run woken
+ * by its output is test/local/output-wake-up.test.ts).
  */
 describe('polling from a group’s history (local, virtual time)', () => {
   it('makes a group’s second run poll fewer times than its first, and detect the job sooner', async () => {
@@ -11,12 +14,14 @@ describe('polling from a group’s history (local, virtual time)', () => {
       // Prepare
       await environment.upload('manual/users.jsonl', '{"userId":"user-001"}\n');
       await environment.upload('config/nightly.json', '{}');
-      const input = { inputPath: `s3://${environment.bucket}/manual/users.jsonl`, jobGroup: 'nightly' };
+      await environment.s3.send(new CreateBucketCommand({ Bucket: 'results-elsewhere' }));
+      const outputPath = 's3://results-elsewhere/nightly/';
+      const input = { inputPath: `s3://${environment.bucket}/manual/users.jsonl`, jobGroup: 'nightly', outputPath };
 
       // Act
       const first = await runManually(environment, sfn, 'history-run-1', input);
       const second = await runManually(environment, sfn, 'history-run-2', input);
-      const ungrouped = await runManually(environment, sfn, 'history-run-3', { inputPath: input.inputPath });
+      const ungrouped = await runManually(environment, sfn, 'history-run-3', { inputPath: input.inputPath, outputPath });
 
       // Assess
       expect([first.status, second.status, ungrouped.status]).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);

@@ -19,8 +19,12 @@ describe('the job slot queue with many runs in flight (virtual time)', () => {
     expect(check.createCalls).toBe(RUNS);
     // Most runs queued (only the first SLOTS found a slot free).
     expect(check.records.filter((record) => (record?.capacityAttempts ?? 0) > 0)).toHaveLength(RUNS - SLOTS);
-    // A slot passes on when the run holding it sees its job end: a poll interval at most behind the ideal.
-    expect(check.makespanMs).toBeGreaterThanOrEqual(check.model.makespanMs - 1000);
+    // A slot passes on when the run holding it sees its job end, which its job's output tells it
+    // within seconds (the model detects job ends by polling, so it is an upper bound here): the jobs
+    // run back to back, a minute at most lost over the whole backlog.
+    const backToBack = Math.ceil(RUNS / SLOTS) * JOB_MS;
+    expect(check.makespanMs).toBeGreaterThanOrEqual(backToBack);
+    expect(check.makespanMs).toBeLessThanOrEqual(backToBack + 60_000);
     expect(check.makespanMs / check.model.makespanMs).toBeLessThanOrEqual(1.1);
   }, 60_000);
 

@@ -79,9 +79,13 @@ describe('the state machine definition', () => {
     // Prepare
     const busy = (retrier: { ErrorEquals: string[] }) => retrier.ErrorEquals.includes('PersonalizeBusyError');
     const WAIT_FOR_SLOT = 'Wait for a job slot';
-    const [reference, ...others] = tasks.filter(([name]) => name !== WAIT_FOR_SLOT).map(([, state]) => (state.Retry ?? []).filter((retrier) => !busy(retrier)));
+    const WAIT_FOR_OUTPUT = 'Wait for job output';
+    const [reference, ...others] = tasks
+      .filter(([name]) => name !== WAIT_FOR_SLOT && name !== WAIT_FOR_OUTPUT)
+      .map(([, state]) => (state.Retry ?? []).filter((retrier) => !busy(retrier)));
     // The wait's own timeouts (its deadline, its heartbeat) are caught, never retried; the rest is the same policy.
     const waitRetry = states[WAIT_FOR_SLOT]?.Retry ?? [];
+    const outputWaitRetry = states[WAIT_FOR_OUTPUT]?.Retry ?? [];
 
     // Act
     const busyRetriers = Object.fromEntries(tasks.map(([name, state]) => [name, (state.Retry ?? []).filter(busy)]));
@@ -103,10 +107,13 @@ describe('the state machine definition', () => {
       ['States.TaskFailed'],
     ]);
     expect(waitRetry[2]).toEqual({ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], MaxAttempts: 0 });
+    // The output wait's timeout is the safety poll: caught (to "Get job status"), never retried; it has no heartbeat.
+    expect(outputWaitRetry).toEqual([waitRetry[0], waitRetry[1], { ErrorEquals: ['States.Timeout'], MaxAttempts: 0 }, waitRetry[3], waitRetry[4]]);
     expect(busyRetriers).toEqual({
       'Start job': [],
       'Wait for a job slot': [],
       'Get job status': [expect.objectContaining({ ErrorEquals: ['PersonalizeBusyError'], IntervalSeconds: 30, MaxDelaySeconds: 600 })],
+      'Wait for job output': [],
       'Verify output': [],
       'Record run': [],
     });
@@ -126,6 +133,8 @@ describe('the state machine definition', () => {
       // Its deadline or a lost wake-up goes back to Start job, which takes a free slot or ends the run naming its place.
       'Wait for a job slot': [{ ErrorEquals: ['States.Timeout', 'States.HeartbeatTimeout'], ResultPath: null, Next: 'Start job' }, ...toRecord],
       'Get job status': toRecord,
+      // Its timeout is the safety poll: the run checks its job anyway.
+      'Wait for job output': [{ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: 'Get job status' }, ...toRecord],
       'Verify output': toRecord,
       'Record run': undefined,
     });
@@ -136,7 +145,7 @@ describe('the state machine definition', () => {
     const byType = (type: string) => Object.keys(states).filter((name) => states[name]?.Type === type);
 
     // Assess
-    expect(byType('Task')).toEqual(['Start job', 'Wait for a job slot', 'Get job status', 'Verify output', 'Record run']);
+    expect(byType('Task')).toEqual(['Start job', 'Wait for a job slot', 'Get job status', 'Wait for job output', 'Verify output', 'Record run']);
     expect(byType('Succeed')).toEqual(['Run succeeded']);
     expect(byType('Fail')).toEqual(['Run failed']);
     expect(states['Run failed']).toEqual({ Type: 'Fail', ErrorPath: '$.errorType', CausePath: '$.failureReason' });
@@ -172,10 +181,22 @@ describe('the state machine definition', () => {
       Type: 'Choice',
       Choices: [
         { Variable: '$.next', StringEquals: NEXT_STEP.poll, Next: 'Wait for next poll' },
+        { Variable: '$.next', StringEquals: NEXT_STEP.waitForOutput, Next: 'Wait for job output' },
         { Variable: '$.next', StringEquals: NEXT_STEP.verify, Next: 'Verify output' },
       ],
       Default: 'Record run',
     });
+    // The safety poll is the wait's timeout; the wake-up's object reaches "Get job status" inside $.poll,
+    // a path that always exists (a JSONPath to a missing field fails on AWS with States.Runtime).
+    expect(states['Wait for job output']).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      TimeoutSecondsPath: '$.poll.waitSeconds',
+      ResultPath: '$.poll.outputSeen',
+      Parameters: { Payload: { 'taskToken.$': '$$.Task.Token', 'outputLocation.$': '$.run.outputLocation', 'waitSeconds.$': '$.poll.waitSeconds' } },
+      Next: 'Get job status',
+    });
+    expect(states['Wait for job output']).not.toHaveProperty('HeartbeatSeconds');
+    expect(states['Get job status']).toMatchObject({ Parameters: { Payload: { 'run.$': '$.run', 'poll.$': '$.poll' } } });
     expect(states['Verify output']).toMatchObject({ Next: 'Record run', Parameters: { Payload: { 'run.$': '$.run', 'poll.$': '$.poll' } } });
     // No Choice re-derives the job's phase from Personalize's status strings.
     expect(JSON.stringify(definition)).not.toMatch(/ACTIVE|CREATE FAILED/);

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import definitionFile from '../../statemachine/batch-inference.asl.json';
 import { loadSchedules } from '../../resources/schedules-file';
 import { composeGetJobStatus } from '../../src/composition/get-job-status';
+import { composeJobOutputCreated } from '../../src/composition/job-output-created';
+import { composeWaitForJobOutput } from '../../src/composition/wait-for-job-output';
 import type { Environment } from '../../src/composition/options';
 import { composeRecordClosedExecution } from '../../src/composition/record-closed-execution';
 import { composeRecordRun } from '../../src/composition/record-run';
@@ -18,13 +20,15 @@ import { RUNS_BY_JOB_GROUP_INDEX } from '../../src/adapters/run-history';
 import { packageService, type CloudFormationTemplate } from '../support/package-service';
 
 const SCHEDULES = loadSchedules(resolve(__dirname, '../../schedules.json'));
-const FUNCTIONS = ['Trigger', 'StartJob', 'WaitForJobSlot', 'SweepJobSlots', 'GetJobStatus', 'VerifyOutput', 'RecordRun', 'RecordClosedExecution'];
+const FUNCTIONS = ['Trigger', 'StartJob', 'WaitForJobSlot', 'SweepJobSlots', 'GetJobStatus', 'WaitForJobOutput', 'JobOutputCreated', 'VerifyOutput', 'RecordRun', 'RecordClosedExecution'];
 const COMPOSITION_ROOTS: Record<string, (env: Environment) => unknown> = {
   Trigger: composeTrigger,
   StartJob: composeStartJob,
   WaitForJobSlot: composeWaitForJobSlot,
   SweepJobSlots: composeSweepJobSlots,
   GetJobStatus: composeGetJobStatus,
+  WaitForJobOutput: composeWaitForJobOutput,
+  JobOutputCreated: composeJobOutputCreated,
   VerifyOutput: composeVerifyOutput,
   RecordRun: composeRecordRun,
   RecordClosedExecution: composeRecordClosedExecution,
@@ -122,10 +126,10 @@ describe('serverless package', () => {
     expect(stateMachine.Properties?.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('lets the state machine invoke exactly the four workflow functions', () => {
+  it('lets the state machine invoke the workflow functions and none of the event functions', () => {
     const policy = JSON.stringify(resource('BatchInferenceStateMachineRole').Properties?.Policies);
-    for (const name of ['startJob', 'getJobStatus', 'verifyOutput', 'recordRun']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}`);
-    for (const name of ['trigger', 'recordClosedExecution']) expect(policy).not.toContain(`personalize-batch-orchestrator-test-${name}`);
+    for (const name of ['startJob', 'waitForJobSlot', 'getJobStatus', 'waitForJobOutput', 'verifyOutput', 'recordRun']) expect(policy).toContain(`personalize-batch-orchestrator-test-${name}"`);
+    for (const name of ['trigger', 'recordClosedExecution', 'jobOutputCreated', 'sweepJobSlots']) expect(policy).not.toContain(`personalize-batch-orchestrator-test-${name}`);
   });
 
   it('sizes verifyOutput to stream a 1 GB output: Lambda\'s maximum timeout, under its Task\'s, and a full vCPU', () => {
@@ -151,19 +155,50 @@ describe('serverless package', () => {
     });
   });
 
-  it('notifies the trigger of uploads under the input prefix only', () => {
+  it('notifies the trigger of uploads under the input prefix only, and jobOutputCreated of .out files under the output prefix only', () => {
     const bucket = resource('DataBucket');
-    expect(bucket.Properties?.NotificationConfiguration.LambdaConfigurations).toEqual([
+    const configurations = bucket.Properties?.NotificationConfiguration.LambdaConfigurations as Array<{ Filter: { S3Key: { Rules: Array<{ Name: string; Value: string }> } } }>;
+    expect(configurations).toEqual([
       {
         Event: 's3:ObjectCreated:*',
         Function: { 'Fn::GetAtt': ['TriggerLambdaFunction', 'Arn'] },
         Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'input/' }] } },
       },
+      {
+        Event: 's3:ObjectCreated:*',
+        Function: { 'Fn::GetAtt': ['JobOutputCreatedLambdaFunction', 'Arn'] },
+        Filter: { S3Key: { Rules: [{ Name: 'prefix', Value: 'output/' }, { Name: 'suffix', Value: '.out' }] } },
+      },
     ]);
-    expect(resource('TriggerS3InvokePermission').Properties).toMatchObject({
-      Principal: 's3.amazonaws.com',
-      SourceAccount: { Ref: 'AWS::AccountId' },
+    // S3 refuses two configurations of the same event whose prefixes overlap: neither prefix may contain the other.
+    const [input, output] = configurations.map((configuration) => configuration.Filter.S3Key.Rules[0]?.Value ?? '');
+    expect(input?.startsWith(output ?? '') || output?.startsWith(input ?? '')).toBe(false);
+    for (const permission of ['TriggerS3InvokePermission', 'JobOutputCreatedS3InvokePermission']) {
+      expect(resource(permission).Properties).toMatchObject({ Principal: 's3.amazonaws.com', SourceAccount: { Ref: 'AWS::AccountId' } });
+    }
+    expect(bucket.DependsOn).toEqual(expect.arrayContaining(['TriggerS3InvokePermission', 'JobOutputCreatedS3InvokePermission']));
+  });
+
+  it('keeps the output waits on demand, encrypted and expiring, and lets getJobStatus know where output events come from', () => {
+    expect(resource('OutputWaitsTable').Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
+    for (const name of ['GetJobStatus', 'WaitForJobOutput', 'JobOutputCreated']) expect(variablesOf(name)).toMatchObject({ OUTPUT_PREFIX: 'output/' });
+    // getJobStatus decides; it touches neither the output waits nor the bucket.
+    expect(JSON.stringify(allowStatements(template, 'GetJobStatusRole'))).not.toMatch(/OutputWaitsTable|s3:/);
+  });
+
+  it('lets waitForJobOutput list only the output prefix, and read no object', () => {
+    const statements = allowStatements(template, 'WaitForJobOutputRole');
+    const list = statements.find((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': ['output/*'] } });
+    expect(subBodies(list?.Resource)).toEqual(['arn:${AWS::Partition}:s3:::${Bucket}']);
   });
 
   it('defines the runs table keyed by runId, on demand', () => {
@@ -208,6 +243,7 @@ describe('serverless package', () => {
       [
         'BatchInferenceStateMachineRole',
         'GetJobStatusRole',
+        'JobOutputCreatedRole',
         'PersonalizeServiceRole',
         'RecordClosedExecutionRole',
         'RecordRunRole',
@@ -216,6 +252,7 @@ describe('serverless package', () => {
         'SweepJobSlotsRole',
         'TriggerRole',
         'VerifyOutputRole',
+        'WaitForJobOutputRole',
         'WaitForJobSlotRole',
       ].sort(),
     );
@@ -287,6 +324,8 @@ describe('serverless package', () => {
       'SweepJobSlotsRole',
       [...JOB_SLOTS, 'logs:CreateLogStream', 'logs:PutLogEvents', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs', 'states:DescribeExecution', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess', ...XRAY],
     ],
+    ['WaitForJobOutputRole', ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'logs:CreateLogStream', 'logs:PutLogEvents', 's3:ListBucket', 'states:SendTaskSuccess', ...XRAY]],
+    ['JobOutputCreatedRole', ['dynamodb:DeleteItem', 'dynamodb:Query', 'logs:CreateLogStream', 'logs:PutLogEvents', 'states:SendTaskSuccess', ...XRAY]],
     ['PersonalizeServiceRole', ['s3:GetObject', 's3:ListBucket', 's3:PutObject']],
   ])('gives %s exactly the actions it needs', (roleId, expected) => {
     const actions = new Set(allowStatements(template, roleId).flatMap(actionsOf));
@@ -354,6 +393,7 @@ describe('serverless package', () => {
     expect(start?.Resource).toEqual({ Ref: 'BatchInferenceStateMachine' });
     const runsTable = { 'Fn::GetAtt': ['RunsTable', 'Arn'] };
     const jobSlotsTable = { 'Fn::GetAtt': ['JobSlotsTable', 'Arn'] };
+    const outputWaitsTable = { 'Fn::GetAtt': ['OutputWaitsTable', 'Arn'] };
     for (const [roleId, tables] of [
       ['RecordClosedExecutionRole', [runsTable, jobSlotsTable]],
       ['RecordRunRole', [runsTable]],
@@ -362,6 +402,8 @@ describe('serverless package', () => {
       ['WaitForJobSlotRole', [jobSlotsTable]],
       ['GetJobStatusRole', [jobSlotsTable]],
       ['SweepJobSlotsRole', [jobSlotsTable]],
+      ['WaitForJobOutputRole', [outputWaitsTable]],
+      ['JobOutputCreatedRole', [outputWaitsTable]],
     ] as const) {
       const writes = allowStatements(template, roleId).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:') && action !== 'dynamodb:Query'));
       expect(writes.map((statement) => JSON.stringify(statement.Resource)).sort()).toEqual(tables.map((table) => JSON.stringify(table)).sort());
@@ -389,6 +431,8 @@ describe('serverless package', () => {
       ['WaitForJobSlotRole', 'waitForJobSlot'],
       ['SweepJobSlotsRole', 'sweepJobSlots'],
       ['GetJobStatusRole', 'getJobStatus'],
+      ['WaitForJobOutputRole', 'waitForJobOutput'],
+      ['JobOutputCreatedRole', 'jobOutputCreated'],
       ['VerifyOutputRole', 'verifyOutput'],
       ['RecordRunRole', 'recordRun'],
       ['RecordClosedExecutionRole', 'recordClosedExecution'],
@@ -484,8 +528,18 @@ describe('serverless package', () => {
       detail: { bucket: { name: [{ Ref: 'ExistingBucketName' }] }, object: { key: [{ prefix: 'input/' }] } },
     });
     expect(rule.Properties?.Targets[0].DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': ['TriggerFailureQueue', 'Arn'] } });
-    for (const logicalId of ['DataBucket', 'DataBucketPolicy', 'TriggerS3InvokePermission']) expect(resource(logicalId).Condition).toBe('CreateDataBucket');
+    for (const logicalId of ['DataBucket', 'DataBucketPolicy', 'TriggerS3InvokePermission', 'JobOutputCreatedS3InvokePermission']) expect(resource(logicalId).Condition).toBe('CreateDataBucket');
     expect(resource('TriggerEventsInvokePermission').Condition).toBe('UseExistingBucket');
+    // Its output files wake the waiting runs through EventBridge as well.
+    const outputRule = resource('ExistingBucketOutputRule');
+    expect(outputRule.Condition).toBe('UseExistingBucket');
+    expect(outputRule.Properties?.EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { bucket: { name: [{ Ref: 'ExistingBucketName' }] }, object: { key: [{ prefix: 'output/' }] } },
+    });
+    expect(outputRule.Properties?.Targets[0].Arn).toEqual({ 'Fn::GetAtt': ['JobOutputCreatedLambdaFunction', 'Arn'] });
+    expect(resource('JobOutputCreatedEventsInvokePermission')).toMatchObject({ Condition: 'UseExistingBucket', Properties: { Principal: 'events.amazonaws.com' } });
   });
 
   it('parks trigger invocations that fail every retry in an encrypted queue', () => {

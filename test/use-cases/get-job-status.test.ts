@@ -141,3 +141,36 @@ describe('getJobStatus', () => {
     });
   });
 });
+
+describe('getJobStatus with output events', () => {
+  const outputEvents = { bucket: 'data', prefix: 'output/' };
+  const inBucket = runState(
+    { runId: 'run-1', jobArn: jobArnFor('run-1'), jobCreatedAt: CREATED_AT, outputLocation: 's3://data/output/run-1/users.jsonl.out', polling: policy() },
+    { count: 1 },
+  );
+
+  it('waits for the output (WAIT_FOR_OUTPUT) while the job runs, when the output lands in the data bucket\'s output prefix', async () => {
+    const next = await getJobStatus(inBucket, { jobs: jobsWith('CREATE IN_PROGRESS'), now: at(600), outputEvents });
+    expect(next).toMatchObject({ next: 'WAIT_FOR_OUTPUT', poll: { count: 2, awaitOutput: true, waitSeconds: 600 } });
+  });
+
+  it('polls (POLL) when the output goes elsewhere', async () => {
+    const elsewhere = { ...inBucket, run: { ...inBucket.run, outputLocation: 's3://elsewhere/users.jsonl.out' } };
+    const next = await getJobStatus(elsewhere, { jobs: jobsWith('CREATE IN_PROGRESS'), now: at(600), outputEvents });
+    expect(next.next).toBe('POLL');
+  });
+
+  it('re-polls in 15 s after a wake-up that found the job still running, and verifies once it is ACTIVE', async () => {
+    // Prepare: "Wait for job output" put the object that woke the run in the poll state.
+    const woken = { ...inBucket, poll: { ...inBucket.poll, outputSeen: { bucket: 'data', key: 'output/run-1/users.jsonl.out' } } };
+
+    // Act
+    const stillRunning = await getJobStatus(woken, { jobs: jobsWith('CREATE IN_PROGRESS'), now: at(3600), outputEvents });
+    const done = await getJobStatus(stillRunning, { jobs: jobsWith('ACTIVE'), now: at(3615), outputEvents });
+
+    // Assess
+    expect(stillRunning).toMatchObject({ next: 'POLL', poll: { count: 2, wokenAtPoll: 2, waitSeconds: 15 } });
+    expect(stillRunning.poll).not.toHaveProperty('outputSeen');
+    expect(done).toMatchObject({ next: 'VERIFY', poll: { count: 3, status: 'ACTIVE', elapsedSeconds: 3615 } });
+  });
+});

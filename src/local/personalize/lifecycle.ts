@@ -17,7 +17,8 @@ function inProgressAtMs(timeline: JobTimeline): number {
   return timeline.createdAtMs + timeline.durations.pendingMs;
 }
 
-function dueAtMs(timeline: JobTimeline): number {
+/** When the job leaves CREATE IN_PROGRESS and is due for finalization (its output written). */
+export function dueAtMs(timeline: JobTimeline): number {
   return inProgressAtMs(timeline) + timeline.durations.inProgressMs;
 }
 
@@ -39,10 +40,14 @@ export interface ObservedStatus {
  * let a poller read a half-written result.
  */
 export function observeStatus(timeline: JobTimeline, outcome: JobOutcome | undefined, nowMs: number): ObservedStatus {
-  if (outcome) {
+  // The output may be written a little before the status says so (`activeAfterOutputMs`). A job
+  // with an outcome and no such lag reads it whatever the clock says (a restored job, a later start).
+  const lagMs = timeline.durations.activeAfterOutputMs ?? 0;
+  const endedAtMs = dueAtMs(timeline) + lagMs;
+  if (outcome && (lagMs === 0 || nowMs >= endedAtMs)) {
     return outcome.status === 'ACTIVE'
-      ? { status: 'ACTIVE', lastUpdatedMs: dueAtMs(timeline) }
-      : { status: 'CREATE FAILED', lastUpdatedMs: dueAtMs(timeline), failureReason: outcome.failureReason };
+      ? { status: 'ACTIVE', lastUpdatedMs: endedAtMs }
+      : { status: 'CREATE FAILED', lastUpdatedMs: endedAtMs, failureReason: outcome.failureReason };
   }
   return phaseAt(timeline, nowMs) === 'PENDING'
     ? { status: 'CREATE PENDING', lastUpdatedMs: timeline.createdAtMs }
@@ -52,4 +57,16 @@ export function observeStatus(timeline: JobTimeline, outcome: JobOutcome | undef
 /** The quota counts jobs the clock places in CREATE PENDING or CREATE IN_PROGRESS. */
 export function isInFlight(timeline: JobTimeline, nowMs: number): boolean {
   return phaseAt(timeline, nowMs) !== 'DUE';
+}
+
+/** The durations as given, each checked finite and ≥ 0 (a RangeError names the first that is not). */
+export function checkedDurations(durations: JobDurations): JobDurations {
+  for (const [name, value] of Object.entries(durations)) {
+    if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
+  }
+  return {
+    pendingMs: durations.pendingMs,
+    inProgressMs: durations.inProgressMs,
+    ...(durations.activeAfterOutputMs !== undefined && { activeAfterOutputMs: durations.activeAfterOutputMs }),
+  };
 }

@@ -1,5 +1,5 @@
 import { AwsServiceError, startAwsJsonServer } from '../aws-json-server';
-import { systemClock, type Clock } from '../clock';
+import { systemClock, type Clock, type VirtualClock } from '../clock';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from '../local-aws';
 import { localS3Client } from '../local-s3';
 import { DEFAULT_CATALOG, indexCatalog, loadCatalog } from './catalog';
@@ -7,7 +7,7 @@ import { resolveBatchInputLimits, type BatchInputLimits } from './input-limits';
 import { runBatchInferenceJob } from './job-runner';
 import { DEFAULT_OUTPUT_PART_BYTES } from './output-upload';
 import { decodeNextToken, JobStore, pageOf, type StoredJob } from './job-store';
-import { isInFlight, observeStatus, phaseAt } from './lifecycle';
+import { checkedDurations, dueAtMs, isInFlight, observeStatus, phaseAt } from './lifecycle';
 import { describe, summarize } from './job-views';
 import { validateCreateBatchSegmentJob, validateDescribeBatchSegmentJob, validateListBatchSegmentJobs } from './segment-validation';
 import { listSolutionVersions } from './solution-versions';
@@ -36,6 +36,14 @@ export interface PersonalizeStandInOptions {
   port?: number;
   /** When set, a background timer finalizes due jobs (for a long-running `local up`). Default off. */
   sweepIntervalMs?: number;
+  /**
+   * The virtual clock, when time is virtual: each job's end becomes a wake-up on it, and the job is
+   * finalized (its output written) at that instant, held on the clock while it writes (a passive
+   * wake-up: it never moves the clock by itself). Personalize
+   * writes a job's output as the job ends, whoever is looking; a lazy finalization would write it
+   * only when someone asks, and no object-created event could come first.
+   */
+  scheduler?: Pick<VirtualClock, 'sleep' | 'track'>;
   /**
    * Limits on a job's input data, over Personalize's documented ones (`DEFAULT_BATCH_INPUT_LIMITS`).
    * A job whose input breaks one ends CREATE FAILED with a failureReason (see input-limits.ts for why).
@@ -129,6 +137,19 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
     return job.finalizing;
   }
 
+  // Pending wake-ups are dropped at close, so a closed stand-in never pulls the clock forward.
+  const closing = new AbortController();
+  /** Virtual time: finalize the job at its due time on the clock (see `scheduler`). */
+  function finalizeWhenDue(job: StoredJob): void {
+    const scheduler = options.scheduler;
+    if (!scheduler || job.outcome) return;
+    // Passive: a job's end moves no clock by itself; it happens when the clock gets there.
+    void scheduler.sleep(Math.max(0, dueAtMs(job.timeline) - clock.now()), closing.signal, { passive: true }).then(() => {
+      if (!closing.signal.aborted) void scheduler.track(() => finalize(job));
+    });
+  }
+  for (const job of allJobs()) finalizeWhenDue(job);
+
   async function finalizeDueJobs(): Promise<void> {
     const now = clock.now();
     await Promise.all(allJobs().filter((job) => !job.outcome && phaseAt(job.timeline, now) === 'DUE').map(finalize));
@@ -169,7 +190,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
         `You have reached the limit of ${maxConcurrentJobs} ${noun}s in CREATE PENDING or CREATE IN_PROGRESS in ${region}. Wait for a job to finish, then try again.`,
       );
     }
-    store.add({ arn, request, recipe: solutionVersion.recipe, jobType, timeline: { createdAtMs: now, durations } });
+    finalizeWhenDue(store.add({ arn, request, recipe: solutionVersion.recipe, jobType, timeline: { createdAtMs: now, durations } }));
     return arn;
   }
 
@@ -259,6 +280,7 @@ export async function startPersonalizeStandIn(options: PersonalizeStandInOptions
       })),
     async close() {
       if (sweep) clearInterval(sweep);
+      closing.abort();
       // Let running finalizations finish their S3 writes before the client goes away.
       await Promise.all(allJobs().map((job) => job.finalizing));
       await server.close();
@@ -292,11 +314,4 @@ function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn';
   if (region.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';
-}
-
-function checkedDurations(durations: JobDurations): JobDurations {
-  for (const [name, value] of Object.entries(durations)) {
-    if (!Number.isFinite(value) || value < 0) throw new RangeError(`durations.${name} must be a finite number >= 0, got ${value}`);
-  }
-  return { pendingMs: durations.pendingMs, inProgressMs: durations.inProgressMs };
 }

@@ -68,6 +68,12 @@ export interface StandInCatalog {
 export interface JobDurations {
   pendingMs: number;
   inProgressMs: number;
+  /**
+   * How long after its output is written the job still reads CREATE IN_PROGRESS. Default 0: the
+   * output appears as the job turns ACTIVE. AWS documents no order (UNCONFIRMED), so tests set it
+   * to show a run woken by its output before Describe says ACTIVE.
+   */
+  activeAfterOutputMs?: number;
 }
 
 export type BatchInferenceJobMode = 'BATCH_INFERENCE' | 'THEME_GENERATION';
