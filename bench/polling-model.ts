@@ -111,16 +111,15 @@ export const PREVIOUS_POLICY: PollingPolicy = { ...DEFAULT_POLLING_POLICY, first
 export const OUTPUT_EVENT_DELIVERY_SECONDS = 5;
 
 /**
- * The product when the output lands in the data bucket: the first check is startJob's plain Wait;
- * after it every wait is "Wait for job output", whose timeout is the safety poll. The output is
+ * The product when the output lands in the data bucket: every wait, from startJob's first one on,
+ * is "Wait for job output", whose timeout is the safety poll (the first one the policy's first check). The output is
  * written as the job ends and its event wakes the run `deliverySeconds` later; the wake-up's
  * Describe sees ACTIVE. Every Describe counts: the first check, each safety poll and the wake-up's.
  */
 export function detectWithOutputEvents(policy: PollingPolicy, durationSeconds: number, deliverySeconds = OUTPUT_EVENT_DELIVERY_SECONDS): Detection {
   const observe = (elapsed: number) => ({ status: elapsed >= durationSeconds ? 'ACTIVE' : 'CREATE IN_PROGRESS' });
-  let state = initialPollState(policy);
-  let elapsed = state.waitSeconds;
-  state = nextPollState(policy, state, observe(elapsed), elapsed, { outputEvents: true });
+  let state = initialPollState(policy, { outputEvents: true });
+  let elapsed = 0;
   for (;;) {
     if (state.terminal) return { polls: state.count, lagSeconds: elapsed - durationSeconds, detectedAtSeconds: elapsed, gaveUp: false };
     if (state.timedOut) return { polls: state.count, lagSeconds: Number.NaN, detectedAtSeconds: elapsed, gaveUp: true };

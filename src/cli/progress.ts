@@ -11,7 +11,12 @@ export function describeHistoryEvent(event: HistoryEvent, elapsedLabel: string):
   const entered = event.stateEnteredEventDetails;
   const exited = event.stateExitedEventDetails;
   switch (event.type) {
-    case 'TaskStateEntered':
+    case 'TaskStateEntered': {
+      // A wait for the job's output ends at its object-created event, or at the safety poll.
+      const safetySeconds = entered?.name === 'Wait for job output' ? readJson(entered.input)?.poll?.waitSeconds : undefined;
+      if (typeof safetySeconds === 'number') return `${prefix}→ ${entered?.name} (at most ${formatDuration(safetySeconds)})`;
+      return entered?.name ? `${prefix}→ ${entered.name}` : undefined;
+    }
     case 'ChoiceStateEntered':
     case 'SucceedStateEntered':
     case 'FailStateEntered':

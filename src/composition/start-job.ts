@@ -7,6 +7,7 @@ import type { RunDefaults } from '../domain/job-settings';
 import { createStartJobHandler } from '../handlers/start-job';
 import type { StartJobDependencies } from '../use-cases/start-job';
 import { slotQueueDependencies } from './job-slots';
+import { outputEventScopeFromEnv } from './output-waits';
 import type { CompositionOptions, Environment } from './options';
 
 export interface StartJobCompositionOptions extends CompositionOptions {
@@ -22,7 +23,9 @@ export interface StartJobCompositionOptions extends CompositionOptions {
  * startJob's dependencies from its environment (serverless.yml `functions.startJob.environment`):
  * `PERSONALIZE_ROLE_ARN`, `OUTPUT_BASE_URI`, `DATA_BUCKET`, `RUNS_TABLE_NAME` (required),
  * `DEFAULT_SOLUTION_VERSION_ARN`, `DEFAULT_NUM_RESULTS` (≥ 1), `INPUT_PREFIX`, `CONFIG_PREFIX`,
- * `STAGING_PREFIX`, and the slot queue's `JOB_SLOTS_TABLE_NAME` (required), `MAX_CONCURRENT_JOBS` (default 5).
+ * `STAGING_PREFIX`, the slot queues' `JOB_SLOTS_TABLE_NAME` (required), `MAX_CONCURRENT_JOBS` and
+ * `MAX_CONCURRENT_SEGMENT_JOBS` (default 5), and `OUTPUT_PREFIX` (required: with `DATA_BUCKET`, where
+ * output events wake runs).
  *
  * @throws ConfigurationError naming the first required variable that is missing or malformed.
  */
@@ -43,6 +46,7 @@ export function startJobDependencies(env: Environment, options: StartJobComposit
     history: new DynamoDbRunHistory(requireEnv('RUNS_TABLE_NAME', env), { client: options.clients?.dynamodb }),
     now: options.now ?? Date.now,
     queues: slotQueueDependencies(env, options),
+    outputEvents: outputEventScopeFromEnv(env),
   };
 }
 

@@ -183,7 +183,7 @@ export function repollSeconds(policy: PollingPolicy, sinceWake: number, elapsedS
 }
 
 /** The poll state right after the job was created. */
-export function initialPollState(policy: PollingPolicy): PollState {
+export function initialPollState(policy: PollingPolicy, options: { outputEvents?: boolean } = {}): PollState {
   return {
     count: 0,
     status: null,
@@ -192,6 +192,8 @@ export function initialPollState(policy: PollingPolicy): PollState {
     failureReason: null,
     waitSeconds: waitBeforePoll(policy, 1),
     elapsedSeconds: 0,
+    // The first wait listens for the output too: a job shorter than the first check is seen at its end.
+    ...(options.outputEvents === true && { awaitOutput: true as const }),
   };
 }
 

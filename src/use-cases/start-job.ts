@@ -10,7 +10,8 @@ import { takeSlot, type SlotQueueDependencies } from './job-slot-queue';
 import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
 import { jobTypeOrDefault, type JobType } from '../domain/job-type';
 import { jobNameForRun } from '../domain/naming';
-import { NEXT_STEP } from '../domain/next-step';
+import { nextAfterPoll, NEXT_STEP } from '../domain/next-step';
+import { outputWaitTarget, type OutputEventScope } from '../domain/output-wait';
 import { initialPollState } from '../domain/polling-policy';
 import { LAST_REFUSAL_MAX_LENGTH, parseQueuedStart, parseResolvedStart, sha256Hex, type QueuedStart, type ResolvedStart } from '../domain/queued-start';
 import type { ExecutionRef, RunState } from '../domain/run';
@@ -34,6 +35,8 @@ export interface StartJobDependencies {
   now: () => number;
   /** The group's previous runs, read once the job is created to place its status checks; absent: cold policy. */
   history?: RunHistory;
+  /** Where object-created events wake runs: a run whose output lands there waits for it from the first wait on. */
+  outputEvents?: OutputEventScope | undefined;
   /** The job slots and their queue, one per job type: a job is created only in a slot the run holds. */
   queues: Readonly<Record<JobType, Pick<SlotQueueDependencies, 'slots' | 'activeJobs' | 'maxConcurrentJobs'>>>;
 }
@@ -51,7 +54,7 @@ export interface StartJobRequest {
 }
 
 /** The job started: the polling loop begins (`next: POLL`). */
-export type JobStarted = RunState & { next: typeof NEXT_STEP.poll };
+export type JobStarted = RunState & { next: typeof NEXT_STEP.poll | typeof NEXT_STEP.waitForOutput };
 /** No free job slot (or Personalize refused one): "Wait for a job slot", then call again with `queued`. */
 export interface StartQueued {
   next: typeof NEXT_STEP.waitForCapacity;
@@ -114,8 +117,10 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
   );
   const polling = await pollingWithHistory(jobSettings.polling, input.jobGroup, deps);
 
+  const outputLocationOfRun = outputLocation(jobSettings.inputFileName ? `${jobSettings.inputPath}${jobSettings.inputFileName}` : input.inputPath, jobSettings.outputPath);
+  const poll = initialPollState(polling, { outputEvents: deps.outputEvents !== undefined && outputWaitTarget(outputLocationOfRun, deps.outputEvents) !== undefined });
   return {
-    next: NEXT_STEP.poll,
+    next: nextAfterPoll(poll) as JobStarted['next'],
     run: {
       runId,
       jobType: jobTypeOrDefault(jobSettings.jobType),
@@ -131,7 +136,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       inputPath: input.inputPath,
       jobInputPath: jobSettings.inputPath,
       outputPath: jobSettings.outputPath,
-      outputLocation: outputLocation(jobSettings.inputFileName ? `${jobSettings.inputPath}${jobSettings.inputFileName}` : input.inputPath, jobSettings.outputPath),
+      outputLocation: outputLocationOfRun,
       numResults: jobSettings.numResults,
       filterArn: jobSettings.filterArn,
       polling,
@@ -141,7 +146,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
         capacityWait: { attempts: queued.attempts, since: queued.since, waitedSeconds: secondsSince(queued.since, deps.now()) },
       }),
     },
-    poll: initialPollState(polling),
+    poll,
   };
 }
 

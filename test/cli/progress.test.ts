@@ -88,6 +88,14 @@ describe('describeHistoryEvent', () => {
     expect(describeHistoryEvent(historyEvent, LABEL)).toBeUndefined();
   });
 
+  it('shows a wait for the job\'s output with its safety poll, the longest it can last', () => {
+    // Act
+    const line = describeHistoryEvent(entered('TaskStateEntered', 'Wait for job output', { poll: { waitSeconds: 3600 } }), LABEL);
+
+    // Assess
+    expect(line).toBe(`${PREFIX}→ Wait for job output (at most 1h00m00s)`);
+  });
+
   it('shows a failed task with the Lambda error message', () => {
     // Act
     const line = describeHistoryEvent(event('TaskFailed', { taskFailedEventDetails: { resourceType: 'lambda', resource: 'invoke', error: 'JobRejectedError', cause: lambdaCause } }), LABEL);

@@ -24,6 +24,7 @@ const ENTRY_POINTS: Array<[string, Record<string, string>]> = [
       RUNS_TABLE_NAME: 'runs',
       JOB_SLOTS_TABLE_NAME: 'job-slots',
       MAX_CONCURRENT_JOBS: '5',
+      OUTPUT_PREFIX: 'output/',
     },
   ],
   ['get-job-status', { JOB_SLOTS_TABLE_NAME: 'job-slots', DATA_BUCKET: 'data', OUTPUT_PREFIX: 'output/' }],

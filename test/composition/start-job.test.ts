@@ -23,6 +23,7 @@ const ENV = {
   RUNS_TABLE_NAME: 'runs-table-from-env',
   JOB_SLOTS_TABLE_NAME: 'job-slots-from-env',
   MAX_CONCURRENT_JOBS: '7',
+  OUTPUT_PREFIX: 'results/',
 };
 
 const clients = () => ({
@@ -83,6 +84,12 @@ describe('startJobDependencies', () => {
     expect(startJobDependencies({ ...ENV, MAX_CONCURRENT_JOBS: undefined } as never).queues.BATCH_INFERENCE.maxConcurrentJobs).toBe(5);
     expect(() => startJobDependencies({ ...ENV, MAX_CONCURRENT_JOBS: '0' })).toThrow(/MAX_CONCURRENT_JOBS/);
     expect(() => startJobDependencies({ ...ENV, MAX_CONCURRENT_SEGMENT_JOBS: '0' })).toThrow(/MAX_CONCURRENT_SEGMENT_JOBS/);
+  });
+
+  it('takes where output events wake runs from DATA_BUCKET and OUTPUT_PREFIX, and names OUTPUT_PREFIX when it is missing', () => {
+    // Act & Assess
+    expect(startJobDependencies(ENV).outputEvents).toEqual({ bucket: DATA_BUCKET, prefix: 'results/' });
+    expect(() => startJobDependencies({ ...ENV, OUTPUT_PREFIX: undefined } as never)).toThrow(/OUTPUT_PREFIX/);
   });
 
   it('drops the defaults it is told to clear, after reading the environment', () => {

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { historyOf, withLocalEnvironment } from '../support/local-run';
+import { entersPollingWait, historyOf, withLocalEnvironment } from '../support/local-run';
 
 /** Outside input/, so the upload starts no run of its own. */
 const INPUT_KEY = 'scheduled/stop/users.jsonl';
@@ -20,7 +20,7 @@ describe('StopExecution on the Step Functions stand-in, through the real SFN cli
       await environment.triggersSettled();
       const inWait = new Promise<void>((resolve) => {
         environment.stepFunctions.onHistoryEvent((_arn, event) => {
-          if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') resolve();
+          if (entersPollingWait(event)) resolve();
         });
       });
       const { executionArn } = await sfn.send(

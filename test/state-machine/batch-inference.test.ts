@@ -164,7 +164,11 @@ describe('the state machine definition', () => {
     expect(states['Start job']?.Next).toBe('Job started?');
     expect(states['Job started?']).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.next', StringEquals: NEXT_STEP.waitForCapacity, Next: 'Wait for a job slot' }],
+      Choices: [
+        { Variable: '$.next', StringEquals: NEXT_STEP.waitForCapacity, Next: 'Wait for a job slot' },
+        // A job whose output lands in the data bucket is waited for from the first wait on.
+        { Variable: '$.next', StringEquals: NEXT_STEP.waitForOutput, Next: 'Wait for job output' },
+      ],
       Default: 'Wait for next poll',
     });
     expect(states['Wait for a job slot']).toMatchObject({
@@ -252,7 +256,8 @@ describe('a run through the local engine and stand-ins', () => {
     expect(record?.pollCount).toBeGreaterThan(1);
     expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ runId: started.executionName, status: 'SUCCEEDED' });
     const entered = (await historyOf(sfn, started.executionArn)).flatMap((event) => (event.type?.endsWith('StateEntered') ? [event.stateEnteredEventDetails?.name] : []));
-    expect(entered.slice(0, 6)).toEqual(['Receive run request', 'Start job', 'Job started?', 'Wait for next poll', 'Get job status', 'Job complete?']);
+    // The output lands in the data bucket: its object-created event ends the first wait.
+    expect(entered.slice(0, 6)).toEqual(['Receive run request', 'Start job', 'Job started?', 'Wait for job output', 'Get job status', 'Job complete?']);
     expect(entered.slice(-5)).toEqual(['Job complete?', 'Verify output', 'Record run', 'Run succeeded?', 'Run succeeded']);
     expect(record).toMatchObject({ outputFiles: 1, records: 3, errorRecords: 0, emptyRecords: 0, firstErrors: [], inputRecords: 3, maxErrorRate: 0.1 });
     expect(entered.filter((name) => name === 'Record run')).toHaveLength(1);

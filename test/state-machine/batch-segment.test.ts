@@ -1,7 +1,7 @@
 import { StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
 import { DEFAULT_CATALOG, type StandInRecipe } from '../../src/local/personalize';
-import { jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
+import { entersPollingWait, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 
 const FAST_JOBS = { pendingMs: 60_000, inProgressMs: 120_000 };
 const versionOf = (recipe: StandInRecipe) => DEFAULT_CATALOG.solutionVersions.find((version) => version.recipe === recipe)!.arn;
@@ -185,7 +185,7 @@ describe('a segment run stopped by hand', () => {
       await environment.upload('manual/items.jsonl', ITEMS);
       const inWait = new Promise<void>((resolve) => {
         environment.stepFunctions.onHistoryEvent((_arn, event) => {
-          if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') resolve();
+          if (entersPollingWait(event)) resolve();
         });
       });
       const { executionArn } = await sfn.send(

@@ -3,7 +3,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { executionNameForSchedule } from '../../src/domain/schedule-event';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalEnvironment, type LocalEnvironment } from '../../src/local/local-environment';
-import { historyOf, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
+import { entersPollingWait, historyOf, jsonLines, readS3Text, runManually, sfnClientFor, withLocalEnvironment } from '../support/local-run';
 
 const users = (count: number, offset = 0) =>
   Array.from({ length: count }, (_, index) => JSON.stringify({ userId: `user-${String(index + 1 + offset).padStart(3, '0')}` })).join('\n');
@@ -222,7 +222,7 @@ describe('the run record while a run is under way', () => {
     await withLocalEnvironment({ realMsPerWait: 150, jobDurations: { pendingMs: 60_000, inProgressMs: 120_000 } }, async (environment, sfn) => {
       const seenWhilePolling: Array<Promise<unknown>> = [];
       environment.stepFunctions.onHistoryEvent((_arn, event) => {
-        if (event.type === 'WaitStateEntered' && event.stateEnteredEventDetails?.name === 'Wait for next poll') {
+        if (entersPollingWait(event)) {
           seenWhilePolling.push(environment.getRunRecord('manual-progress'));
         }
       });

@@ -65,3 +65,12 @@ export async function withLocalEnvironment(
     await environment.close();
   }
 }
+
+/**
+ * Whether a history event enters the polling loop's wait: "Wait for job output" (output in the data
+ * bucket: a task-token wait) or "Wait for next poll" (a Wait state).
+ */
+export function entersPollingWait(event: { type?: string | undefined; stateEnteredEventDetails?: { name?: string | undefined } | undefined }): boolean {
+  const name = event.stateEnteredEventDetails?.name;
+  return (event.type === 'WaitStateEntered' && name === 'Wait for next poll') || (event.type === 'TaskStateEntered' && name === 'Wait for job output');
+}

@@ -34,7 +34,7 @@ function dependencies(jobs = new FakeBatchJobs(), bucket = new FakeDataBucket())
 
 /** The run state of a start that got its job; fails the test on a queued start. */
 function started(result: StartJobResult): JobStarted {
-  if (result.next !== 'POLL') throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
+  if (result.next !== 'POLL' && result.next !== 'WAIT_FOR_OUTPUT') throw new Error(`Expected the job to start, got ${JSON.stringify(result)}`);
   return result;
 }
 
@@ -190,6 +190,25 @@ describe('startJob', () => {
 
     // Assess
     await expect(attempt).rejects.toBe(rejected);
+  });
+});
+
+describe('startJob with output events', () => {
+  it.each([
+    ['lands in the data bucket\'s output prefix', {}, 'WAIT_FOR_OUTPUT', true],
+    ['goes to another bucket', { outputPath: 's3://elsewhere/results/' }, 'POLL', false],
+  ] as const)('makes the first wait a wait for the output when the output %s', async (_case, input, next, awaitOutput) => {
+    // Prepare
+    const deps = { ...dependencies(), outputEvents: { bucket: DATA_BUCKET, prefix: 'output/' } };
+
+    // Act
+    const result = await startJob({ input: { inputPath: INPUT_PATH, ...input }, execution: executionRef('run-1') }, deps);
+
+    // Assess: the first wait is still the policy's first check, now its safety poll.
+    const state = started(result);
+    expect(state.next).toBe(next);
+    expect(state.poll.awaitOutput === true).toBe(awaitOutput);
+    expect(state.poll.waitSeconds).toBe(600);
   });
 });
 
