@@ -128,6 +128,8 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
     };
 
     const invokeFunction = async (stateName: string, functionKey: string, taskInput: { Payload?: unknown }) => {
+      // A closed (stopped, timed out) execution schedules no more Tasks, even a retry the engine still makes.
+      if (ended.signal.aborted) throw lambdaError('States.Runtime', `The execution closed before Task "${stateName}" could run`);
       const count = (invocationCounts.get(functionKey) ?? 0) + 1;
       invocationCounts.set(functionKey, count);
       const fault = options.injectFault?.(functionKey, count);

@@ -44,6 +44,19 @@ describe('seeing a job finish by its output (local, virtual time)', () => {
     });
   });
 
+  it('sees a job shorter than the first check at its end: the first wait listens for the output too', async () => {
+    await withLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 120_000 } }, async (environment, sfn) => {
+      // Act: a 3-minute job; the cold first check would come at 10 minutes.
+      const { execution, record, describes } = await runOneFile(environment, sfn, 'wake-short-job');
+
+      // Assess: one Describe, right after the job's end.
+      expect(execution.status).toBe('SUCCEEDED');
+      expect(record?.elapsedSeconds).toBeGreaterThanOrEqual(180);
+      expect(record?.elapsedSeconds).toBeLessThanOrEqual(185);
+      expect(describes).toBe(1);
+    });
+  });
+
   it('still sees the job end when the output event is lost: the safety poll checks anyway', async () => {
     await withLocalEnvironment({ jobDurations: ONE_HOUR, deliverOutputEvents: false }, async (environment, sfn) => {
       // Act
@@ -55,12 +68,12 @@ describe('seeing a job finish by its output (local, virtual time)', () => {
       expect(record?.elapsedSeconds).toBeGreaterThan(3605);
       expect((record?.elapsedSeconds ?? Infinity) - 3600).toBeLessThanOrEqual(Math.min(3600, OUTPUT_EVENT_SAFETY_POLL.maxIntervalSeconds));
       expect(record?.pollCount).toBeLessThanOrEqual(6);
-      // Every check after the first (a plain Wait) is a safety poll: the output wait timing out, as
-      // AWS history has it (TaskTimedOut), never a failure.
+      // Every check, the first one too, is a safety poll: the output wait timing out, as AWS history
+      // has it (TaskTimedOut), never a failure.
       const history = await historyOf(sfn, execution.executionArn);
       expect(history.filter((event) => event.type === 'TaskFailed')).toEqual([]);
       expect(history.filter((event) => event.type === 'TaskTimedOut').map((event) => event.taskTimedOutEventDetails?.error)).toEqual(
-        Array((record?.pollCount ?? 0) - 1).fill('States.Timeout'),
+        Array(record?.pollCount ?? 0).fill('States.Timeout'),
       );
     });
   });

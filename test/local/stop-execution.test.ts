@@ -31,6 +31,8 @@ describe('StopExecution on the Step Functions stand-in, through the real SFN cli
         }),
       );
       await inWait;
+      // The wait's own invocation (waitForJobOutput registers the run) belongs to the Task entered before the stop.
+      for (let tries = 0; !invocations.includes('waitForJobOutput') && tries < 500; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
 
       // Act
       const invokedBeforeStop = invocations.length;
