@@ -41,8 +41,12 @@ export function scheduleJobSlotSweeps(options: JobSlotsScheduleOptions): () => v
     while (!stop.signal.aborted) {
       if (!running()) {
         await new Promise<void>((resolve) => {
-          resume = resolve;
-          stop.signal.addEventListener('abort', () => resolve(), { once: true });
+          const onStop = () => resolve();
+          resume = () => {
+            stop.signal.removeEventListener('abort', onStop);
+            resolve();
+          };
+          stop.signal.addEventListener('abort', onStop, { once: true });
         });
         resume = undefined;
         continue;

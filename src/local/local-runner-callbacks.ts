@@ -109,12 +109,13 @@ export function taskTokenWaiter(options: TaskTokenWaiterOptions) {
     const onEnded = () => finish({ error: 'States.Runtime', cause: 'The execution closed' });
     ended.addEventListener('abort', onEnded, { once: true });
     let heartbeatTimer: AbortController | undefined;
+    // One listener for the whole wait: a heartbeat every few minutes for hours must not pile them up.
+    timers.signal.addEventListener('abort', () => heartbeatTimer?.abort(), { once: true });
     const restartHeartbeat = () => {
       if (heartbeatSeconds === undefined) return;
       heartbeatTimer?.abort();
       const current = new AbortController();
       heartbeatTimer = current;
-      timers.signal.addEventListener('abort', () => current.abort(), { once: true });
       void sleeper.sleep(heartbeatSeconds * 1000, current.signal).then(() => {
         if (!current.signal.aborted) finish({ error: 'States.HeartbeatTimeout', cause: `No heartbeat within HeartbeatSeconds (${heartbeatSeconds})` });
       });
