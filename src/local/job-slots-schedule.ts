@@ -1,14 +1,12 @@
-import type { Sleeper } from './clock';
+import { VirtualClock, type Sleeper } from './clock';
 import type { StepFunctionsStandIn } from './step-functions';
 
 /** serverless.yml's `rate(5 minutes)` for sweepJobSlots. */
 export const SWEEP_JOB_SLOTS_EVERY_MS = 5 * 60 * 1000;
 
 export interface JobSlotsScheduleOptions {
-  /** The virtual clock, or the real-time sleeper local mode's Waits use (its pauses scaled alike). */
+  /** The virtual clock (the sweep then holds it still while it runs), or a real-time sleeper. */
   sleeper: Sleeper;
-  /** The virtual clock's `track`: holds the clock still while the sweep runs. */
-  track?: <T>(work: () => Promise<T>) => Promise<T>;
   stepFunctions: Pick<StepFunctionsStandIn, 'executions' | 'onHistoryEvent'>;
   /** The sweep, as the EventBridge schedule invokes it; an error is reported, as Lambda would log it, and the schedule goes on. */
   sweep: () => Promise<unknown>;
@@ -35,7 +33,8 @@ export function scheduleJobSlotSweeps(options: JobSlotsScheduleOptions): () => v
   });
   const running = () => options.stepFunctions.executions().some((execution) => execution.status === 'RUNNING');
   const sleep = (ms: number) => options.sleeper.sleep(ms, stop.signal);
-  const track = <T>(work: () => Promise<T>) => (options.track ? options.track(work) : work());
+  const clock = options.sleeper instanceof VirtualClock ? options.sleeper : undefined;
+  const track = <T>(work: () => Promise<T>) => (clock ? clock.track(work) : work());
 
   void (async () => {
     while (!stop.signal.aborted) {

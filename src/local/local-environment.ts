@@ -58,6 +58,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     virtualClock ? holdClockDuringRequests(client, virtualClock) : client;
   const retryStrategy = virtualClock ? { retryStrategy: virtualTimeRetryStrategy() } : {};
   const clock: Clock = virtualClock ?? systemClock;
+  // `local up` (real time): pauses shortened 50×; Waits and retry intervals at most 1 s (visible
+  // progress), the waits that end by their events (task tokens, the sweep's schedule) uncapped.
+  const shortened = (maxMs = Number.POSITIVE_INFINITY) => realTimeSleeper({ scale: 0.02, maxMs });
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
   const closers: Array<() => Promise<void>> = [];
@@ -77,8 +80,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(options.catalog && { catalog: options.catalog }),
       ...(options.jobDurations && { durations: options.jobDurations }),
       ...((options.personalizeQuota ?? options.maxConcurrentJobs) !== undefined && { maxConcurrentJobs: options.personalizeQuota ?? options.maxConcurrentJobs }),
-      // A job's output appears when the job ends, whoever is looking: in real time a sweep timer
-      // finishes due jobs, in virtual time each job's end is a wake-up on the clock.
+      // A job's output appears as it ends: a sweep timer in real time, a wake-up on the virtual clock.
       ...(time === 'realtime' && { sweepIntervalMs: 250 }),
       ...(virtualClock && { scheduler: virtualClock }),
     });
@@ -89,20 +91,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const clientBase = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const s3 = virtualTime(localS3Client(faults.endpoints.s3, retryStrategy));
     const dynamodb = virtualTime(new DynamoDBClient({ ...clientBase, ...retryStrategy, endpoint: faults.endpoints.dynamodb }));
-    // One attempt per call in virtual time: the SDK's own retries of a quota refusal
-    // (LimitExceededException) happen at the same virtual instant, so they can only meet the same
-    // refusal; the run's capacity loop, the behaviour under test, takes it at once. Injected
-    // throttling of Personalize reaches the handlers the same way.
-    const personalizeClient = virtualTime(
-      new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: faults.endpoints.personalize }),
-    );
-    closers.push(async () => {
-      s3.destroy();
-      dynamodb.destroy();
-      personalizeClient.destroy();
-    });
-
-    // With a data dir the bucket and table may be there from the last start.
+    // One attempt per call in virtual time: the SDK's retries of a refusal (LimitExceededException)
+    // would meet it again at the same instant; the job slot queue takes it at once, as handlers take injected throttling.
+    const personalizeClient = virtualTime(new PersonalizeClient({ ...clientBase, ...(virtualClock && { maxAttempts: 1 }), endpoint: faults.endpoints.personalize }));
+    closers.push(async () => [s3, dynamodb, personalizeClient].forEach((client) => client.destroy()));
+    // With a data dir the bucket and tables may be there from the last start.
     const unlessKept = (error: { name?: string }) => {
       if (!dataDir || !['BucketAlreadyOwnedByYou', 'BucketAlreadyExists', 'ResourceInUseException'].includes(error.name ?? '')) throw error;
     };
@@ -145,7 +138,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       handlers: stateMachineFunctions,
       time: virtualClock
         ? { mode: 'virtual', clock: virtualClock }
-        : { mode: 'realtime', sleeper: realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }) },
+        : { mode: 'realtime', sleeper: shortened(options.retryIntervalMs ?? 1000), taskTimeoutSleeper: shortened() },
       taskTokens,
       ...(options.random && { random: options.random }),
       ...(options.limits && { limits: options.limits }),
@@ -192,8 +185,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     // The sweep's EventBridge schedule (rate(5 minutes) in serverless.yml), while executions run.
     if (options.sweepJobSlots !== false) {
       const stopSweeps = scheduleJobSlotSweeps({
-        sleeper: virtualClock ?? realTimeSleeper({ scale: 0.02, maxMs: options.retryIntervalMs ?? 1000 }),
-        ...(virtualClock && { track: <T>(work: () => Promise<T>) => virtualClock.track(work) }),
+        sleeper: virtualClock ?? shortened(),
         stepFunctions,
         sweep: () => eventFunctions.sweepJobSlots({} as never, localLambdaContext('sweepJobSlots')),
         onError: (error) => logger.error('sweepJobSlots failed', { error: error instanceof Error ? error.message : String(error) }),

@@ -23,7 +23,10 @@ export type LocalLambdaHandler = (event: never, context: Context) => Promise<unk
  * - `realtime`: pauses are real, through `sleeper` (shortened for `local up`); the engine keeps
  *   its own execution timeout.
  */
-export type RunnerTime = { mode: 'virtual'; clock: VirtualClock } | { mode: 'realtime'; sleeper: Sleeper };
+export type RunnerTime =
+  | { mode: 'virtual'; clock: VirtualClock }
+  /** `taskTimeoutSleeper` (default `sleeper`) times `.waitForTaskToken` Tasks, which end by their events: not capped, or they busy-loop. */
+  | { mode: 'realtime'; sleeper: Sleeper; taskTimeoutSleeper?: Sleeper };
 
 export interface LocalRunnerOptions {
   /** The ASL definition, exactly as deployed. */
@@ -205,7 +208,7 @@ export function createLocalRunner(options: LocalRunnerOptions): ExecutionRunner 
 
     const waitForTaskToken = taskTokenWaiter({
       tokens: options.taskTokens,
-      sleeper,
+      sleeper: options.time.mode === 'realtime' ? (options.time.taskTimeoutSleeper ?? sleeper) : sleeper,
       ended: ended.signal,
       invoke: (stateName, functionKey, taskInput) => invokeFunction(stateName, functionKey, taskInput),
     });

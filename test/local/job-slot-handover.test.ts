@@ -113,4 +113,28 @@ describe('handing a job slot on', () => {
       dynamo.destroy();
     });
   }, 60_000);
+
+  it('waits for its events in real time too (`local up`): no busy loop of timed-out waits, one queueing, a few checks', async () => {
+    await withLocalEnvironment({ time: 'realtime', maxConcurrentJobs: 1, jobDurations: { pendingMs: 500, inProgressMs: 1500 } }, async (environment, sfn) => {
+      // Prepare
+      await environment.upload('manual/users.jsonl', '{"userId":"user-001"}\n');
+      const input = JSON.stringify({ inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const a = await sfn.send(new StartExecutionCommand({ stateMachineArn: environment.stateMachineArn, name: 'real-a', input }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const b = await sfn.send(new StartExecutionCommand({ stateMachineArn: environment.stateMachineArn, name: 'real-b', input }));
+
+      // Act
+      const runs = await Promise.all([a, b].map((started) => environment.stepFunctions.waitForExecution(started.executionArn ?? '')));
+
+      // Assess: B queued once and was woken when A's job ended; each run saw its job end by its output.
+      expect(runs.map((run) => run.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
+      const [recordA, recordB] = await Promise.all([environment.getRunRecord('real-a'), environment.getRunRecord('real-b')]);
+      expect(recordB?.capacityAttempts).toBe(1);
+      expect(recordA?.pollCount).toBeLessThanOrEqual(2);
+      expect(recordB?.pollCount).toBeLessThanOrEqual(2);
+      for (const started of [a, b]) {
+        expect((await historyOf(sfn, started.executionArn ?? '')).filter((event) => event.type === 'TaskTimedOut')).toEqual([]);
+      }
+    });
+  }, 60_000);
 });
