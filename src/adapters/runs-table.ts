@@ -131,17 +131,22 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
     );
   }
 
-  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: string | undefined }): Promise<void> {
+  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: string | undefined; jobGroup?: string | undefined }): Promise<void> {
     await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.running, {
       jobArn: entry.jobArn,
       jobName: entry.jobName,
       jobCreatedAt: entry.jobCreatedAt,
       ...(entry.jobType !== undefined && { jobType: entry.jobType }),
+      ...(entry.jobGroup !== undefined && { jobGroup: entry.jobGroup }),
     });
   }
 
-  async waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void> {
-    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.waitingForCapacity, { capacityAttempts: entry.attempts, queuedSince: entry.since });
+  async waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined }): Promise<void> {
+    await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.waitingForCapacity, {
+      capacityAttempts: entry.attempts,
+      queuedSince: entry.since,
+      ...(entry.jobGroup !== undefined && { jobGroup: entry.jobGroup }),
+    });
   }
 
   /**

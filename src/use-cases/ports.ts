@@ -90,8 +90,9 @@ export interface InputStaging {
  * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
  */
 export interface RunProgress {
-  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: JobType | undefined }): Promise<void>;
-  waitingForCapacity(entry: { runId: string; attempts: number; since: string }): Promise<void>;
+  /** `jobGroup` is on the record while the run is under way, so a run in flight is listed with its group. */
+  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: JobType | undefined; jobGroup?: string | undefined }): Promise<void>;
+  waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined }): Promise<void>;
 }
 
 // The runs table (every step).

@@ -112,7 +112,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       };
 
   await reportProgress(
-    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType) }),
+    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType), jobGroup: input.jobGroup }),
     deps,
   );
   const polling = await pollingWithHistory(jobSettings.polling, input.jobGroup, deps);
@@ -235,7 +235,7 @@ async function queueForSlot(
     throw new CapacityWaitExceededError(refusal ? `${reason}. Last refusal: ${refusal}` : reason);
   }
   const reference = previous?.resolved ?? (await keepResolvedStart(runId, resolved, deps));
-  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts, since }), deps);
+  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts, since, jobGroup: input.jobGroup }), deps);
   return {
     next: NEXT_STEP.waitForCapacity,
     queued: {

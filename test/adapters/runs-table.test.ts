@@ -306,6 +306,14 @@ describe('DynamoDbRunsStore', () => {
       expect(itemSetBy(onlyUpdate())).toEqual({ runId: 'run-1', status: 'WAITING_FOR_CAPACITY', capacityAttempts: 3, queuedSince: AT });
     });
 
+    it('puts the job group on the record of a run in flight, whether running or queued', async () => {
+      await store().jobStarted({ runId: 'run-1', jobArn: 'arn:job', jobName: 'run-1', jobCreatedAt: AT, jobGroup: 'nightly' });
+      await store().waitingForCapacity({ runId: 'run-2', attempts: 1, since: AT, jobGroup: 'nightly' });
+
+      const updates = documents.commandCalls(UpdateCommand).map((call) => itemSetBy(call.args[0].input));
+      expect(updates).toEqual([expect.objectContaining({ status: 'RUNNING', jobGroup: 'nightly' }), expect.objectContaining({ status: 'WAITING_FOR_CAPACITY', jobGroup: 'nightly' })]);
+    });
+
     it('leaves a finished run finished: a failed condition is not an error', async () => {
       documents.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: { httpStatusCode: 400 } }));
 

@@ -229,13 +229,14 @@ describe('the run record while a run is under way', () => {
       await environment.upload('manual/progress.jsonl', users(1));
 
       // Act
-      await runManually(environment, sfn, 'manual-progress', { inputPath: `s3://${environment.bucket}/manual/progress.jsonl` });
+      await runManually(environment, sfn, 'manual-progress', { inputPath: `s3://${environment.bucket}/manual/progress.jsonl`, jobGroup: 'default' });
       const during = await Promise.all(seenWhilePolling);
       const after = await environment.getRunRecord('manual-progress');
 
       // Assess
       expect(during.length).toBeGreaterThan(0);
-      expect(during[0]).toMatchObject({ status: 'RUNNING', jobArn: expect.stringContaining(':batch-inference-job/manual-progress') });
+      // With its group, so `runs list --group` and `runs watch` find a run in flight.
+      expect(during[0]).toMatchObject({ status: 'RUNNING', jobGroup: 'default', jobArn: expect.stringContaining(':batch-inference-job/manual-progress') });
       expect(after).toMatchObject({ status: 'SUCCEEDED', jobArn: (during[0] as { jobArn: string }).jobArn });
     });
   });

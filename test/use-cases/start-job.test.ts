@@ -793,6 +793,8 @@ describe('startJob progress and staging errors', () => {
           jobName: derivedJobName('run-progress'),
           jobCreatedAt: state.run.jobCreatedAt,
           jobType: 'BATCH_INFERENCE',
+          // In flight, the run is listed with its group.
+          jobGroup: 'default',
         },
       },
     ]);
@@ -811,7 +813,7 @@ describe('startJob progress and staging errors', () => {
     const capacity = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-queued') }, deps));
 
     // Assess
-    expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since } }]);
+    expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since, jobGroup: 'default' } }]);
   });
 
   it('still hands back the started run when the RUNNING mark fails, and warns', async () => {
