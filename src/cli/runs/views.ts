@@ -107,7 +107,11 @@ function timelineEntryOf(event: HistoryEvent): Omit<TimelineEntry, 'at'> | undef
     case 'TaskStateExited': {
       const name = event.stateExitedEventDetails?.name;
       const output = readJson(event.stateExitedEventDetails?.output);
-      if (name === 'Start job' && output?.queued) return { event: 'queued', detail: `no free job slot (attempt ${output.queued.attempts ?? '?'}): ${output.queued.lastRefusal ?? ''}`.trim() };
+      if (name === 'Start job' && output?.queued) {
+        const { attempts, priority, lastRefusal } = output.queued;
+        const refused = lastRefusal ? `; Personalize refused: ${lastRefusal}` : '';
+        return { event: 'queued', detail: `no free job slot (attempt ${attempts ?? '?'}, priority ${priority ?? 5})${refused}` };
+      }
       if (name === 'Start job' && output?.run?.jobArn) return { event: 'job created', detail: `${output.run.jobArn}${output.run.adoptedExistingJob ? ' (adopted)' : ''}` };
       if (name === 'Get job status' && output?.poll) return { event: `poll ${output.poll.count}`, detail: `${output.poll.status ?? 'unknown'} after ${formatDuration(output.poll.elapsedSeconds ?? 0)}` };
       if (name === 'Record run') {
