@@ -185,11 +185,15 @@ export class VirtualClock implements Clock, Sleeper {
   }
 }
 
-/** Real-time pauses (`local up`), shortened by `scale` and capped at `maxMs`. */
-export function realTimeSleeper(options: { scale: number; maxMs: number }): Sleeper {
+/**
+ * Real-time pauses (`local up`), shortened by `scale`, capped at `maxMs`, and never shorter than
+ * `minMs` (or the pause itself, when it is shorter): a floor for timeouts computed from real elapsed
+ * time, which a scale alone would shrink into a busy loop.
+ */
+export function realTimeSleeper(options: { scale: number; maxMs: number; minMs?: number }): Sleeper {
   return {
     sleep(ms, signal) {
-      const real = Math.min(options.maxMs, Math.round(ms * options.scale));
+      const real = Math.min(options.maxMs, Math.max(Math.round(ms * options.scale), Math.min(ms, options.minMs ?? 0)));
       return new Promise<void>((resolve) => {
         if (signal?.aborted) return resolve();
         const timer = setTimeout(done, real);

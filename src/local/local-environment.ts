@@ -59,8 +59,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const retryStrategy = virtualClock ? { retryStrategy: virtualTimeRetryStrategy() } : {};
   const clock: Clock = virtualClock ?? systemClock;
   // `local up` (real time): pauses shortened 50×; Waits and retry intervals at most 1 s (visible
-  // progress), the waits that end by their events (task tokens, the sweep's schedule) uncapped.
-  const shortened = (maxMs = Number.POSITIVE_INFINITY) => realTimeSleeper({ scale: 0.02, maxMs });
+  // progress); the waits that end by their events (task tokens, the sweep's schedule) uncapped, at least 10 s.
+  const shortened = (maxMs = Number.POSITIVE_INFINITY) => realTimeSleeper({ scale: 0.02, maxMs, minMs: maxMs === Number.POSITIVE_INFINITY ? 10_000 : 0 });
   const now = () => clock.now();
   const port = (offset: number) => (options.basePort === undefined ? 0 : options.basePort + offset);
   const closers: Array<() => Promise<void>> = [];

@@ -137,4 +137,20 @@ describe('handing a job slot on', () => {
       }
     });
   }, 60_000);
+
+  it('keeps a real-time safety poll at least 10 s (`local up`): a job outlasting the first check is not polled in a loop', async () => {
+    // A 14 s job: the first wait's safety poll (600 s shortened 50×) comes at 12 s, while the job runs.
+    await withLocalEnvironment({ time: 'realtime', jobDurations: { pendingMs: 1000, inProgressMs: 13_000 } }, async (environment, sfn) => {
+      // Act
+      await environment.upload('manual/users.jsonl', '{"userId":"user-001"}\n');
+      const input = JSON.stringify({ inputPath: `s3://${environment.bucket}/manual/users.jsonl` });
+      const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: environment.stateMachineArn, name: 'real-long', input }));
+      const run = await environment.stepFunctions.waitForExecution(started.executionArn ?? '');
+
+      // Assess: one safety poll at 12 s, then the output's event at 14 s (scaled alone, the next safety poll would be a fraction of a second).
+      expect(run.status).toBe('SUCCEEDED');
+      const record = await environment.getRunRecord('real-long');
+      expect(record?.pollCount).toBe(2);
+    });
+  }, 60_000);
 });
