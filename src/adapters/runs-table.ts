@@ -131,13 +131,14 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
     );
   }
 
-  async jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: string | undefined; jobGroup?: string | undefined }): Promise<void> {
+  async jobStarted(entry: Parameters<RunProgress['jobStarted']>[0]): Promise<void> {
     await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.running, {
       jobArn: entry.jobArn,
       jobName: entry.jobName,
       jobCreatedAt: entry.jobCreatedAt,
       ...(entry.jobType !== undefined && { jobType: entry.jobType }),
       ...(entry.jobGroup !== undefined && { jobGroup: entry.jobGroup }),
+      ...(entry.startedAt !== undefined && { startedAt: entry.startedAt }),
     });
   }
 

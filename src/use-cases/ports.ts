@@ -90,8 +90,19 @@ export interface InputStaging {
  * `WAITING_FOR_CAPACITY` before the run ends. Never overwrites a finished run's status.
  */
 export interface RunProgress {
-  /** `jobGroup` is on the record while the run is under way, so a run in flight is listed with its group. */
-  jobStarted(entry: { runId: string; jobArn: string; jobName: string; jobCreatedAt: string; jobType?: JobType | undefined; jobGroup?: string | undefined }): Promise<void>;
+  /**
+   * `jobGroup` and `startedAt` (the execution's start, ISO 8601) are on the record while the run is
+   * under way, so a run in flight is listed with its group and the start its final record will say.
+   */
+  jobStarted(entry: {
+    runId: string;
+    jobArn: string;
+    jobName: string;
+    jobCreatedAt: string;
+    jobType?: JobType | undefined;
+    jobGroup?: string | undefined;
+    startedAt?: string | undefined;
+  }): Promise<void>;
   waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined }): Promise<void>;
 }
 

@@ -112,7 +112,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
       };
 
   await reportProgress(
-    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType), jobGroup: input.jobGroup }),
+    () => deps.progress?.jobStarted({ runId, jobArn, jobName: jobSettings.jobName, jobCreatedAt: jobCreatedAt.toISOString(), jobType: jobTypeOrDefault(jobSettings.jobType), jobGroup: input.jobGroup, startedAt: request.execution.startTime }),
     deps,
   );
   const polling = await pollingWithHistory(jobSettings.polling, input.jobGroup, deps);

@@ -238,6 +238,8 @@ describe('the run record while a run is under way', () => {
       // With its group, so `runs list --group` and `runs watch` find a run in flight.
       expect(during[0]).toMatchObject({ status: 'RUNNING', jobGroup: 'default', jobArn: expect.stringContaining(':batch-inference-job/manual-progress') });
       expect(after).toMatchObject({ status: 'SUCCEEDED', jobArn: (during[0] as { jobArn: string }).jobArn });
+      // The start `runs list` shows does not change when the run ends.
+      expect((during[0] as { startedAt?: string }).startedAt).toBe(after?.startedAt);
     });
   });
 });

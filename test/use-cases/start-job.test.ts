@@ -793,8 +793,9 @@ describe('startJob progress and staging errors', () => {
           jobName: derivedJobName('run-progress'),
           jobCreatedAt: state.run.jobCreatedAt,
           jobType: 'BATCH_INFERENCE',
-          // In flight, the run is listed with its group.
+          // In flight, the run is listed with its group and the execution's start.
           jobGroup: 'default',
+          startedAt: state.run.executionStartTime,
         },
       },
     ]);
