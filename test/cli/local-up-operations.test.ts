@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -120,19 +120,22 @@ describe('operating `local up` from the built CLI', () => {
   }, 60_000);
 
   it('names the port in use and --port in one line, exit 3', async () => {
-    // Prepare: hold a free port the way another program would.
-    const holder = createServer();
-    await new Promise<void>((listening) => holder.listen(0, '127.0.0.1', listening));
-    const port = (holder.address() as { port: number }).port;
+    // Prepare: hold all eight ports from a base the way other programs would (holding one alone left
+    // the test at the mercy of other tests' ephemeral ports on the ports around it).
+    const holders = await holdConsecutivePorts(8);
+    const base = holders.port;
     try {
       // Act
-      const result = await cli(['local', 'up', '--port', String(port - 2), '--quiet'], project);
+      const result = await cli(['local', 'up', '--port', String(base), '--quiet'], project);
 
-      // Assess: S3 (n+2) is the first stand-in to listen.
+      // Assess
       expect(result.code).toBe(3);
-      expect(result.stderr).toBe(`personalize-batch: port ${port} is in use: stop what holds it, or start on other ports with --port <n> (eight from n) or --port 0 (free ports)\n`);
+      const named = Number(/^personalize-batch: port (\d+) is in use/.exec(result.stderr)?.[1]);
+      expect(named).toBeGreaterThanOrEqual(base);
+      expect(named).toBeLessThan(base + 8);
+      expect(result.stderr).toBe(`personalize-batch: port ${named} is in use: stop what holds it, or start on other ports with --port <n> (eight from n) or --port 0 (free ports)\n`);
     } finally {
-      holder.close();
+      holders.close();
     }
   }, 30_000);
 
@@ -177,3 +180,27 @@ describe('operating `local up` from the built CLI', () => {
     }
   }, 60_000);
 });
+
+/** Listens on `count` consecutive free ports (retrying from another base when one is taken). */
+async function holdConsecutivePorts(count: number): Promise<{ port: number; close: () => void }> {
+  const listen = (port: number) =>
+    new Promise<Server | undefined>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(undefined));
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const first = await listen(0);
+    if (!first) continue;
+    const base = (first.address() as { port: number }).port;
+    const servers = [first];
+    for (let offset = 1; offset < count; offset++) {
+      const next = await listen(base + offset);
+      if (!next) break;
+      servers.push(next);
+    }
+    if (servers.length === count) return { port: base, close: () => servers.forEach((server) => server.close()) };
+    servers.forEach((server) => server.close());
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}
