@@ -125,3 +125,17 @@ export function jobPathIssue(field: string, path: string, derivedAs?: string): I
       `${PERSONALIZE_PATH_MAX_LENGTH}: choose a shorter ${field}`,
   };
 }
+
+/**
+ * The issue for an output folder outside the stage's output location (`outputBaseUri`, e.g.
+ * `s3://<data bucket>/output/`): the stack's roles let Personalize write, and verifyOutput read,
+ * output only there (resources/iam.yml: PersonalizeServiceRole, VerifyOutputRole), so a run writing
+ * elsewhere could never end SUCCEEDED on AWS. Undefined when `outputPath` is under it (or the stage
+ * names none).
+ */
+export function outputOutsideStageIssue(outputPath: string, stageOutputBaseUri: string | undefined): InputIssue | undefined {
+  if (stageOutputBaseUri === undefined) return undefined;
+  const base = withTrailingSlash(stageOutputBaseUri);
+  if (outputPath.startsWith(base)) return undefined;
+  return { field: 'outputPath', message: `must be under ${base} (got ${outputPath}): the stack's roles write and verify output only there` };
+}

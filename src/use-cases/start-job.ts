@@ -7,7 +7,7 @@ import { stageRunInput } from './stage-input';
 import { resolvedStartKey, type BucketLayout } from '../domain/bucket-layout';
 import { DEFAULT_CAPACITY_POLICY, DEFAULT_PRIORITY, queueTimeoutReason, remainingQueueSeconds, waiterSortKey } from '../domain/capacity-policy';
 import { takeSlot, type SlotQueueDependencies } from './job-slot-queue';
-import { CapacityWaitExceededError, ConfigurationError, PersonalizeBusyError } from '../domain/errors';
+import { CapacityWaitExceededError, ConfigurationError, InvalidRunInputError, PersonalizeBusyError } from '../domain/errors';
 import { jobTypeOrDefault, type JobType } from '../domain/job-type';
 import { jobNameForRun } from '../domain/naming';
 import { nextAfterPoll, NEXT_STEP } from '../domain/next-step';
@@ -15,7 +15,7 @@ import { outputWaitTarget, type OutputEventScope } from '../domain/output-wait';
 import { initialPollState } from '../domain/polling-policy';
 import { LAST_REFUSAL_MAX_LENGTH, parseQueuedStart, parseResolvedStart, sha256Hex, type QueuedStart, type ResolvedStart } from '../domain/queued-start';
 import type { ExecutionRef, RunState } from '../domain/run';
-import { resolveJobSettings, type RunDefaults } from '../domain/job-settings';
+import { outputOutsideStageIssue, resolveJobSettings, type RunDefaults } from '../domain/job-settings';
 import { outputLocation } from '../domain/output-location';
 import { parseS3Uri, s3UriOf } from '../domain/s3-uri';
 import { secondsSince } from '../domain/time';
@@ -158,7 +158,11 @@ async function resolveFirstAttempt(request: StartJobRequest, deps: StartJobDepen
   const resolved = await resolveSolutionVersion(input, deps);
   const jobName = jobNameForRun(runId, request.execution.arn, request.execution.startTime);
   const asked = resolved ? { ...input, solutionVersionArn: resolved.solutionVersionArn } : input;
-  const settings = await stageRunInput(input, resolveJobSettings(asked, defaults, runId, jobName), runId, deps);
+  const jobSettings = resolveJobSettings(asked, defaults, runId, jobName);
+  // From the run, its group's file or the stage: wherever it came from, only the stage's output location can be verified.
+  const outside = outputOutsideStageIssue(jobSettings.outputPath, deps.defaults.outputBaseUri);
+  if (outside) throw new InvalidRunInputError([outside]);
+  const settings = await stageRunInput(input, jobSettings, runId, deps);
   return { input, settings };
 }
 

@@ -1,6 +1,6 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { LocalEnvironment } from '../../src/local/local-environment';
+import { LOCAL_BUCKET } from '../../src/local/local-stage';
 import { OUTPUT_EVENT_SAFETY_POLL } from '../../src/domain/polling-policy';
 import { historyOf, runManually, withLocalEnvironment } from '../support/local-run';
 
@@ -78,17 +78,27 @@ describe('seeing a job finish by its output (local, virtual time)', () => {
     });
   });
 
-  it('polls as before when the output goes to another bucket, where no event of this stack is heard', async () => {
+  it('refuses output in another bucket before creating a job: the stack could never verify it', async () => {
     await withLocalEnvironment({ jobDurations: ONE_HOUR }, async (environment, sfn) => {
-      // Prepare
-      await environment.s3.send(new CreateBucketCommand({ Bucket: 'someone-elses-bucket' }));
-
       // Act
-      const { execution, record, entered } = await runOneFile(environment, sfn, 'wake-other-bucket', { outputPath: 's3://someone-elses-bucket/results/' });
+      const { execution, record } = await runOneFile(environment, sfn, 'wake-other-bucket', { outputPath: 's3://someone-elses-bucket/results/' });
+
+      // Assess
+      expect(execution.status).toBe('FAILED');
+      expect(record).toMatchObject({ status: 'FAILED', errorType: 'InvalidRunInputError' });
+      expect(record?.failureReason).toMatch(/outputPath: must be under s3:\/\/[^ ]+\/output\//);
+      expect(environment.personalize.jobs()).toEqual([]);
+    });
+  });
+
+  it('polls as before when the output lands outside the prefix the bucket notifies', async () => {
+    await withLocalEnvironment({ jobDurations: ONE_HOUR, defaults: { outputBaseUri: `s3://${LOCAL_BUCKET}/results/` } }, async (environment, sfn) => {
+      // Act
+      const { execution, record, entered } = await runOneFile(environment, sfn, 'wake-quiet-prefix');
 
       // Assess
       expect(execution.status).toBe('SUCCEEDED');
-      expect(record?.outputLocation).toBe('s3://someone-elses-bucket/results/users.jsonl.out');
+      expect(record?.outputLocation).toBe(`s3://${LOCAL_BUCKET}/results/wake-quiet-prefix/users.jsonl.out`);
       expect(entered).not.toContain('Wait for job output');
       expect(entered.filter((name) => name === 'Wait for next poll').length).toBe(record?.pollCount);
       expect(environment.outputNotifications()).toHaveLength(0);

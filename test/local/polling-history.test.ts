@@ -1,21 +1,21 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { LOCAL_BUCKET } from '../../src/local/local-stage';
 import { withLocalEnvironment, runManually } from '../support/local-run';
 
 /**
  * Completion from history, end to end in virtual time: the same group's second run reads the first
- * run's record through the runs table's by-group index (dynalite) and polls fewer times. The output
- * goes to another bucket, so no output event wakes the runs: this is the polling itself (a run woken
- * by its output is test/local/output-wake-up.test.ts).
+ * run's record through the runs table's by-group index (dynalite) and polls fewer times. The stage
+ * here writes output under results/, outside the prefix the bucket notifies, so no output event wakes
+ * the runs: this is the polling itself (a run woken by its output is test/local/output-wake-up.test.ts).
  */
 describe('polling from a group’s history (local, virtual time)', () => {
   it('makes a group’s second run poll fewer times than its first, and detect the job sooner', async () => {
     // 41-minute jobs: the cold policy checks at 10 min, then backs off to 5 min.
-    await withLocalEnvironment({ jobDurations: { pendingMs: 60_000, inProgressMs: 40 * 60_000 } }, async (environment, sfn) => {
+    const outside = { jobDurations: { pendingMs: 60_000, inProgressMs: 40 * 60_000 }, defaults: { outputBaseUri: `s3://${LOCAL_BUCKET}/results/` } };
+    await withLocalEnvironment(outside, async (environment, sfn) => {
       // Prepare
       await environment.upload('manual/users.jsonl', '{"userId":"user-001"}\n');
       await environment.upload('config/nightly.json', '{}');
-      await environment.s3.send(new CreateBucketCommand({ Bucket: 'results-elsewhere' }));
-      const outputPath = 's3://results-elsewhere/nightly/';
+      const outputPath = `s3://${environment.bucket}/results/nightly/`;
       const input = { inputPath: `s3://${environment.bucket}/manual/users.jsonl`, jobGroup: 'nightly', outputPath };
 
       // Act

@@ -195,20 +195,41 @@ describe('startJob', () => {
 
 describe('startJob with output events', () => {
   it.each([
-    ['lands in the data bucket\'s output prefix', {}, 'WAIT_FOR_OUTPUT', true],
-    ['goes to another bucket', { outputPath: 's3://elsewhere/results/' }, 'POLL', false],
-  ] as const)('makes the first wait a wait for the output when the output %s', async (_case, input, next, awaitOutput) => {
+    ['lands in the prefix the bucket notifies', 'output/', 'WAIT_FOR_OUTPUT', true],
+    ['lands outside the prefix the bucket notifies', 'output/elsewhere/', 'POLL', false],
+  ] as const)('makes the first wait a wait for the output when the output %s', async (_case, notifiedPrefix, next, awaitOutput) => {
     // Prepare
-    const deps = { ...dependencies(), outputEvents: { bucket: DATA_BUCKET, prefix: 'output/' } };
+    const deps = { ...dependencies(), outputEvents: { bucket: DATA_BUCKET, prefix: notifiedPrefix } };
 
     // Act
-    const result = await startJob({ input: { inputPath: INPUT_PATH, ...input }, execution: executionRef('run-1') }, deps);
+    const result = await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-1') }, deps);
 
     // Assess: the first wait is still the policy's first check, now its safety poll.
     const state = started(result);
     expect(state.next).toBe(next);
     expect(state.poll.awaitOutput === true).toBe(awaitOutput);
     expect(state.poll.waitSeconds).toBe(600);
+  });
+
+  it.each([
+    ['the run names', { outputPath: 's3://someone-elses-bucket/results/' }, undefined],
+    ['the run\'s group file names', { jobGroup: 'users' }, { outputPath: `s3://${DATA_BUCKET}/results/users/` }],
+  ] as const)('refuses output where %s it outside the stage\'s output location, before staging or creating anything: it could never be verified', async (_case, extra, groupFile) => {
+    // Prepare
+    const bucket = new FakeDataBucket();
+    if (groupFile) bucket.withFile('config/users.json', groupFile);
+    const deps = dependencies(new FakeBatchJobs(), bucket);
+
+    // Act
+    const attempt = startJob({ input: { inputPath: INPUT_PATH, ...extra }, execution: executionRef('run-1') }, deps);
+
+    // Assess
+    await expect(attempt).rejects.toMatchObject({
+      name: 'InvalidRunInputError',
+      message: expect.stringContaining(`outputPath: must be under ${OUTPUT_BASE_URI}`),
+    });
+    expect(deps.jobs.created).toEqual([]);
+    expect(deps.bucket.copies).toEqual([]);
   });
 });
 
@@ -926,7 +947,7 @@ describe('startJob progress and staging errors', () => {
 
 describe('startJob with a job group’s outputPath', () => {
   const GROUP_INPUT = `s3://${DATA_BUCKET}/input/users/2026-01-15.jsonl`;
-  const GROUP_OUTPUT = `s3://${DATA_BUCKET}/results/users/`;
+  const GROUP_OUTPUT = `${OUTPUT_BASE_URI}users/`;
 
   it('writes each run of the group to a folder of its own under the group’s outputPath', async () => {
     // Prepare
@@ -945,7 +966,7 @@ describe('startJob with a job group’s outputPath', () => {
   it('uses the outputPath the run’s own input gives exactly, over the group’s', async () => {
     // Prepare
     const deps = dependencies(new FakeBatchJobs(), new FakeDataBucket().withFile('config/users.json', { outputPath: GROUP_OUTPUT }));
-    const outputPath = `s3://${DATA_BUCKET}/manual/exact/`;
+    const outputPath = `${OUTPUT_BASE_URI}manual/exact/`;
 
     // Act
     const state = started(await startJob({ input: { inputPath: GROUP_INPUT, outputPath }, execution: executionRef('run-1') }, deps));
