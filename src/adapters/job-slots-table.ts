@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JobType } from '../domain/job-type';
+import { isConditionFailure } from './dynamodb-errors';
 import type { JobSlots, SlotHolder, SlotTake, SlotWaiter } from '../use-cases/ports';
 /** A waiter nobody removed (its run and the sweep both gone) expires with DynamoDB's TTL after 7 days, the state machine's timeout. */
 const WAITER_TTL_SECONDS = 7 * 24 * 60 * 60;
@@ -145,8 +146,4 @@ export class DynamoDbJobSlots implements JobSlots {
       throw error;
     }
   }
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutputWait, OutputWaits } from '../use-cases/ports';
+import { isConditionFailure } from './dynamodb-errors';
 
 /**
  * Adapter over the output waits table (resources/output-waits-table.yml): one item per waiting
@@ -65,7 +66,7 @@ export class DynamoDbOutputWaits implements OutputWaits {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

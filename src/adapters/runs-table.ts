@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@
 import type { RunRecord } from '../domain/run';
 import type { ClosingRecord } from '../domain/closed-execution';
 import type { Acceptance, ClosedRunRecord, OpenRunCloser, RunLedger, RunProgress, RunsStore } from '../use-cases/ports';
+import { isConditionFailure } from './dynamodb-errors';
 
 
 /** Statuses a record can have before its run ends. */
@@ -110,7 +111,7 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
         }),
       );
     } catch (error) {
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
+      if (!isConditionFailure(error)) throw error;
     }
   }
 
@@ -184,7 +185,7 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
       );
       return Attributes ?? { runId, ...fields };
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }

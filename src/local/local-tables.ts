@@ -3,7 +3,7 @@ import { LOCAL_JOB_SLOTS_TABLE, LOCAL_OUTPUT_WAITS_TABLE, LOCAL_RUNS_TABLE } fro
 import { RUNS_TABLE_SCHEMA } from './runs-table-schema';
 
 /** The `pk`/`sk` key of the job slots and output waits tables (resources/job-slots-table.yml, output-waits-table.yml). */
-const PK_SK_TABLE = {
+export const PK_SK_TABLE = {
   AttributeDefinitions: [
     { AttributeName: 'pk', AttributeType: 'S' as const },
     { AttributeName: 'sk', AttributeType: 'S' as const },

@@ -2,6 +2,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbJobSlots } from '../../src/adapters/job-slots-table';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../src/local/local-dynamodb';
+import { PK_SK_TABLE } from '../../src/local/local-tables';
 
 /* The job slots adapter against dynalite: the conditional writes are what keep two runs off the last slot. */
 const TABLE = 'job-slots';
@@ -26,14 +27,7 @@ describe('DynamoDbJobSlots against dynalite', () => {
     await client.send(
       new CreateTableCommand({
         TableName: `${TABLE}-${table}`,
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        ...PK_SK_TABLE,
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

@@ -5,6 +5,7 @@ import { DynamoDbOutputWaits } from '../../src/adapters/output-waits-table';
 import { LOCAL_CREDENTIALS } from '../../src/local/local-aws';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../../src/local/local-dynamodb';
 import { localS3Client, startLocalS3, type LocalS3 } from '../../src/local/local-s3';
+import { PK_SK_TABLE } from '../../src/local/local-tables';
 
 const wait = (runId: string, taskToken: string, folderKey = 'output/run-1/') => ({
   folderKey,
@@ -26,14 +27,7 @@ describe('DynamoDbOutputWaits against dynalite', () => {
     await client.send(
       new CreateTableCommand({
         TableName: 'output-waits',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        ...PK_SK_TABLE,
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );

@@ -39,6 +39,16 @@ const PROVIDER_VARIABLES = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOO
 /** Actions that accept no resource-level permissions, per the Service Authorization Reference. */
 const XRAY = ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'];
 /** What a function that takes, frees or hands on job slots does to the job slots table. */
+/** The posture of a table holding only live state (job slots, output waits): on demand, `pk`/`sk`, encrypted, items expiring. */
+const LIVE_STATE_TABLE = {
+  BillingMode: 'PAY_PER_REQUEST',
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+  SSESpecification: { SSEEnabled: true },
+  TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+};
 const JOB_SLOTS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 const UNSCOPABLE_ACTIONS = new Set([
   ...XRAY,
@@ -180,15 +190,7 @@ describe('serverless package', () => {
   });
 
   it('keeps the output waits on demand, encrypted and expiring, and lets getJobStatus know where output events come from', () => {
-    expect(resource('OutputWaitsTable').Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      SSESpecification: { SSEEnabled: true },
-      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-    });
+    expect(resource('OutputWaitsTable').Properties).toMatchObject(LIVE_STATE_TABLE);
     for (const name of ['GetJobStatus', 'WaitForJobOutput', 'JobOutputCreated']) expect(variablesOf(name)).toMatchObject({ OUTPUT_PREFIX: 'output/' });
     // getJobStatus decides; it touches neither the output waits nor the bucket.
     expect(JSON.stringify(allowStatements(template, 'GetJobStatusRole'))).not.toMatch(/OutputWaitsTable|s3:/);
@@ -561,15 +563,7 @@ describe('serverless package', () => {
   });
 
   it('keeps the job slots table on demand, encrypted, with waiters expiring, and sweeps it every 5 minutes', () => {
-    expect(resource('JobSlotsTable').Properties).toMatchObject({
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      SSESpecification: { SSEEnabled: true },
-      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-    });
+    expect(resource('JobSlotsTable').Properties).toMatchObject(LIVE_STATE_TABLE);
     const rules = Object.values(template.Resources).filter(
       (candidate) => candidate.Type === 'AWS::Events::Rule' && JSON.stringify(candidate.Properties?.Targets).includes('SweepJobSlotsLambdaFunction'),
     );
