@@ -15,6 +15,12 @@ export const S3_KEY_MAX_BYTES = 1024;
 const shapeChecks = [
   z.regex(/^s3:\/\/[^/]+\/.*$/, { error: 'must be an S3 URI: s3://<bucket>/<key>', abort: true }),
   z.regex(S3_URI, 'must name a valid bucket: 3-63 lowercase letters, digits, "." and "-"'),
+  // S3 keeps "." and ".." as literal key parts, but file-based tools (and local mode's S3) resolve
+  // them as relative paths: "output/../staging/" would be output/ to a prefix check and staging/ to them.
+  z.refine(
+    (value) => !(parseS3Uri(String(value))?.key ?? '').split('/').some((segment) => segment === '.' || segment === '..'),
+    'must not have "." or ".." as a folder or file name: S3 keeps them literally, other tools read them as relative paths',
+  ),
 ];
 
 const s3UriChecks = [z.maxLength(PERSONALIZE_PATH_MAX_LENGTH, 'must be at most 256 characters (Personalize limit)'), ...shapeChecks];

@@ -65,6 +65,10 @@ describe('parseRunInput', () => {
     ['a rankingInfluence weight above 1', { ...minimal, batchInferenceJobConfig: { rankingInfluence: { POPULARITY: 1.5 } } }, 'batchInferenceJobConfig.rankingInfluence.POPULARITY', /between 0.0 and 1.0/],
     ['an outputPath not ending in "/"', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output' }, 'outputPath', /folder.*"\/"/],
     ['an outputPath that is not an S3 URI', { ...minimal, outputPath: 'output/' }, 'outputPath', /S3 URI/],
+    // "." and ".." segments: S3 keeps them, other tools resolve them, so a prefix check could be walked out of.
+    ['an outputPath climbing out of output/ with ".."', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output/../staging/' }, 'outputPath', /"\." or "\.\."/],
+    ['an outputPath with a "." folder', { ...minimal, outputPath: 's3://personalize-batch-dev-data/output/./' }, 'outputPath', /"\." or "\.\."/],
+    ['an inputPath with a ".." folder', { inputPath: 's3://personalize-batch-dev-data/input/../config/users.json' }, 'inputPath', /"\." or "\.\."/],
     ['an S3 ARN as solutionVersionArn', { ...minimal, solutionVersionArn: 'arn:aws:s3:::bucket' }, 'solutionVersionArn', /Personalize solution version ARN/],
     ['a solution name as solutionVersionArn', { ...minimal, solutionVersionArn: 'user-personalization' }, 'solutionVersionArn', /Personalize solution version ARN/],
     ['a bad filterArn', { ...minimal, filterArn: 'filter/exclude-purchased' }, 'filterArn', /Personalize filter ARN/],
