@@ -143,11 +143,12 @@ export class DynamoDbRunsStore implements RunsStore, RunLedger, RunProgress, Ope
     });
   }
 
-  async waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined }): Promise<void> {
+  async waitingForCapacity(entry: Parameters<RunProgress['waitingForCapacity']>[0]): Promise<void> {
     await this.markInProgress(entry.runId, IN_PROGRESS_STATUS.waitingForCapacity, {
       capacityAttempts: entry.attempts,
       queuedSince: entry.since,
       ...(entry.jobGroup !== undefined && { jobGroup: entry.jobGroup }),
+      ...(entry.startedAt !== undefined && { startedAt: entry.startedAt }),
     });
   }
 

@@ -103,7 +103,7 @@ export interface RunProgress {
     jobGroup?: string | undefined;
     startedAt?: string | undefined;
   }): Promise<void>;
-  waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined }): Promise<void>;
+  waitingForCapacity(entry: { runId: string; attempts: number; since: string; jobGroup?: string | undefined; startedAt?: string | undefined }): Promise<void>;
 }
 
 // The runs table (every step).

@@ -88,7 +88,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
 
   const since = queued?.since ?? new Date(deps.now()).toISOString();
   const admitted = await admit(request, resolved, since, deps);
-  if (!admitted.admitted) return queueForSlot(runId, resolved, queued, since, '', admitted.ahead, deps);
+  if (!admitted.admitted) return queueForSlot(request.execution, resolved, queued, since, '', admitted.ahead, deps);
 
   let created;
   try {
@@ -101,7 +101,7 @@ export async function startJob(request: StartJobRequest, deps: StartJobDependenc
     const queue = queueOf(resolved, deps);
     await queue.slots.release(runId);
     const activeAtRefusal = (await queue.activeJobs.activeJobNames()).length;
-    return queueForSlot(runId, resolved, queued, since, error.message, 0, deps, activeAtRefusal);
+    return queueForSlot(request.execution, resolved, queued, since, error.message, 0, deps, activeAtRefusal);
   }
 
   const { jobArn, jobCreatedAt, settings: jobSettings, adoptedExistingJob } = created.created
@@ -216,7 +216,7 @@ async function admit(request: StartJobRequest, resolved: ResolvedStart, since: s
  * the newest ones.
  */
 async function queueForSlot(
-  runId: string,
+  execution: ExecutionRef,
   resolved: ResolvedStart,
   previous: QueuedStart | undefined,
   since: string,
@@ -225,6 +225,7 @@ async function queueForSlot(
   deps: StartJobDependencies,
   activeAtRefusal?: number,
 ): Promise<StartQueued> {
+  const runId = execution.name;
   const { input } = resolved;
   const maxQueueSeconds = input.maxQueueSeconds ?? DEFAULT_CAPACITY_POLICY.maxQueueSeconds;
   const nowMs = deps.now();
@@ -239,7 +240,7 @@ async function queueForSlot(
     throw new CapacityWaitExceededError(refusal ? `${reason}. Last refusal: ${refusal}` : reason);
   }
   const reference = previous?.resolved ?? (await keepResolvedStart(runId, resolved, deps));
-  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts, since, jobGroup: input.jobGroup }), deps);
+  await reportProgress(() => deps.progress?.waitingForCapacity({ runId, attempts, since, jobGroup: input.jobGroup, startedAt: execution.startTime }), deps);
   return {
     next: NEXT_STEP.waitForCapacity,
     queued: {

@@ -835,7 +835,7 @@ describe('startJob progress and staging errors', () => {
     const capacity = waiting(await startJob({ input: { inputPath: INPUT_PATH }, execution: executionRef('run-queued') }, deps));
 
     // Assess
-    expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since, jobGroup: 'default' } }]);
+    expect(progress.marks).toEqual([{ kind: 'waitingForCapacity', entry: { runId: 'run-queued', attempts: 1, since: capacity.since, jobGroup: 'default', startedAt: executionRef('run-queued').startTime } }]);
   });
 
   it('still hands back the started run when the RUNNING mark fails, and warns', async () => {
